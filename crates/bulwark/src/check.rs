@@ -1,0 +1,196 @@
+//! `bulwark check`: load, check and report a framework; or, with `--diff`,
+//! describe what an amendment changes.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use framework::codes::{CATALOGUE, info};
+use framework::{Files, Report};
+
+use crate::Format;
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// The framework: a `.toml` file, or a directory holding `framework.toml`.
+    #[arg(required_unless_present = "diff")]
+    framework: Option<PathBuf>,
+    /// Compare two versions and describe, in words, what the amendment changes.
+    #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], conflicts_with = "framework")]
+    diff: Option<Vec<PathBuf>>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+/// Reads files relative to the framework file's directory.
+struct DirFiles {
+    root: PathBuf,
+}
+
+impl Files for DirFiles {
+    fn read(&self, path: &str) -> Result<Vec<u8>, String> {
+        let full = self.root.join(path);
+        std::fs::read(&full)
+            .map_err(|e| format!("cannot read `{}`: {}", full.display(), plain_io(&e)))
+    }
+}
+
+fn plain_io(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Finds the framework file: the path itself, or `framework.toml` inside a directory.
+fn resolve(path: &Path) -> Result<PathBuf> {
+    if path.is_dir() {
+        let file = path.join("framework.toml");
+        if !file.is_file() {
+            bail!(
+                "`{}` is a directory without a `framework.toml`",
+                path.display()
+            );
+        }
+        return Ok(file);
+    }
+    Ok(path.to_path_buf())
+}
+
+/// Loads and checks one framework file.
+pub fn load(path: &Path) -> Result<(framework::Framework, Vec<base::Diagnostic>)> {
+    let file = resolve(path)?;
+    let bytes = std::fs::read(&file)
+        .map_err(|e| anyhow::anyhow!("cannot read `{}`: {}", file.display(), plain_io(&e)))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "`{}` is not UTF-8 text (byte {} is invalid)",
+            file.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    let root = file.parent().map(Path::to_path_buf).unwrap_or_default();
+    let shown = file.display().to_string();
+    Ok(framework::load_and_check(&shown, &text, &DirFiles { root }))
+}
+
+pub fn run(args: &CheckArgs) -> Result<u8> {
+    if let Some(pair) = &args.diff {
+        let [old, new] = pair.as_slice() else {
+            bail!("--diff takes two frameworks: OLD NEW")
+        };
+        return diff(old, new, args.format);
+    }
+    let path = args.framework.as_ref().context("no framework given")?;
+    let (fw, diags) = load(path)?;
+    let report = Report::new(&fw, &diags);
+    match args.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        Format::Text => print_text(&report),
+    }
+    Ok(u8::from(report.has_errors()))
+}
+
+fn print_text(report: &Report) {
+    for f in &report.findings {
+        println!(
+            "{}:{}:{}: {}[{}]: {}",
+            f.path, f.line, f.column, f.severity, f.code, f.message
+        );
+        if !f.help.is_empty() {
+            println!("    help: {}", f.help);
+        }
+    }
+    let s = &report.summary;
+    let name = match (&report.framework.id, &report.framework.version) {
+        (Some(id), Some(v)) => format!("{id} {v}"),
+        _ => report.framework.path.clone(),
+    };
+    if !report.findings.is_empty() {
+        println!();
+    }
+    println!(
+        "{name}: {} error{}, {} warning{} — score {}/100",
+        s.errors,
+        if s.errors == 1 { "" } else { "s" },
+        s.warnings,
+        if s.warnings == 1 { "" } else { "s" },
+        s.score
+    );
+    let areas: Vec<String> = s
+        .areas
+        .iter()
+        .map(|a| format!("{} {} (×{})", a.area.as_str(), a.score, a.weight))
+        .collect();
+    println!("  areas: {}", areas.join(", "));
+    println!("  framework hash: {}", report.framework.hash);
+}
+
+fn diff(old: &Path, new: &Path, format: Format) -> Result<u8> {
+    let (old_fw, old_diags) = load(old)?;
+    let (new_fw, new_diags) = load(new)?;
+    let changes = framework::diff::diff(&old_fw, &new_fw);
+    let old_report = Report::new(&old_fw, &old_diags);
+    let new_report = Report::new(&new_fw, &new_diags);
+    match format {
+        Format::Json => {
+            let doc = serde_json::json!({
+                "format": framework::report::REPORT_FORMAT,
+                "old": { "path": old_report.framework.path, "version": old_report.framework.version, "hash": old_report.framework.hash, "score": old_report.summary.score },
+                "new": { "path": new_report.framework.path, "version": new_report.framework.version, "hash": new_report.framework.hash, "score": new_report.summary.score },
+                "changes": changes,
+            });
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+        }
+        Format::Text => {
+            if changes.is_empty() {
+                println!(
+                    "no changes to triggers, standards, clocks, votes, actions or commitments"
+                );
+            }
+            for change in &changes {
+                println!("{}", change.sentence);
+            }
+            println!(
+                "\nscore {} → {} ({} → {} errors)",
+                old_report.summary.score,
+                new_report.summary.score,
+                old_report.summary.errors,
+                new_report.summary.errors
+            );
+        }
+    }
+    Ok(0)
+}
+
+pub fn explain(code: Option<&str>) -> Result<u8> {
+    match code {
+        Some(code) => {
+            let upper = code.to_ascii_uppercase();
+            let Some(entry) = info(&upper) else {
+                bail!("unknown code `{code}`; `bulwark explain` lists them all");
+            };
+            println!(
+                "{} ({}, {}): {}\n\n{}",
+                entry.code,
+                entry.severity,
+                entry.area.as_str(),
+                entry.title,
+                entry.help
+            );
+        }
+        None => {
+            for entry in CATALOGUE {
+                println!(
+                    "{}  {:<8} {:<10} {}",
+                    entry.code,
+                    entry.severity.as_str(),
+                    entry.area.as_str(),
+                    entry.title
+                );
+            }
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,70 @@
+//! `bulwark`: the command line. Every subcommand is a thin shell over the
+//! domain crates; this is the only place that reads files and prints.
+//!
+//! Exit codes: 0 success (no errors found), 1 errors found, 2 could not run
+//! (a file could not be read, bad arguments).
+
+mod check;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "bulwark",
+    version,
+    about = "Security guarantees as executable, auditable software",
+    long_about = "bulwark turns a security-guarantee framework — triggers, evidence standards, \
+a response ladder with clocks and votes, relief and snapback, resupply and air defence — \
+into software that checks it, runs it and records it.\n\n\
+Start with `bulwark check examples/ukraine-2025/framework.toml`."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check a framework for syntax errors and for the gaps that make guarantees fail.
+    ///
+    /// Reports every problem at once, as `path:line:col: error[CODE]: message`,
+    /// followed by a score per area (0–100). `bulwark explain CODE` says more
+    /// about any code. Exit status: 0 no errors, 1 errors found, 2 could not read.
+    #[command(after_help = "Examples:\n  \
+bulwark check examples/ukraine-2025/framework.toml\n  \
+bulwark check examples/budapest-1994 --format json\n  \
+bulwark check --diff old/framework.toml new/framework.toml")]
+    Check(check::CheckArgs),
+    /// Explain a finding code (e.g. `B301`), or list every code.
+    Explain {
+        /// The code to explain; all codes when omitted.
+        code: Option<String>,
+    },
+}
+
+/// Output format for commands that report.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Lines for people.
+    #[default]
+    Text,
+    /// One JSON document for scripts (see docs/check-json.md).
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::Explain { code } => check::explain(code.as_deref()),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            eprintln!("bulwark: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
