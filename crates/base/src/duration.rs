@@ -152,11 +152,15 @@ impl Duration {
 }
 
 impl fmt::Display for Duration {
-    /// The canonical spelling: the fewest parts, largest unit first
-    /// (`36h` is written `1d12h`; weeks are not used, so `14d` stays `14d`).
+    /// The canonical spelling: whole hours under a week in hours (`48h`,
+    /// `72h`, as clocks are spoken of), otherwise the fewest parts, largest
+    /// unit first (`30d`, `7d12h`, `2h30m`); weeks are not used.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.seconds == 0 {
             return f.write_str("0s");
+        }
+        if self.seconds % 3600 == 0 && self.seconds < 7 * 86_400 {
+            return write!(f, "{}h", self.seconds / 3600);
         }
         let mut rest = self.seconds;
         for (unit, scale) in [("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)] {
@@ -279,7 +283,10 @@ mod tests {
             let shown = d.to_string();
             assert_eq!(Duration::parse(&shown), Ok(d), "{text} -> {shown}");
         }
-        assert_eq!(Duration::from_hours(48).to_string(), "2d");
-        assert_eq!(Duration::from_hours(36).to_string(), "1d12h");
+        assert_eq!(Duration::from_hours(48).to_string(), "48h");
+        assert_eq!(Duration::from_hours(36).to_string(), "36h");
+        assert_eq!(Duration::from_days(30).to_string(), "30d");
+        assert_eq!(Duration::from_hours(180).to_string(), "7d12h");
+        assert_eq!(Duration::from_seconds(9000).to_string(), "2h30m");
     }
 }

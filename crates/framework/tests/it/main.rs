@@ -6,3 +6,4 @@ mod examples;
 mod pairs;
 mod reference;
 mod regressions;
+mod report;
