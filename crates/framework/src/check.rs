@@ -1008,14 +1008,16 @@ impl<'a> Checker<'a> {
                         format!("action `{id}` names no funding `tranche`"),
                     ),
                     Some(tr) => {
-                        if let Some(tranche) = fw.tranches.iter().find(|t| t.id == tr) {
-                            if tranche.status == TrancheStatus::PendingVote {
-                                self.emit(
-                                    codes::UNFUNDED_TRANCHE,
-                                    fw.locate("tier", k, &[Seg::Key("action"), Seg::Index(a), Seg::Key("tranche")]),
-                                    format!("action `{id}` is paid from tranche `{tr}`, which still waits on a vote"),
-                                );
-                            }
+                        let pending = fw
+                            .tranches
+                            .iter()
+                            .any(|t| t.id == tr && t.status == TrancheStatus::PendingVote);
+                        if pending {
+                            self.emit(
+                                codes::UNFUNDED_TRANCHE,
+                                fw.locate("tier", k, &[Seg::Key("action"), Seg::Index(a), Seg::Key("tranche")]),
+                                format!("action `{id}` is paid from tranche `{tr}`, which still waits on a vote"),
+                            );
                         }
                     }
                 }
