@@ -63,16 +63,13 @@ pub fn load(path: &Path) -> Result<(framework::Framework, Vec<base::Diagnostic>)
     let file = resolve(path)?;
     let bytes = std::fs::read(&file)
         .map_err(|e| anyhow::anyhow!("cannot read `{}`: {}", file.display(), plain_io(&e)))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "`{}` is not UTF-8 text (byte {} is invalid)",
-            file.display(),
-            e.utf8_error().valid_up_to()
-        )
-    })?;
     let root = file.parent().map(Path::to_path_buf).unwrap_or_default();
     let shown = file.display().to_string();
-    Ok(framework::load_and_check(&shown, &text, &DirFiles { root }))
+    Ok(framework::load_and_check_bytes(
+        &shown,
+        &bytes,
+        &DirFiles { root },
+    ))
 }
 
 pub fn run(args: &CheckArgs) -> Result<u8> {

@@ -132,6 +132,14 @@ pub enum Seg<'a> {
 }
 
 impl Framework {
+    /// A framework with nothing in it, for a file that could not be parsed at all.
+    pub fn empty(path: &str, bytes: &[u8]) -> Framework {
+        let mut fw = Framework::default();
+        fw.source.path = path.to_string();
+        fw.hash = identity_hash(bytes, &BTreeMap::new());
+        fw
+    }
+
     /// The framework file's path as given.
     pub fn path(&self) -> &str {
         &self.source.path
@@ -327,7 +335,7 @@ pub fn load(path: &str, text: &str, files: &dyn Files) -> (Framework, Vec<Diagno
     }
     load_zones(&mut fw, files, &mut hashed, &mut diags);
     load_target_files(&fw, files, &mut hashed, &mut diags);
-    fw.hash = identity_hash(path, text, &hashed);
+    fw.hash = identity_hash(text.as_bytes(), &hashed);
     (fw, diags)
 }
 
@@ -589,7 +597,7 @@ fn read_file(
 /// bytes, big-endian), the path, the content's length (8 bytes, big-endian)
 /// and the content. The framework file enters under the path `""`, so that
 /// moving the directory does not change the identity.
-pub fn identity_hash(_path: &str, text: &str, referenced: &BTreeMap<String, Vec<u8>>) -> [u8; 32] {
+pub fn identity_hash(main: &[u8], referenced: &BTreeMap<String, Vec<u8>>) -> [u8; 32] {
     let mut hasher = Sha256::new();
     let mut entry = |path: &str, bytes: &[u8]| {
         hasher.update((path.len() as u64).to_be_bytes());
@@ -597,7 +605,7 @@ pub fn identity_hash(_path: &str, text: &str, referenced: &BTreeMap<String, Vec<
         hasher.update((bytes.len() as u64).to_be_bytes());
         hasher.update(bytes);
     };
-    entry("", text.as_bytes());
+    entry("", main);
     for (path, bytes) in referenced {
         entry(path, bytes);
     }

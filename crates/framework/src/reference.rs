@@ -119,7 +119,8 @@ Codes are stable: a published code keeps its meaning and a retired code is\n\
 never reused. Severity `error` makes `bulwark check` exit 1; `warning` and\n\
 `note` do not. Each area's score starts at 100 and loses 25 points per error\n\
 and 5 per warning (never below 0); the overall score is the mean of the area\n\
-scores weighted as below, rounded half up.\n\n| area | weight |\n|---|---|\n",
+scores weighted as below, rounded half up — except that a file which is not\n\
+valid TOML (`B001`) scores 0, since nothing after a syntax error can be trusted.\n\n| area | weight |\n|---|---|\n",
     );
     for area in crate::codes::Area::ALL {
         out.push_str(&format!("| {} | {} |\n", area.as_str(), area.weight()));

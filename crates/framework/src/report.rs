@@ -51,7 +51,7 @@ pub struct Summary {
     pub warnings: u32,
     pub notes: u32,
     pub areas: Vec<AreaScore>,
-    /// Weighted mean of the area scores, 0–100.
+    /// Weighted mean of the area scores, 0–100; 0 when the file is not valid TOML.
     pub score: u32,
 }
 
@@ -109,8 +109,14 @@ impl Report {
             .collect();
         let total_weight: u32 = areas.iter().map(|a| a.weight).sum();
         let weighted: u32 = areas.iter().map(|a| a.weight * a.score).sum();
-        // Round half up, in integers.
-        let score = (weighted + total_weight / 2) / total_weight.max(1);
+        // Round half up, in integers. A file that is not valid TOML scores 0:
+        // nothing after a syntax error can be trusted.
+        let unreadable = findings.iter().any(|f| f.code == crate::codes::SYNTAX);
+        let score = if unreadable {
+            0
+        } else {
+            (weighted + total_weight / 2) / total_weight.max(1)
+        };
         Report {
             format: REPORT_FORMAT,
             framework: FrameworkInfo {

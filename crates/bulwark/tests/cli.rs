@@ -1,0 +1,187 @@
+//! The command line from the outside: exit codes, output formats, bad input.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bulwark(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_bulwark"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn base() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../framework/test_data/pairs/base.toml")
+}
+
+/// A fresh directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("bulwark-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn clean_framework_exits_zero_file_or_directory() {
+    let out = bulwark(&["check", base().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("0 errors, 0 warnings — score 100/100"),
+        "{}",
+        stdout(&out)
+    );
+
+    let dir = scratch("dir");
+    write(
+        &dir,
+        "framework.toml",
+        &std::fs::read_to_string(base()).unwrap(),
+    );
+    let out = bulwark(&["check", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
+
+#[test]
+fn errors_exit_one_with_compiler_style_lines() {
+    let dir = scratch("errors");
+    let text = std::fs::read_to_string(base())
+        .unwrap()
+        .replacen("threshold = 10\n", "", 1);
+    let path = write(&dir, "f.toml", &text);
+    let out = bulwark(&["check", &path]);
+    assert_eq!(out.status.code(), Some(1));
+    let line = stdout(&out)
+        .lines()
+        .find(|l| l.contains("[B103]"))
+        .map(str::to_string)
+        .unwrap();
+    assert!(line.starts_with(&format!("{path}:")), "{line}");
+    assert!(
+        line.contains(": error[B103]: trigger `missile` has no `threshold`"),
+        "{line}"
+    );
+    let location: Vec<&str> = line.splitn(4, ':').collect();
+    assert!(
+        location[1].parse::<u32>().unwrap() > 1 && location[2].parse::<u32>().unwrap() >= 1,
+        "{line}"
+    );
+}
+
+#[test]
+fn json_output_is_one_document() {
+    let out = bulwark(&["check", base().to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["summary"]["score"], 100);
+    assert_eq!(doc["framework"]["id"], "pairs-base");
+    assert_eq!(doc["framework"]["hash"].as_str().unwrap().len(), 64);
+}
+
+#[test]
+fn unreadable_input_exits_two() {
+    let out = bulwark(&["check", "no/such/framework.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such file"));
+    let dir = scratch("empty");
+    let out = bulwark(&["check", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("without a `framework.toml`"));
+}
+
+#[test]
+fn broken_and_random_input_never_panics() {
+    let dir = scratch("broken");
+    let text = std::fs::read_to_string(base()).unwrap() + "\n[[this is not toml\n";
+    let path = write(&dir, "broken.toml", &text);
+    let out = bulwark(&["check", &path]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("error[B001]"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("score 0/100"));
+
+    // Deterministic pseudo-random bytes (xorshift), not UTF-8.
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let bytes: Vec<u8> = (0..4096)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state.to_le_bytes()[0]
+        })
+        .collect();
+    let random = dir.join("random.toml");
+    std::fs::write(&random, bytes).unwrap();
+    let out = bulwark(&["check", random.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stdout(&out).contains("error[B001]: the file is not UTF-8 text"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn referenced_zone_files_are_read_relative_to_the_framework() {
+    let dir = scratch("zones");
+    let text = std::fs::read_to_string(base()).unwrap().replacen(
+        "points = [[35.0, 47.0], [39.0, 47.0], [39.0, 50.0]]",
+        "file = \"zones.geojson\"\nfeature = \"east\"",
+        1,
+    );
+    let path = write(&dir, "framework.toml", &text);
+    let out = bulwark(&["check", &path]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("error[B006]: zone `east`: `zones.geojson`: cannot read"),
+        "{}",
+        stdout(&out)
+    );
+    let hash_missing = stdout(&out).lines().last().unwrap().to_string();
+
+    write(
+        &dir,
+        "zones.geojson",
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"east"},
+            "geometry":{"type":"Polygon","coordinates":[[[35,47],[39,47],[39,50],[35,47]]]}}]}"#,
+    );
+    let out = bulwark(&["check", &path]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    // The referenced file is part of the framework's identity.
+    assert_ne!(stdout(&out).lines().last().unwrap(), hash_missing);
+
+    write(
+        &dir,
+        "zones.geojson",
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"east"},"geometry":{"type":"LineString","coordinates":[[35,47],[39,47]]}}]}"#,
+    );
+    let out = bulwark(&["check", &path]);
+    assert!(
+        stdout(&out).contains("an area zone needs a Polygon or MultiPolygon, found LineString"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn explain_teaches_each_code() {
+    let out = bulwark(&["explain", "b301"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("48 hours"));
+    let out = bulwark(&["explain"]);
+    assert!(stdout(&out).lines().count() >= 40);
+    let out = bulwark(&["explain", "B999"]);
+    assert_eq!(out.status.code(), Some(2));
+}
