@@ -35,9 +35,11 @@ pub fn check(fw: &Framework) -> Vec<Diagnostic> {
         fw,
         out: Vec::new(),
         ids: Ids::collect(fw),
+        by_id: ById::new(fw),
     };
     c.duplicates();
     c.references();
+    c.releasability_references();
     c.model_cycles();
     c.triggers();
     c.standards();
@@ -131,6 +133,35 @@ struct Checker<'a> {
     fw: &'a Framework,
     out: Vec<Diagnostic>,
     ids: Ids,
+    by_id: ById<'a>,
+}
+
+/// Items by id, built once: rules look ids up per trigger and per tier, and
+/// scanning the vectors instead made checking quadratic (seconds for 10,000
+/// triggers). On a duplicate id the first item wins, as with a scan.
+struct ById<'a> {
+    parties: BTreeMap<&'a str, &'a Party>,
+    standards: BTreeMap<&'a str, &'a EvidenceStandard>,
+    tiers: BTreeMap<&'a str, &'a Tier>,
+    classes: BTreeMap<&'a str, &'a SourceClass>,
+}
+
+impl<'a> ById<'a> {
+    fn new(fw: &'a Framework) -> ById<'a> {
+        fn first<'a, T>(items: &'a [T], id: fn(&T) -> &str) -> BTreeMap<&'a str, &'a T> {
+            let mut map = BTreeMap::new();
+            for item in items {
+                map.entry(id(item)).or_insert(item);
+            }
+            map
+        }
+        ById {
+            parties: first(&fw.parties, |p| &p.id),
+            standards: first(&fw.standards, |s| &s.id),
+            tiers: first(&fw.tiers, |t| &t.id),
+            classes: first(&fw.source_classes, |c| &c.id),
+        }
+    }
 }
 
 /// A bipartite edge: a source class and a party that operates it.
@@ -152,7 +183,7 @@ impl<'a> Checker<'a> {
     }
 
     fn party(&self, id: &str) -> Option<&'a Party> {
-        self.fw.parties.iter().find(|p| p.id == id)
+        self.by_id.parties.get(id).copied()
     }
 
     fn is_adversary(&self, id: &str) -> bool {
@@ -161,15 +192,15 @@ impl<'a> Checker<'a> {
     }
 
     fn standard(&self, id: &str) -> Option<&'a EvidenceStandard> {
-        self.fw.standards.iter().find(|s| s.id == id)
+        self.by_id.standards.get(id).copied()
     }
 
     fn tier(&self, id: &str) -> Option<&'a Tier> {
-        self.fw.tiers.iter().find(|t| t.id == id)
+        self.by_id.tiers.get(id).copied()
     }
 
     fn class(&self, id: &str) -> Option<&'a SourceClass> {
-        self.fw.source_classes.iter().find(|c| c.id == id)
+        self.by_id.classes.get(id).copied()
     }
 
     // ---------------------------------------------------------------- structure
@@ -600,6 +631,69 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Parties named in `releasable_to` of every item that has one.
+    fn releasability_references(&mut self) {
+        let fw = self.fw;
+        macro_rules! each {
+            ($vec:expr, $section:literal, $what:literal) => {
+                for (k, item) in $vec.iter().enumerate() {
+                    for (i, p) in item.releasable_to.iter().enumerate() {
+                        let at =
+                            fw.locate($section, k, &[Seg::Key("releasable_to"), Seg::Index(i)]);
+                        self.reference(&["party"], p, at, &format!("{} `{}`", $what, item.id));
+                    }
+                }
+            };
+        }
+        each!(fw.instruments, "instrument", "instrument");
+        each!(fw.postures, "posture", "posture target");
+        each!(fw.triggers, "trigger", "trigger");
+        each!(fw.standards, "standard", "evidence standard");
+        each!(fw.tiers, "tier", "tier");
+        each!(fw.sanctions, "sanctions", "sanctions package");
+        each!(fw.tranches, "tranche", "tranche");
+        each!(fw.commitments, "commitment", "commitment");
+        each!(fw.ad_sites, "ad_site", "air-defence site");
+        each!(fw.ad_units, "ad_unit", "air-defence unit");
+        for (k, inst) in fw.instruments.iter().enumerate() {
+            for (a, article) in inst.articles.iter().enumerate() {
+                for (i, p) in article.releasable_to.iter().enumerate() {
+                    let path = [
+                        Seg::Key("article"),
+                        Seg::Index(a),
+                        Seg::Key("releasable_to"),
+                        Seg::Index(i),
+                    ];
+                    let at = fw.locate("instrument", k, &path);
+                    self.reference(&["party"], p, at, &format!("article `{}`", article.id));
+                }
+            }
+        }
+        for (k, sel) in fw.selections.iter().enumerate() {
+            for (i, p) in sel.releasable_to.iter().enumerate() {
+                let at = fw.locate("selection", k, &[Seg::Key("releasable_to"), Seg::Index(i)]);
+                self.reference(&["party"], p, at, "a selection");
+            }
+        }
+        for (r, item) in fw.relief.items.iter().enumerate() {
+            for (i, p) in item.releasable_to.iter().enumerate() {
+                let path = [
+                    Seg::Key("relief"),
+                    Seg::Key("item"),
+                    Seg::Index(r),
+                    Seg::Key("releasable_to"),
+                    Seg::Index(i),
+                ];
+                self.reference(
+                    &["party"],
+                    p,
+                    fw.locate_path(&path),
+                    &format!("relief item `{}`", item.id),
+                );
+            }
+        }
+    }
+
     fn model_cycles(&mut self) {
         let fw = self.fw;
         let parent: BTreeMap<&str, &str> = fw
@@ -851,17 +945,25 @@ impl<'a> Checker<'a> {
             }
         }
         // Voters who must decide on sources they cannot see.
+        // Many triggers share a standard and an entry tier, and many tiers a
+        // voter: each distinct pair is looked at once.
         let mut hidden: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-        for t in &fw.triggers {
-            let (Some(sid), Some(entry)) = (t.standard.as_deref(), t.tier.as_deref()) else {
-                continue;
-            };
+        let pairs: BTreeSet<(&str, &str)> = fw
+            .triggers
+            .iter()
+            .filter_map(|t| Some((t.standard.as_deref()?, t.tier.as_deref()?)))
+            .collect();
+        let mut decided: BTreeSet<(&str, &str)> = BTreeSet::new();
+        for (sid, entry) in pairs {
             let Some(standard) = self.standard(sid) else {
                 continue;
             };
             for tier in self.reachable_from(entry) {
                 let Some(rule) = &tier.vote else { continue };
                 for voter in &rule.electorate {
+                    if !decided.insert((standard.id.as_str(), voter.as_str())) {
+                        continue;
+                    }
                     let visible = self.edges(&standard.classes, |c, _| Self::visible_to(c, voter));
                     if !satisfiable(standard, &visible)
                         && satisfiable(standard, &self.edges(&standard.classes, |_, _| true))
@@ -1024,7 +1126,7 @@ impl<'a> Checker<'a> {
             }
         }
         // Reachability: entries of triggers, escalations and expiry outcomes.
-        let mut roots: Vec<&str> = fw
+        let mut roots: BTreeSet<&str> = fw
             .triggers
             .iter()
             .filter_map(|t| t.tier.as_deref())
@@ -1036,6 +1138,10 @@ impl<'a> Checker<'a> {
         );
         let mut reached: BTreeSet<&str> = BTreeSet::new();
         for root in roots {
+            // A reached tier's successors are reached already.
+            if reached.contains(root) {
+                continue;
+            }
             reached.extend(self.reachable_from(root).into_iter().map(|t| t.id.as_str()));
         }
         for (k, tier) in fw.tiers.iter().enumerate() {

@@ -103,6 +103,12 @@ pub struct Instrument {
     /// `[[instrument.article]]`: the articles, in order.
     #[serde(default, rename = "article")]
     pub articles: Vec<Article>,
+    /// Who may see this item: `public`, `parties` (the default) or `restricted`.
+    #[serde(default)]
+    pub visibility: Visibility,
+    /// With `visibility = "restricted"`: the parties that may see it.
+    #[serde(default)]
+    pub releasable_to: Vec<String>,
 }
 
 /// Which layer of the text an article belongs to.
@@ -129,6 +135,12 @@ pub struct Article {
     /// items that give this article operational effect.
     #[serde(default)]
     pub implements: Vec<String>,
+    /// Who may see this item: `public`, `parties` (the default) or `restricted`.
+    #[serde(default)]
+    pub visibility: Visibility,
+    /// With `visibility = "restricted"`: the parties that may see it.
+    #[serde(default)]
+    pub releasable_to: Vec<String>,
 }
 
 /// Contribution categories of the menu.
@@ -171,6 +183,12 @@ pub struct Selection {
     pub quantity: Option<i64>,
     #[serde(default)]
     pub unit: Option<String>,
+    /// Who may see this item: `public`, `parties` (the default) or `restricted`.
+    #[serde(default)]
+    pub visibility: Visibility,
+    /// With `visibility = "restricted"`: the parties that may see it.
+    #[serde(default)]
+    pub releasable_to: Vec<String>,
 }
 
 /// `[[posture]]`: a force-posture target.
@@ -195,6 +213,12 @@ pub struct PostureTarget {
     /// Date by which the target should be met (`YYYY-MM-DD`).
     #[serde(default)]
     pub by: Option<String>,
+    /// Who may see this item: `public`, `parties` (the default) or `restricted`.
+    #[serde(default)]
+    pub visibility: Visibility,
+    /// With `visibility = "restricted"`: the parties that may see it.
+    #[serde(default)]
+    pub releasable_to: Vec<String>,
 }
 
 /// Shape of a zone.
@@ -364,8 +388,12 @@ pub struct EvidenceStandard {
     /// Review by the technical cell before certification, with its clock.
     #[serde(default)]
     pub review: Option<Clock>,
+    /// Who may see this item: `public`, `parties` (the default) or `restricted`.
     #[serde(default)]
     pub visibility: Visibility,
+    /// With `visibility = "restricted"`: the parties that may see it.
+    #[serde(default)]
+    pub releasable_to: Vec<String>,
 }
 
 /// Breach categories (MISSION T1, T2).
@@ -463,6 +491,12 @@ pub struct Trigger {
     /// Sub-threshold probing that accumulates into a breach.
     #[serde(default)]
     pub accumulate: Option<Accumulate>,
+    /// Who may see this item: `public`, `parties` (the default) or `restricted`.
+    #[serde(default)]
+    pub visibility: Visibility,
+    /// With `visibility = "restricted"`: the parties that may see it.
+    #[serde(default)]
+    pub releasable_to: Vec<String>,
 }
 
 /// How a tier is decided.
@@ -593,8 +627,12 @@ pub struct Tier {
     /// `[[tier.action]]`: the orders the tier gives.
     #[serde(default, rename = "action")]
     pub actions: Vec<Action>,
+    /// Who may see this item: `public`, `parties` (the default) or `restricted`.
     #[serde(default)]
     pub visibility: Visibility,
+    /// With `visibility = "restricted"`: the parties that may see it.
+    #[serde(default)]
+    pub releasable_to: Vec<String>,
 }
 
 /// A sanctions target.
@@ -627,6 +665,12 @@ pub struct SanctionsPackage {
     /// True if legally cleared in advance.
     #[serde(default)]
     pub pre_cleared: bool,
+    /// Who may see this item: `public`, `parties` (the default) or `restricted`.
+    #[serde(default)]
+    pub visibility: Visibility,
+    /// With `visibility = "restricted"`: the parties that may see it.
+    #[serde(default)]
+    pub releasable_to: Vec<String>,
 }
 
 /// Where the money comes from.
@@ -666,6 +710,12 @@ pub struct Tranche {
     /// Party that holds the money.
     #[serde(default)]
     pub party: Option<String>,
+    /// Who may see this item: `public`, `parties` (the default) or `restricted`.
+    #[serde(default)]
+    pub visibility: Visibility,
+    /// With `visibility = "restricted"`: the parties that may see it.
+    #[serde(default)]
+    pub releasable_to: Vec<String>,
 }
 
 /// `[relief]`: the relief checklist and its snapback rule.
@@ -698,6 +748,12 @@ pub struct ReliefItem {
     /// Zone the item concerns (e.g. a pullback line).
     #[serde(default)]
     pub zone: Option<String>,
+    /// Who may see this item: `public`, `parties` (the default) or `restricted`.
+    #[serde(default)]
+    pub visibility: Visibility,
+    /// With `visibility = "restricted"`: the parties that may see it.
+    #[serde(default)]
+    pub releasable_to: Vec<String>,
 }
 
 /// One step of a delivery schedule.
@@ -744,6 +800,12 @@ pub struct Commitment {
     /// The financing tranche that pays for it.
     #[serde(default)]
     pub tranche: Option<String>,
+    /// Who may see this item: `public`, `parties` (the default) or `restricted`.
+    #[serde(default)]
+    pub visibility: Visibility,
+    /// With `visibility = "restricted"`: the parties that may see it.
+    #[serde(default)]
+    pub releasable_to: Vec<String>,
 }
 
 /// Air-defence systems.
@@ -775,6 +837,12 @@ pub struct AdSite {
     pub units_required: u32,
     /// Systems able to cover the site.
     pub systems: Vec<AdSystem>,
+    /// Who may see this item: `public`, `parties` (the default) or `restricted`.
+    #[serde(default)]
+    pub visibility: Visibility,
+    /// With `visibility = "restricted"`: the parties that may see it.
+    #[serde(default)]
+    pub releasable_to: Vec<String>,
 }
 
 /// `[[ad_unit]]`: an air-defence unit (a battery or fire unit).
@@ -794,6 +862,12 @@ pub struct AdUnit {
     /// Maintenance hub that overhauls it.
     #[serde(default)]
     pub hub: Option<String>,
+    /// Who may see this item: `public`, `parties` (the default) or `restricted`.
+    #[serde(default)]
+    pub visibility: Visibility,
+    /// With `visibility = "restricted"`: the parties that may see it.
+    #[serde(default)]
+    pub releasable_to: Vec<String>,
 }
 
 /// `[[hub]]`: a shared maintenance hub with pre-positioned spares.
