@@ -70,11 +70,17 @@ pub struct Party {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LegalForm {
+    /// Ratified by parliaments; the strongest form.
     Treaty,
+    /// Concluded by governments without ratification; may rely on annual funding votes.
     ExecutiveAgreement,
+    /// A political commitment (e.g. a memorandum of understanding).
     Memorandum,
+    /// A political framework with legally binding annexes.
     Hybrid,
+    /// A joint statement with no legal force.
     PoliticalDeclaration,
+    /// A resolution of a UN body.
     UnResolution,
 }
 
@@ -82,7 +88,9 @@ pub enum LegalForm {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
+    /// Between two parties (one strand of a web of agreements).
     Bilateral,
+    /// One pact among many parties.
     Multilateral,
 }
 
@@ -147,15 +155,25 @@ pub struct Article {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MenuCategory {
+    /// Troops of a reassurance force.
     ReassuranceForce,
+    /// Air-defence systems, crews, interceptors.
     AirDefence,
+    /// Maritime security, naval rotations.
     Maritime,
+    /// Intelligence, surveillance and reconnaissance assets.
     Isr,
+    /// Sharing of intelligence products.
     IntelligenceSharing,
+    /// Training missions.
     Training,
+    /// Munitions and spare parts.
     Munitions,
+    /// Money: budgets, windfall proceeds, loans.
     Financing,
+    /// De-mining.
     Demining,
+    /// Cyber defence and rapid-assist teams.
     Cyber,
 }
 
@@ -256,14 +274,23 @@ pub struct Zone {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SourceKind {
+    /// Radar tracks.
     Radar,
+    /// Allied ISR feeds (airborne, signals).
     Isr,
+    /// Satellite imagery.
     Satellite,
+    /// The protected state's General Staff reports.
     GeneralStaff,
+    /// Ground monitors of a monitoring mission.
     GroundMonitor,
+    /// Cyber forensics: logs, signatures, infrastructure.
     CyberForensics,
+    /// The independent technical cell that timestamps launches, impacts and signatures.
     TechnicalCell,
+    /// Official air-raid alerts.
     AirRaidAlert,
+    /// Open-source reporting.
     OpenSource,
     /// Statements by a party about its own conduct.
     SelfReport,
@@ -402,16 +429,27 @@ pub struct EvidenceStandard {
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
+    /// Missile strikes and salvos.
     Missile,
+    /// Drone strikes and swarms.
     Drone,
+    /// Armoured thrusts across an agreed line.
     Armour,
+    /// Artillery fire.
     Artillery,
+    /// Sabotage.
     Sabotage,
+    /// Cyber attacks on critical infrastructure (grid, command systems).
     Cyber,
+    /// Proxy, deniable or grey-zone attacks.
     Proxy,
+    /// Airspace violations.
     Airspace,
+    /// Maritime violations.
     Maritime,
+    /// Armed attack in general.
     ArmedAttack,
+    /// Nuclear use or threat of use.
     Nuclear,
     /// Early warning: indicators of build-up before any attack.
     Buildup,
@@ -421,12 +459,19 @@ pub enum Category {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CountKind {
+    /// Weapons launched.
     Launched,
+    /// Weapons destroyed in flight.
     Destroyed,
+    /// Weapons that hit.
     Hit,
+    /// Weapons that did not reach a target (lost, jammed).
     NotReached,
+    /// Incidents (one per fused event).
     Incidents,
+    /// Crossings of a line.
     Crossings,
+    /// People killed or wounded.
     Casualties,
 }
 
@@ -566,16 +611,27 @@ pub struct Escalation {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ActionKind {
+    /// Release of munitions or equipment.
     Resupply,
+    /// Surge of air-defence units or interceptors.
     AirDefenceSurge,
+    /// Deployment of forces.
     Deployment,
+    /// Expanded intelligence sharing.
     IntelligenceSharing,
+    /// Financial restrictions.
     Financial,
+    /// Export controls.
     ExportControl,
+    /// Energy measures.
     Energy,
+    /// Shipping measures.
     Shipping,
+    /// Secondary sanctions on third parties.
     SecondarySanctions,
+    /// Diplomatic measures.
     Diplomatic,
+    /// Consultation among the parties.
     Consultation,
 }
 
@@ -677,9 +733,13 @@ pub struct SanctionsPackage {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FundingSource {
+    /// Windfall proceeds of frozen assets.
     FrozenAssetWindfall,
+    /// Joint EU borrowing.
     EuBorrowing,
+    /// A national defence budget.
     NationalBudget,
+    /// Any other source.
     Other,
 }
 
@@ -770,8 +830,11 @@ pub struct ScheduleStep {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Licence {
+    /// Export licence granted in advance.
     PreCleared,
+    /// Licence still to be granted.
     Pending,
+    /// No licence needed.
     NotRequired,
 }
 
@@ -814,12 +877,19 @@ pub struct Commitment {
 )]
 #[serde(rename_all = "snake_case")]
 pub enum AdSystem {
+    /// MIM-104 Patriot.
     Patriot,
+    /// SAMP/T (Aster).
     SampT,
+    /// NASAMS.
     Nasams,
+    /// IRIS-T SLM.
     IrisT,
+    /// C-RAM (counter rocket, artillery and mortar).
     CRam,
+    /// Gepard self-propelled anti-aircraft gun.
     Gepard,
+    /// Any other system.
     Other,
 }
 
