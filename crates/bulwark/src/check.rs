@@ -90,12 +90,14 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
 }
 
 fn print_text(report: &Report) {
+    // The help of a code is printed once, under its first finding.
+    let mut explained = std::collections::BTreeSet::new();
     for f in &report.findings {
         println!(
             "{}:{}:{}: {}[{}]: {}",
             f.path, f.line, f.column, f.severity, f.code, f.message
         );
-        if !f.help.is_empty() {
+        if !f.help.is_empty() && explained.insert(f.code) {
             println!("    help: {}", f.help);
         }
     }
