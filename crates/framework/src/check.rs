@@ -900,6 +900,13 @@ impl<'a> Checker<'a> {
 
     fn standards(&mut self) {
         let fw = self.fw;
+        if fw.standards.is_empty() {
+            self.emit(
+                codes::NO_STANDARDS,
+                fw.locate_section("framework"),
+                "no evidence standards are declared: nothing says what proves a breach".into(),
+            );
+        }
         for (k, s) in fw.standards.iter().enumerate() {
             let head = fw.locate("standard", k, &[]);
             let all = self.edges(&s.classes, |_, _| true);
@@ -1462,6 +1469,13 @@ impl<'a> Checker<'a> {
             .filter(|p| p.roles.contains(&Role::Adversary))
             .map(|p| p.id.as_str())
             .collect();
+        if fw.relief.items.is_empty() {
+            self.emit(
+                codes::NO_RELIEF,
+                fw.locate_section("relief"),
+                "no relief checklist is declared: nothing says what compliance earns relief, or what violation re-imposes".into(),
+            );
+        }
         for (i, item) in fw.relief.items.iter().enumerate() {
             let at = fw.locate_path(&[Seg::Key("relief"), Seg::Key("item"), Seg::Index(i)]);
             let id = &item.id;

@@ -133,6 +133,8 @@ catalogue! {
         "Release the sources to every voter, or accept sources they can see; a leader asked to sign off on evidence they cannot see will hesitate.";
     NO_CONFIDENCE = "B204", Evidence, Warning, "a standard sets no minimum confidence",
         "Set `min_confidence` in basis points (e.g. 8000), so that a weak case is not certified.";
+    NO_STANDARDS = "B205", Evidence, Error, "there are no evidence standards",
+        "Without written evidence standards every breach is argued after the fact. Declare at least one standard: which independent sources must corroborate, and with what confidence.";
     NOT_ON_RAILS = "B301", Response, Error, "no action within 48 hours of the event",
         "The first response must be on rails: an automatic (or reverse-veto) tier whose evidence, review and first order all fit in 48 hours of the event.";
     NO_EXECUTOR = "B302", Response, Error, "an action names no executing party",
@@ -173,6 +175,8 @@ catalogue! {
         "The adversary's own statement must never suffice: require independent sources that the adversary does not operate.";
     NO_SNAPBACK = "B503", Relief, Error, "relief has no snapback",
         "Say which certified breaches re-impose what this item relieves (`violated_by`), or set `snapback_all = true`.";
+    NO_RELIEF = "B504", Relief, Error, "there is no relief checklist",
+        "Relief must be earned by verified compliance — pullback lines, de-mining, prisoner exchanges, monitors' access — and lost again on violation. Declare `[[relief.item]]` entries.";
     NO_SCHEDULE = "B601", Logistics, Error, "a commitment has no delivery schedule",
         "Give 30/60/90-day delivery steps: a commitment without dates is a wish list.";
     BAD_SCHEDULE = "B602", Logistics, Warning, "a delivery schedule is inconsistent",
@@ -183,9 +187,13 @@ catalogue! {
         "No declared unit can cover this site; add a unit of an accepted system.";
     AD_ROTATION_GAP = "B605", Logistics, Warning, "overhauls leave the sites uncovered on average",
         "Counting the time units spend in overhaul, there are not enough to keep every site covered; add units or spares.";
-    NO_COMMITMENTS = "B606", Logistics, Warning, "there are no resupply commitments",
+    NO_COMMITMENTS = "B606", Logistics, Error, "there are no resupply commitments",
         "Add resupply commitments with schedules; deterrence needs warehouses, not wish lists.";
 }
+
+/// Codes that mean an area is missing entirely: any of them sets its
+/// area's score to 0, whatever else is found there.
+pub const AREA_ABSENT: &[&str] = &[NO_STANDARDS, NO_RELIEF, NO_COMMITMENTS];
 
 /// The catalogue entry of `code`.
 pub fn info(code: &str) -> Option<&'static CodeInfo> {

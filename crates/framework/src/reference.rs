@@ -120,7 +120,8 @@ never reused. Severity `error` makes `bulwark check` exit 1; `warning` and\n\
 `note` do not. Each area's score starts at 100 and loses 25 points per error\n\
 and 5 per warning (never below 0); the overall score is the mean of the area\n\
 scores weighted as below, rounded half up — except that a file which is not\n\
-valid TOML (`B001`) scores 0, since nothing after a syntax error can be trusted.\n\n| area | weight |\n|---|---|\n",
+valid TOML (`B001`) scores 0, since nothing after a syntax error can be trusted,\n\
+and an area that is missing entirely (`B205`, `B504`, `B606`) scores 0.\n\n| area | weight |\n|---|---|\n",
     );
     for area in crate::codes::Area::ALL {
         out.push_str(&format!("| {} | {} |\n", area.as_str(), area.weight()));

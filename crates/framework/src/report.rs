@@ -61,7 +61,8 @@ pub struct AreaScore {
     pub weight: u32,
     pub errors: u32,
     pub warnings: u32,
-    /// 100 minus 25 per error and 5 per warning, never below 0.
+    /// 100 minus 25 per error and 5 per warning, never below 0; 0 when the
+    /// area is missing entirely (see `codes::AREA_ABSENT`).
     pub score: u32,
 }
 
@@ -90,6 +91,11 @@ impl Report {
                 .count();
             u32::try_from(n).unwrap_or(u32::MAX)
         };
+        let absent = |area: Area| {
+            findings
+                .iter()
+                .any(|f| f.area == area && crate::codes::AREA_ABSENT.contains(&f.code))
+        };
         let areas: Vec<AreaScore> = Area::ALL
             .iter()
             .map(|&area| {
@@ -103,7 +109,11 @@ impl Report {
                     weight: area.weight(),
                     errors,
                     warnings,
-                    score: 100u32.saturating_sub(lost),
+                    score: if absent(area) {
+                        0
+                    } else {
+                        100u32.saturating_sub(lost)
+                    },
                 }
             })
             .collect();
