@@ -83,7 +83,7 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
     let (fw, diags) = load(path)?;
     let report = Report::new(&fw, &diags);
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        Format::Json => say!("{}", serde_json::to_string_pretty(&report)?),
         Format::Text => print_text(&report),
     }
     Ok(u8::from(report.has_errors()))
@@ -93,12 +93,17 @@ fn print_text(report: &Report) {
     // The help of a code is printed once, under its first finding.
     let mut explained = std::collections::BTreeSet::new();
     for f in &report.findings {
-        println!(
+        say!(
             "{}:{}:{}: {}[{}]: {}",
-            f.path, f.line, f.column, f.severity, f.code, f.message
+            f.path,
+            f.line,
+            f.column,
+            f.severity,
+            f.code,
+            f.message
         );
         if !f.help.is_empty() && explained.insert(f.code) {
-            println!("    help: {}", f.help);
+            say!("    help: {}", f.help);
         }
     }
     let s = &report.summary;
@@ -107,9 +112,9 @@ fn print_text(report: &Report) {
         _ => report.framework.path.clone(),
     };
     if !report.findings.is_empty() {
-        println!();
+        say!();
     }
-    println!(
+    say!(
         "{name}: {} error{}, {} warning{} — score {}/100",
         s.errors,
         if s.errors == 1 { "" } else { "s" },
@@ -122,8 +127,8 @@ fn print_text(report: &Report) {
         .iter()
         .map(|a| format!("{} {} (×{})", a.area.as_str(), a.score, a.weight))
         .collect();
-    println!("  areas: {}", areas.join(", "));
-    println!("  framework hash: {}", report.framework.hash);
+    say!("  areas: {}", areas.join(", "));
+    say!("  framework hash: {}", report.framework.hash);
 }
 
 fn diff(old: &Path, new: &Path, format: Format) -> Result<u8> {
@@ -140,18 +145,16 @@ fn diff(old: &Path, new: &Path, format: Format) -> Result<u8> {
                 "new": { "path": new_report.framework.path, "version": new_report.framework.version, "hash": new_report.framework.hash, "score": new_report.summary.score },
                 "changes": changes,
             });
-            println!("{}", serde_json::to_string_pretty(&doc)?);
+            say!("{}", serde_json::to_string_pretty(&doc)?);
         }
         Format::Text => {
             if changes.is_empty() {
-                println!(
-                    "no changes to triggers, standards, clocks, votes, actions or commitments"
-                );
+                say!("no changes");
             }
             for change in &changes {
-                println!("{}", change.sentence);
+                say!("{}", change.sentence);
             }
-            println!(
+            say!(
                 "\nscore {} → {} ({} → {} errors)",
                 old_report.summary.score,
                 new_report.summary.score,
@@ -170,7 +173,7 @@ pub fn explain(code: Option<&str>) -> Result<u8> {
             let Some(entry) = info(&upper) else {
                 bail!("unknown code `{code}`; `bulwark explain` lists them all");
             };
-            println!(
+            say!(
                 "{} ({}, {}): {}\n\n{}",
                 entry.code,
                 entry.severity,
@@ -181,7 +184,7 @@ pub fn explain(code: Option<&str>) -> Result<u8> {
         }
         None => {
             for entry in CATALOGUE {
-                println!(
+                say!(
                     "{}  {:<8} {:<10} {}",
                     entry.code,
                     entry.severity.as_str(),

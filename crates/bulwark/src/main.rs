@@ -4,7 +4,30 @@
 //! Exit codes: 0 success (no errors found), 1 errors found, 2 could not run
 //! (a file could not be read, bad arguments).
 
+/// Prints one line on standard output. A closed pipe (`bulwark … | head`)
+/// ends the program quietly instead of with a panic.
+macro_rules! say {
+    () => { $crate::write_stdout("\n") };
+    ($($arg:tt)*) => { $crate::write_stdout(&format!("{}\n", format_args!($($arg)*))) };
+}
+
 mod check;
+
+/// Writes to standard output; exits quietly when the reader has gone away.
+pub fn write_stdout(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(error) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("bulwark: cannot write the output: {error}");
+        std::process::exit(2);
+    }
+}
 
 use std::process::ExitCode;
 

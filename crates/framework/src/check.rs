@@ -1228,7 +1228,32 @@ impl<'a> Checker<'a> {
 
     /// The worst-case time from the event to the first order's deadline,
     /// with the reason when the path is not on rails at all.
-    fn response_time(&self, trigger: &Trigger) -> Result<(Duration, String), String> {
+    /// The soonest all the evidence a standard needs can be in: the smallest
+    /// reporting period P such that the classes reporting at least every P
+    /// can meet the standard on their own (independence and neutrality
+    /// included). `None` if the standard can never be met.
+    fn evidence_delay(&self, standard: &EvidenceStandard) -> Option<Duration> {
+        let mut periods: Vec<Duration> = standard
+            .classes
+            .iter()
+            .filter_map(|c| self.class(c))
+            .map(|c| c.reporting_period.unwrap_or(Duration::ZERO))
+            .collect();
+        periods.sort();
+        periods.dedup();
+        periods.into_iter().find(|period| {
+            let fast = self.edges(&standard.classes, |c, _| {
+                c.reporting_period.unwrap_or(Duration::ZERO) <= *period
+            });
+            satisfiable(standard, &fast)
+        })
+    }
+
+    fn response_time(
+        &self,
+        trigger: &Trigger,
+        delays: &BTreeMap<&str, Option<Duration>>,
+    ) -> Result<(Duration, String), String> {
         let sid = trigger
             .standard
             .as_deref()
@@ -1238,18 +1263,10 @@ impl<'a> Checker<'a> {
             .ok_or("its evidence standard is not declared")?;
         let entry = trigger.tier.as_deref().ok_or("it enters no tier")?;
         let tier = self.tier(entry).ok_or("its tier is not declared")?;
-        // Evidence: the k-th fastest accepted class, k = sources required.
-        let needed = required_sources(standard).max(1) as usize;
-        let mut periods: Vec<Duration> = standard
-            .classes
-            .iter()
-            .filter_map(|c| self.class(c))
-            .map(|c| c.reporting_period.unwrap_or(Duration::ZERO))
-            .collect();
-        periods.sort();
-        let evidence = periods
-            .get(needed - 1)
+        let evidence = delays
+            .get(sid)
             .copied()
+            .flatten()
             .ok_or("its evidence standard can never be met")?;
         let review = match &standard.review {
             None => Duration::ZERO,
@@ -1311,13 +1328,18 @@ impl<'a> Checker<'a> {
 
     fn first_response(&mut self) {
         let fw = self.fw;
+        let delays: BTreeMap<&str, Option<Duration>> = fw
+            .standards
+            .iter()
+            .map(|s| (s.id.as_str(), self.evidence_delay(s)))
+            .collect();
         let mut any = false;
         for (k, t) in fw.triggers.iter().enumerate() {
             if t.category == Category::Buildup {
                 continue;
             }
             any = true;
-            match self.response_time(t) {
+            match self.response_time(t, &delays) {
                 Ok((total, _)) if total <= FIRST_RESPONSE_MAX => {}
                 Ok((total, parts)) => self.emit(
                     codes::NOT_ON_RAILS,
@@ -1560,6 +1582,21 @@ impl<'a> Checker<'a> {
                         "the schedule of commitment `{}` is inconsistent: {problem}",
                         c.id
                     ),
+                );
+            }
+        }
+        for (k, unit) in fw.ad_units.iter().enumerate() {
+            let Some(hub_id) = unit.hub.as_deref() else {
+                continue;
+            };
+            let Some(hub) = fw.hubs.iter().find(|h| h.id == hub_id) else {
+                continue;
+            };
+            if !hub.systems.contains(&unit.system) {
+                self.emit(
+                    codes::HUB_MISMATCH,
+                    fw.locate("ad_unit", k, &[Seg::Key("hub")]),
+                    format!("unit `{}` is overhauled at hub `{hub_id}`, which does not support its system", unit.id),
                 );
             }
         }

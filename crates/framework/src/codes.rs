@@ -189,6 +189,8 @@ catalogue! {
         "Counting the time units spend in overhaul, there are not enough to keep every site covered; add units or spares.";
     NO_COMMITMENTS = "B606", Logistics, Error, "there are no resupply commitments",
         "Add resupply commitments with schedules; deterrence needs warehouses, not wish lists.";
+    HUB_MISMATCH = "B607", Logistics, Warning, "a unit's maintenance hub cannot overhaul its system",
+        "Send the unit to a hub that supports its system, or add the system to the hub: otherwise its overhaul has nowhere to happen.";
 }
 
 /// Codes that mean an area is missing entirely: any of them sets its

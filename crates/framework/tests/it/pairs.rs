@@ -108,3 +108,39 @@ fn no_pair_without_a_code() {
         );
     }
 }
+
+/// Codes found in base.toml after the given (find, replace) edits.
+fn codes_after(edits: &[(&str, &str)]) -> (BTreeSet<&'static str>, Vec<String>) {
+    let mut text = base();
+    for (find, replace) in edits {
+        assert_eq!(text.matches(find).count(), 1, "{find}");
+        text = text.replacen(find, replace, 1);
+    }
+    codes_of("edited.toml", &text)
+}
+
+#[test]
+fn first_response_waits_for_the_slowest_source_the_standard_cannot_do_without() {
+    // The only neutral source reports every 47h: with a 24h order, the first
+    // action comes 71h after the event, however fast the other sources are.
+    let slow_cell = [(
+        "operated_by = [\"mon\"]\nneutral = true\n",
+        "operated_by = [\"mon\"]\nneutral = true\nreporting_period = \"47h\"\n",
+    )];
+    let (codes, lines) = codes_after(&slow_cell);
+    assert!(codes.contains("B301"), "{}", lines.join("\n"));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("gets its first action 71h after the event")),
+        "{}",
+        lines.join("\n")
+    );
+    // A 12h neutral source fits: 12h + 24h is within 48h.
+    let fast_cell = [(
+        "operated_by = [\"mon\"]\nneutral = true\n",
+        "operated_by = [\"mon\"]\nneutral = true\nreporting_period = \"12h\"\n",
+    )];
+    let (codes, lines) = codes_after(&fast_cell);
+    assert!(!codes.contains("B301"), "{}", lines.join("\n"));
+}
