@@ -269,12 +269,11 @@ impl<'a> Checker<'a> {
             }
         }
         for (i, item) in fw.relief.items.iter().enumerate() {
-            let at = fw.locate_path(&[
-                Seg::Key("relief"),
-                Seg::Key("item"),
-                Seg::Index(i),
-                Seg::Key("id"),
-            ]);
+            let at = fw.locate(
+                "relief",
+                0,
+                &[Seg::Key("item"), Seg::Index(i), Seg::Key("id")],
+            );
             check(self, "relief", &item.id, at);
         }
     }
@@ -554,14 +553,9 @@ impl<'a> Checker<'a> {
         }
         for (i, item) in fw.relief.items.iter().enumerate() {
             let at = |key: &'static str, j: Option<usize>| {
-                let mut path = vec![
-                    Seg::Key("relief"),
-                    Seg::Key("item"),
-                    Seg::Index(i),
-                    Seg::Key(key),
-                ];
+                let mut path = vec![Seg::Key("item"), Seg::Index(i), Seg::Key(key)];
                 path.extend(j.map(Seg::Index));
-                fw.locate_path(&path)
+                fw.locate("relief", 0, &path)
             };
             let ctx = format!("relief item `{}`", item.id);
             if let Some(s) = &item.standard {
@@ -678,7 +672,6 @@ impl<'a> Checker<'a> {
         for (r, item) in fw.relief.items.iter().enumerate() {
             for (i, p) in item.releasable_to.iter().enumerate() {
                 let path = [
-                    Seg::Key("relief"),
                     Seg::Key("item"),
                     Seg::Index(r),
                     Seg::Key("releasable_to"),
@@ -687,7 +680,7 @@ impl<'a> Checker<'a> {
                 self.reference(
                     &["party"],
                     p,
-                    fw.locate_path(&path),
+                    fw.locate("relief", 0, &path),
                     &format!("relief item `{}`", item.id),
                 );
             }
@@ -1499,7 +1492,7 @@ impl<'a> Checker<'a> {
             );
         }
         for (i, item) in fw.relief.items.iter().enumerate() {
-            let at = fw.locate_path(&[Seg::Key("relief"), Seg::Key("item"), Seg::Index(i)]);
+            let at = fw.locate("relief", 0, &[Seg::Key("item"), Seg::Index(i)]);
             let id = &item.id;
             match item.standard.as_deref().and_then(|s| self.standard(s)) {
                 None if item.standard.is_none() => self.emit(

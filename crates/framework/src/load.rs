@@ -122,6 +122,9 @@ struct SourceMap {
     tree: Option<SpanNode>,
     /// Section name → original index of each item kept in the typed vector.
     origin: BTreeMap<&'static str, Vec<usize>>,
+    /// (section, original item index, array key) → original index of each
+    /// element kept, for items whose nested elements were set aside.
+    nested_origin: BTreeMap<(&'static str, usize, String), Vec<usize>>,
 }
 
 /// One step of a path into the document: a key or an array index.
@@ -175,7 +178,23 @@ impl Framework {
                 .unwrap_or(k);
             path.push(Seg::Index(original));
         }
-        path.extend_from_slice(rest);
+        let item = match path.last() {
+            Some(Seg::Index(i)) => *i,
+            _ => 0,
+        };
+        let mut rest = rest.to_vec();
+        if let [Seg::Key(key), Seg::Index(i), ..] = rest.as_mut_slice() {
+            let kept = self
+                .source
+                .nested_origin
+                .iter()
+                .find(|((s, k, a), _)| *s == section && *k == item && a == key)
+                .and_then(|(_, kept)| kept.get(*i).copied());
+            if let Some(original) = kept {
+                *i = original;
+            }
+        }
+        path.extend_from_slice(&rest);
         self.locate_path(&path)
     }
 
@@ -388,7 +407,7 @@ impl Loader<'_> {
     fn item(&mut self, section: &'static str, index: usize, value: &Spanned<DeValue<'_>>) {
         macro_rules! push {
             ($field:ident, $ty:ty) => {{
-                if let Some(item) = self.parse::<$ty>(section, value) {
+                if let Some(item) = self.parse::<$ty>(section, index, value) {
                     self.fw.$field.push(item);
                     self.fw
                         .source
@@ -401,12 +420,12 @@ impl Loader<'_> {
         }
         match section {
             "framework" => {
-                if let Some(meta) = self.parse::<Meta>(section, value) {
+                if let Some(meta) = self.parse::<Meta>(section, index, value) {
                     self.fw.meta = Some(meta);
                 }
             }
             "relief" => {
-                if let Some(relief) = self.parse::<Relief>(section, value) {
+                if let Some(relief) = self.parse::<Relief>(section, index, value) {
                     self.fw.relief = relief;
                 }
             }
@@ -437,6 +456,7 @@ impl Loader<'_> {
     fn parse<T: DeserializeOwned>(
         &mut self,
         section: &'static str,
+        index: usize,
         value: &Spanned<DeValue<'_>>,
     ) -> Option<T> {
         let id = value
@@ -449,9 +469,18 @@ impl Loader<'_> {
             None => format!("`{section}`"),
         };
         let mut current = value.clone();
+        let mut shifted: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for _ in 0..SALVAGE_ATTEMPTS_MAX {
             let error = match T::deserialize(ValueDeserializer::from(current.clone())) {
-                Ok(item) => return Some(item),
+                Ok(item) => {
+                    for (key, kept) in shifted {
+                        self.fw
+                            .source
+                            .nested_origin
+                            .insert((section, index, key), kept);
+                    }
+                    return Some(item);
+                }
                 Err(error) => error,
             };
             let offset = error.span().map_or(current.span().start, |s| s.start);
@@ -465,21 +494,28 @@ impl Loader<'_> {
                 code,
                 format!("{what}: {}", describe_serde_error(error.message())),
             );
-            // The top-level key of the item that holds the error, if any.
-            let span = current.span();
-            let culprit = match current.get_mut() {
-                DeValue::Table(table) => table
-                    .iter()
-                    .find(|(k, v)| {
-                        k.span().start <= offset && offset < v.span().end.max(k.span().end)
-                    })
-                    .map(|(k, _)| k.get_ref().to_string())
-                    .filter(|k| k != "id")
-                    .and_then(|k| table.remove(k.as_str()).map(|_| ())),
-                _ => None,
-            };
-            if culprit.is_none() || span.is_empty() {
-                break;
+            // Set aside the innermost field (or nested item) that holds the
+            // error; a missing required field sets aside the table lacking it.
+            let missing = error.message().starts_with("missing field");
+            match set_aside(current.get_mut(), offset, missing) {
+                None => break,
+                // An element of an array of the item went: later elements
+                // shift down, so remember which original index each keeps.
+                Some(path) => {
+                    if let [Step::Key(key), Step::Index(removed)] = path.as_slice() {
+                        let length = current
+                            .get_ref()
+                            .get(key.as_str())
+                            .and_then(|v| v.get_ref().as_array())
+                            .map_or(0, |a| a.len() + 1);
+                        let kept = shifted
+                            .entry(key.clone())
+                            .or_insert_with(|| (0..length).collect());
+                        if *removed < kept.len() {
+                            kept.remove(*removed);
+                        }
+                    }
+                }
             }
         }
         if let Some(id) = id {
@@ -497,6 +533,80 @@ impl Loader<'_> {
             message,
         });
     }
+}
+
+/// One step of the path to what [`set_aside`] removed.
+#[derive(Debug)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// Removes the innermost part of `value` holding byte `offset`: a key of a
+/// table (never `id`), or an element of an array. With `missing`, the error
+/// is a table lacking a required field, so only a whole nested table goes.
+/// Returns the path to what was removed, or `None` when nothing below
+/// `value` itself can be removed.
+fn set_aside(value: &mut DeValue<'_>, offset: usize, missing: bool) -> Option<Vec<Step>> {
+    let nested = |v: &DeValue<'_>| matches!(v, DeValue::Table(_) | DeValue::Array(_));
+    match value {
+        DeValue::Table(table) => {
+            let key = table
+                .iter()
+                .find(|(k, v)| span_holds(k.span(), offset) || holds(v, offset))
+                .map(|(k, _)| k.get_ref().to_string())?;
+            if let Some(child) = table.get_mut(key.as_str()) {
+                let is_nested = nested(child.get_ref());
+                if is_nested {
+                    if let Some(mut path) = set_aside(child.get_mut(), offset, missing) {
+                        path.insert(0, Step::Key(key));
+                        return Some(path);
+                    }
+                }
+                if missing && !is_nested {
+                    return None;
+                }
+            }
+            (key != "id" && table.remove(key.as_str()).is_some()).then(|| vec![Step::Key(key)])
+        }
+        DeValue::Array(items) => {
+            let index = items.iter().position(|item| holds(item, offset))?;
+            if let Some(item) = items.get_mut(index) {
+                if nested(item.get_ref()) {
+                    if let Some(mut path) = set_aside(item.get_mut(), offset, missing) {
+                        path.insert(0, Step::Index(index));
+                        return Some(path);
+                    }
+                }
+            }
+            let mut kept = toml::de::DeArray::new();
+            for (i, item) in items.iter().enumerate() {
+                if i != index {
+                    kept.push(item.clone());
+                }
+            }
+            *items = kept;
+            Some(vec![Step::Index(index)])
+        }
+        _ => None,
+    }
+}
+
+fn span_holds(span: std::ops::Range<usize>, offset: usize) -> bool {
+    span.start <= offset && offset < span.end.max(span.start + 1)
+}
+
+/// Whether `offset` falls in `value` or anywhere inside it. (The span of an
+/// array of tables does not cover all its elements, so children are searched.)
+fn holds(value: &Spanned<DeValue<'_>>, offset: usize) -> bool {
+    span_holds(value.span(), offset)
+        || match value.get_ref() {
+            DeValue::Table(table) => table
+                .iter()
+                .any(|(k, v)| span_holds(k.span(), offset) || holds(v, offset)),
+            DeValue::Array(items) => items.iter().any(|item| holds(item, offset)),
+            _ => false,
+        }
 }
 
 /// Rewrites serde's wording for people who do not read Rust.

@@ -7,3 +7,4 @@ mod pairs;
 mod reference;
 mod regressions;
 mod report;
+mod salvage;
