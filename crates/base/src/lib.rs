@@ -6,7 +6,9 @@
 pub mod diag;
 pub mod duration;
 pub mod fixed;
+pub mod time;
 
 pub use diag::{Diagnostic, LineIndex, Location, Severity};
 pub use duration::Duration;
 pub use fixed::{BasisPoints, Coordinate};
+pub use time::Timestamp;

@@ -1,0 +1,371 @@
+//! The input types. Field names are the wire format's; changing one is a
+//! change of `WIRE_VERSION`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use base::Timestamp;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// An input's identity: (party, source, message). The same identity with
+/// the same bytes is a duplicate; with other bytes, a conflict.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InputId {
+    /// The submitting party (a framework party id).
+    pub party: String,
+    /// The party's source: a sensor, a cell, a desk — free text, stable.
+    pub source: String,
+    /// The message id, unique within the source. For Cursor-on-Target,
+    /// the event's `uid` and `time` together.
+    pub message: String,
+}
+
+impl fmt::Display for InputId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}/{}", self.party, self.source, self.message)
+    }
+}
+
+/// When something was observed: a moment, or an interval report
+/// (`from` ≤ `to`; e.g. a General Staff report for 06:00–14:00).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Observed {
+    /// Start of the interval (or the moment).
+    pub from: Timestamp,
+    /// End of the interval; equal to `from` for a moment. Absent means a moment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<Timestamp>,
+}
+
+impl Observed {
+    pub fn at(t: Timestamp) -> Observed {
+        Observed { from: t, to: None }
+    }
+
+    pub fn end(&self) -> Timestamp {
+        self.to.unwrap_or(self.from)
+    }
+}
+
+/// A fixed-point position: integers of 10⁻⁷ degree (WGS 84).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Point {
+    pub lon_e7: i32,
+    pub lat_e7: i32,
+}
+
+/// A point of a track, with its time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrackPoint {
+    pub lon_e7: i32,
+    pub lat_e7: i32,
+    pub at: Timestamp,
+}
+
+/// Where: a point (with an optional error radius), a framework zone, or a
+/// track. At most one of `point`, `zone` and `track`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Place {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub point: Option<Point>,
+    /// Circular error (metres) around `point`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_m: Option<u32>,
+    /// A zone of the framework (an area such as a region, or the whole country).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+    /// A track: positions in time order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub track: Vec<TrackPoint>,
+}
+
+/// What was observed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    MissileLaunch,
+    MissileImpact,
+    DroneLaunch,
+    DroneImpact,
+    ArmourMovement,
+    /// A crossing of a line (the line is the place's zone).
+    LineCrossing,
+    ArtilleryFire,
+    CyberIntrusion,
+    Sabotage,
+    ProxyAttack,
+    AirspaceViolation,
+    MaritimeViolation,
+    /// An indicator of military build-up (early warning).
+    BuildupIndicator,
+    /// Monitors were denied access.
+    AccessDenied,
+    Other,
+}
+
+/// Counts reported for an event. Absent counts are unknown, not zero.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Counts {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub launched: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destroyed: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hit: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_reached: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crossings: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub casualties: Option<u32>,
+}
+
+/// Who did it, how sure, and on what basis.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Attribution {
+    /// The party held responsible (a framework party id, or a free name for a proxy).
+    pub actor: String,
+    /// Confidence in basis points (0–10000).
+    pub confidence_bp: u16,
+    /// The bases, e.g. `malware_signature`, `infrastructure_overlap`, `command_link`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub basis: Vec<String>,
+}
+
+/// Who may see an input.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Releasability {
+    /// `public`, `parties` (the default) or `restricted`.
+    #[serde(default, skip_serializing_if = "is_default_visibility")]
+    pub visibility: Visibility,
+    /// With `restricted`: the parties that may see it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub to: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    Public,
+    #[default]
+    Parties,
+    Restricted,
+}
+
+fn is_default_visibility(v: &Visibility) -> bool {
+    *v == Visibility::Parties
+}
+
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
+}
+
+/// A report of something seen, by one party's source of one class.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Observation {
+    pub id: InputId,
+    /// The source class (a framework `source_class` id).
+    pub class: String,
+    /// Inputs this one is derived from (a re-report is not independent evidence).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub derived_from: Vec<InputId>,
+    pub observed: Observed,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub place: Place,
+    pub kind: Kind,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub counts: Counts,
+    /// Weapon model (a framework `weapon_model` id; a general model covers its refinements).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weapon: Option<String>,
+    /// Target category, e.g. `energy`, `civilian`, `military`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<Attribution>,
+    /// The source's confidence in this report, in basis points.
+    pub confidence_bp: u16,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub releasability: Releasability,
+    /// Free attributes (string values), kept and logged, never decisive.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
+}
+
+/// A vote on a tier for a breach.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Vote {
+    pub id: InputId,
+    /// The breach voted on.
+    pub breach: String,
+    /// The tier voted on.
+    pub tier: String,
+    pub choice: Choice,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Choice {
+    /// In favour (sign-off).
+    For,
+    /// Against (sign-off), without a veto.
+    Against,
+    /// A veto (by a veto holder).
+    Veto,
+    /// A block (reverse-veto tiers).
+    Block,
+    /// Withdraws an earlier block.
+    Withdraw,
+}
+
+/// An attestation that a relief checklist item is (or is not) complied with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Attestation {
+    pub id: InputId,
+    /// The relief item.
+    pub item: String,
+    /// The source class of the attesting source.
+    pub class: String,
+    pub complies: bool,
+    pub observed: Observed,
+    pub confidence_bp: u16,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub derived_from: Vec<InputId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The technical cell's review of a breach.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Review {
+    pub id: InputId,
+    pub breach: String,
+    pub finding: Finding,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Finding {
+    /// The evidence proves the breach.
+    Certify,
+    /// The evidence does not prove it.
+    Reject,
+    /// The facts are contested: escalate to sign-off.
+    Contest,
+}
+
+/// An executing party's report on an order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrderReport {
+    pub id: InputId,
+    /// The order (an action activated for a breach).
+    pub order: String,
+    pub status: OrderStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    Done,
+    Partial,
+    Failed,
+}
+
+/// A delivery against a commitment, confirmed by the sender or the receiver.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Delivery {
+    pub id: InputId,
+    pub commitment: String,
+    pub quantity: i64,
+    pub delivered: Timestamp,
+    /// `sent` by the committing party or `received` by the recipient.
+    pub side: Side,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    Sent,
+    Received,
+}
+
+/// Withdraws an earlier input; opens a review of what rested on it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Retraction {
+    pub id: InputId,
+    pub retracts: InputId,
+    pub reason: String,
+}
+
+/// Records that a new framework version is in force.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Amendment {
+    pub id: InputId,
+    /// The new version's `[framework] version`.
+    pub version: String,
+    /// The new version's identity hash (hex).
+    pub framework_hash: String,
+}
+
+/// One input, as carried on the wire.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Input {
+    Observation(Observation),
+    Vote(Vote),
+    Attestation(Attestation),
+    Review(Review),
+    OrderReport(OrderReport),
+    Delivery(Delivery),
+    Retraction(Retraction),
+    Amendment(Amendment),
+}
+
+impl Input {
+    pub fn id(&self) -> &InputId {
+        match self {
+            Input::Observation(x) => &x.id,
+            Input::Vote(x) => &x.id,
+            Input::Attestation(x) => &x.id,
+            Input::Review(x) => &x.id,
+            Input::OrderReport(x) => &x.id,
+            Input::Delivery(x) => &x.id,
+            Input::Retraction(x) => &x.id,
+            Input::Amendment(x) => &x.id,
+        }
+    }
+
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Input::Observation(_) => "observation",
+            Input::Vote(_) => "vote",
+            Input::Attestation(_) => "attestation",
+            Input::Review(_) => "review",
+            Input::OrderReport(_) => "order_report",
+            Input::Delivery(_) => "delivery",
+            Input::Retraction(_) => "retraction",
+            Input::Amendment(_) => "amendment",
+        }
+    }
+}
