@@ -613,6 +613,17 @@ impl<'a> Checker<'a> {
                 );
             }
         }
+        for (k, z) in fw.zones.iter().enumerate() {
+            if let Some(w) = &z.within {
+                let ctx = format!("zone `{}`", z.id);
+                self.reference(
+                    &["zone"],
+                    w,
+                    fw.locate("zone", k, &[Seg::Key("within")]),
+                    &ctx,
+                );
+            }
+        }
         for (k, h) in fw.hubs.iter().enumerate() {
             if let Some(z) = &h.zone {
                 self.reference(
@@ -1401,7 +1412,8 @@ impl<'a> Checker<'a> {
         }
         let electorate: BTreeSet<&str> = rule.electorate.iter().map(String::as_str).collect();
         let weight = |p: &str| rule.weights.get(p).copied().unwrap_or(1);
-        let total: u32 = electorate.iter().map(|p| weight(p)).sum();
+        // In u64: weights are u32 each, and their sum must not overflow.
+        let total: u64 = electorate.iter().map(|p| u64::from(weight(p))).sum();
         let voters = u32::try_from(electorate.len()).unwrap_or(u32::MAX);
         match mode {
             Some(Mode::ReverseVeto) => {
@@ -1438,7 +1450,9 @@ impl<'a> Checker<'a> {
                     }
                     return;
                 }
-                if quorum.is_some_and(|q| q > total) || quorum_parties.is_some_and(|q| q > voters) {
+                if quorum.is_some_and(|q| u64::from(q) > total)
+                    || quorum_parties.is_some_and(|q| q > voters)
+                {
                     self.emit(
                         codes::QUORUM_UNREACHABLE,
                         at,
@@ -1453,7 +1467,7 @@ impl<'a> Checker<'a> {
                     .iter()
                     .copied()
                     .filter(|p| {
-                        quorum.is_some_and(|q| total - weight(p) < q)
+                        quorum.is_some_and(|q| total - u64::from(weight(p)) < u64::from(q))
                             || quorum_parties.is_some_and(|q| voters - 1 < q)
                     })
                     .collect();
@@ -1596,7 +1610,11 @@ impl<'a> Checker<'a> {
         if fw.ad_sites.is_empty() {
             return;
         }
-        let required: u32 = fw.ad_sites.iter().map(|s| s.units_required).sum();
+        // Saturating: more than u32::MAX positions is as impossible to fill as u32::MAX.
+        let required: u32 = fw
+            .ad_sites
+            .iter()
+            .fold(0, |sum, s| sum.saturating_add(s.units_required));
         for (k, site) in fw.ad_sites.iter().enumerate() {
             if site.units_required > 0
                 && !fw.ad_units.iter().any(|u| site.systems.contains(&u.system))

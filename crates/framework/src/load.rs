@@ -79,6 +79,7 @@ pub const SECTIONS: &[(&str, bool)] = &[
     ("ad_site", true),
     ("ad_unit", true),
     ("hub", true),
+    ("fusion", false),
 ];
 
 /// A loaded framework: every item that parsed, and where each came from.
@@ -103,6 +104,7 @@ pub struct Framework {
     pub ad_sites: Vec<AdSite>,
     pub ad_units: Vec<AdUnit>,
     pub hubs: Vec<Hub>,
+    pub fusion: Fusion,
     /// Zone id → geometry, for zones whose geometry could be read.
     pub geometry: BTreeMap<String, Geometry>,
     /// Ids of items that failed to parse, per section: references to them
@@ -427,6 +429,11 @@ impl Loader<'_> {
             "relief" => {
                 if let Some(relief) = self.parse::<Relief>(section, index, value) {
                     self.fw.relief = relief;
+                }
+            }
+            "fusion" => {
+                if let Some(fusion) = self.parse::<Fusion>(section, index, value) {
+                    self.fw.fusion = fusion;
                 }
             }
             "party" => push!(parties, Party),

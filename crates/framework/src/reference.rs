@@ -60,6 +60,7 @@ pub fn markdown() -> String {
         ("ad_site", true, root::<AdSite>(&mut generator)),
         ("ad_unit", true, root::<AdUnit>(&mut generator)),
         ("hub", true, root::<Hub>(&mut generator)),
+        ("fusion", false, root::<Fusion>(&mut generator)),
     ];
     let defs = generator.definitions().clone();
     let mut out = String::from(PREAMBLE);

@@ -268,6 +268,10 @@ pub struct Zone {
     /// its `name`/`shapeName` property. The first feature when absent.
     #[serde(default)]
     pub feature: Option<String>,
+    /// The area zone that contains this one (a region within the country).
+    /// Reports for a containing area replace the reports for its parts.
+    #[serde(default)]
+    pub within: Option<String>,
 }
 
 /// Kind of source of evidence.
@@ -952,4 +956,45 @@ pub struct Hub {
     /// Where it is (a zone id).
     #[serde(default)]
     pub zone: Option<String>,
+}
+
+/// `[fusion]`: how observations of one event are recognised as one incident,
+/// and how much clock error is tolerated. Every field has a default.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Fusion {
+    /// Observations whose observed times are within this of an incident's
+    /// join it (if kind, weapon and place agree). Default `30m`.
+    #[serde(default = "default_time_slack")]
+    pub time_slack: Duration,
+    /// Point observations further apart than this (kilometres) are separate
+    /// events. Default 100.
+    #[serde(default = "default_distance_km")]
+    pub distance_km: u32,
+    /// An input claiming an observed time later than its recorded time by
+    /// more than this is rejected as claiming the future. Default `5m`.
+    #[serde(default = "default_future_max")]
+    pub future_max: Duration,
+}
+
+impl Default for Fusion {
+    fn default() -> Fusion {
+        Fusion {
+            time_slack: default_time_slack(),
+            distance_km: default_distance_km(),
+            future_max: default_future_max(),
+        }
+    }
+}
+
+fn default_time_slack() -> Duration {
+    Duration::from_seconds(30 * 60)
+}
+
+fn default_distance_km() -> u32 {
+    100
+}
+
+fn default_future_max() -> Duration {
+    Duration::from_seconds(5 * 60)
 }
