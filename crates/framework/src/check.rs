@@ -148,7 +148,7 @@ struct ById<'a> {
 
 impl<'a> ById<'a> {
     fn new(fw: &'a Framework) -> ById<'a> {
-        fn first<'a, T>(items: &'a [T], id: fn(&T) -> &str) -> BTreeMap<&'a str, &'a T> {
+        fn first<T>(items: &[T], id: fn(&T) -> &str) -> BTreeMap<&str, &T> {
             let mut map = BTreeMap::new();
             for item in items {
                 map.entry(id(item)).or_insert(item);
