@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use base::{Diagnostic, Duration, Location};
 
 use crate::codes::{self, info};
+use crate::independence::{self, Source};
 use crate::load::{Framework, Seg};
 use crate::schema::*;
 
@@ -1701,71 +1702,15 @@ fn requirement(s: &EvidenceStandard) -> String {
 /// need distinct classes and distinct parties, so this is a bipartite
 /// matching of the required size, with a neutral class in it if required.
 fn satisfiable(s: &EvidenceStandard, edges: &[Edge<'_>]) -> bool {
-    let needed = required_sources(s) as usize;
-    if !s.neutral {
-        return max_matching(edges) >= needed;
-    }
-    edges.iter().filter(|e| e.class.neutral).any(|fixed| {
-        let rest: Vec<Edge<'_>> = edges
-            .iter()
-            .copied()
-            .filter(|e| e.class.id != fixed.class.id && e.party != fixed.party)
-            .collect();
-        1 + max_matching(&rest) >= needed
-    })
-}
-
-/// Maximum matching between classes and parties (augmenting paths).
-fn max_matching(edges: &[Edge<'_>]) -> usize {
-    let classes: Vec<&str> = edges
+    let sources: Vec<Source<&str, &str>> = edges
         .iter()
-        .map(|e| e.class.id.as_str())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let adjacency: Vec<Vec<&str>> = classes
-        .iter()
-        .map(|c| {
-            edges
-                .iter()
-                .filter(|e| e.class.id == *c)
-                .map(|e| e.party)
-                .collect()
+        .map(|e| Source {
+            class: e.class.id.as_str(),
+            party: e.party,
+            neutral: e.class.neutral,
         })
         .collect();
-    bipartite(&adjacency)
-}
-
-/// Size of a maximum matching; `adjacency[i]` lists the right-hand nodes of left node `i`.
-fn bipartite(adjacency: &[Vec<&str>]) -> usize {
-    fn augment<'a>(
-        i: usize,
-        adjacency: &[Vec<&'a str>],
-        owner: &mut BTreeMap<&'a str, usize>,
-        visited: &mut BTreeSet<&'a str>,
-    ) -> bool {
-        let Some(options) = adjacency.get(i) else {
-            return false;
-        };
-        for right in options {
-            if !visited.insert(right) {
-                continue;
-            }
-            let free = match owner.get(right).copied() {
-                None => true,
-                Some(other) => augment(other, adjacency, owner, visited),
-            };
-            if free {
-                owner.insert(right, i);
-                return true;
-            }
-        }
-        false
-    }
-    let mut owner: BTreeMap<&str, usize> = BTreeMap::new();
-    (0..adjacency.len())
-        .filter(|i| augment(*i, adjacency, &mut owner, &mut BTreeSet::new()))
-        .count()
+    independence::independent(required_sources(s) as usize, s.neutral, &sources)
 }
 
 /// How many unit positions the units can fill at once (each unit one position).
@@ -1784,7 +1729,7 @@ fn ad_cover(sites: &[AdSite], units: &[AdUnit]) -> u32 {
             adjacency.push(options.clone());
         }
     }
-    u32::try_from(bipartite(&adjacency)).unwrap_or(u32::MAX)
+    u32::try_from(independence::bipartite(&adjacency)).unwrap_or(u32::MAX)
 }
 
 fn describe_quorum(quorum: Option<u32>, parties: Option<u32>) -> String {

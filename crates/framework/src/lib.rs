@@ -11,6 +11,7 @@
 pub mod check;
 pub mod codes;
 pub mod diff;
+pub mod independence;
 pub mod load;
 pub mod reference;
 pub mod report;
