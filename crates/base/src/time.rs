@@ -27,14 +27,14 @@ impl Timestamp {
     }
 
     /// `self + d`, saturating.
-    pub fn add(self, d: Duration) -> Timestamp {
+    pub fn plus(self, d: Duration) -> Timestamp {
         Timestamp {
             millis: self.millis.saturating_add(d.seconds().saturating_mul(1000)),
         }
     }
 
     /// `self - d`, saturating.
-    pub fn sub(self, d: Duration) -> Timestamp {
+    pub fn minus(self, d: Duration) -> Timestamp {
         Timestamp {
             millis: self.millis.saturating_sub(d.seconds().saturating_mul(1000)),
         }
@@ -112,7 +112,7 @@ mod tests {
         let ms = Timestamp::parse("2022-10-10T04:00:00.250Z").unwrap();
         assert_eq!(ms.to_string(), "2022-10-10T04:00:00.250Z");
         assert_eq!(ms.seconds_since(t), 0);
-        assert_eq!(t.add(Duration::from_hours(48)).to_string(), "2022-10-12T04:00:00Z");
+        assert_eq!(t.plus(Duration::from_hours(48)).to_string(), "2022-10-12T04:00:00Z");
     }
 
     #[test]
