@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 
 /// An input's identity: (party, source, message). The same identity with
 /// the same bytes is a duplicate; with other bytes, a conflict.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct InputId {
     /// The submitting party (a framework party id).
@@ -51,7 +53,9 @@ impl Observed {
 }
 
 /// A fixed-point position: integers of 10⁻⁷ degree (WGS 84).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct Point {
     pub lon_e7: i32,
@@ -86,7 +90,9 @@ pub struct Place {
 }
 
 /// What was observed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     MissileLaunch,
@@ -329,6 +335,9 @@ pub struct Amendment {
 }
 
 /// One input, as carried on the wire.
+// Observations are nearly every input: boxing them would allocate for the
+// common case to save memory on the rare ones.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Input {
