@@ -564,11 +564,9 @@ fn set_aside(value: &mut DeValue<'_>, offset: usize, missing: bool) -> Option<Ve
                 .map(|(k, _)| k.get_ref().to_string())?;
             if let Some(child) = table.get_mut(key.as_str()) {
                 let is_nested = nested(child.get_ref());
-                if is_nested {
-                    if let Some(mut path) = set_aside(child.get_mut(), offset, missing) {
-                        path.insert(0, Step::Key(key));
-                        return Some(path);
-                    }
+                if is_nested && let Some(mut path) = set_aside(child.get_mut(), offset, missing) {
+                    path.insert(0, Step::Key(key));
+                    return Some(path);
                 }
                 if missing && !is_nested {
                     return None;
@@ -578,13 +576,12 @@ fn set_aside(value: &mut DeValue<'_>, offset: usize, missing: bool) -> Option<Ve
         }
         DeValue::Array(items) => {
             let index = items.iter().position(|item| holds(item, offset))?;
-            if let Some(item) = items.get_mut(index) {
-                if nested(item.get_ref()) {
-                    if let Some(mut path) = set_aside(item.get_mut(), offset, missing) {
-                        path.insert(0, Step::Index(index));
-                        return Some(path);
-                    }
-                }
+            if let Some(item) = items.get_mut(index)
+                && nested(item.get_ref())
+                && let Some(mut path) = set_aside(item.get_mut(), offset, missing)
+            {
+                path.insert(0, Step::Index(index));
+                return Some(path);
             }
             let mut kept = toml::de::DeArray::new();
             for (i, item) in items.iter().enumerate() {
