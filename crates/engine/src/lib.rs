@@ -11,7 +11,9 @@
 //! that expire. It never reads the clock, does no I/O, and iterates no hash
 //! map into an output: the same inputs give byte-identical decisions.
 
+mod compile;
 pub mod decision;
+mod geo;
 mod state;
 
 pub use decision::{Breach, BreachStatus, CountRange, Decision, Incident, SourceRef};

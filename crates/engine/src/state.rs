@@ -1,19 +1,25 @@
-//! The engine's state machine.
+//! The engine's state machine: validation, fusion, counting, triggers,
+//! certification and the review clock.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use base::Timestamp;
 use framework::Framework;
-use model::Input;
+use framework::independence::{self, Source};
+use framework::schema::{Category, CountKind, Outcome, RangeEnd, ZoneKind};
+use model::{Attribution, Counts, Finding, Input, InputId, Observation, Point};
 
-use crate::decision::{Breach, Decision, Incident};
+use crate::compile::{Compiled, TriggerInfo};
+use crate::decision::{Breach, BreachStatus, CountRange, Decision, Incident, SourceRef};
 
-/// Recorded in every decision's report: replaying with other code reports
-/// divergences instead of rewriting history.
+/// Recorded in reports: replaying with other code reports divergences
+/// instead of rewriting history.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Why the engine cannot run a framework or take a call.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EngineError {
-    /// The framework has errors the engine cannot work around.
+    /// The framework has problems the engine cannot work around.
     Framework(Vec<String>),
     /// Recorded time went backwards.
     TimeWentBack { last: Timestamp, given: Timestamp },
@@ -34,50 +40,1200 @@ impl std::fmt::Display for EngineError {
 
 impl std::error::Error for EngineError {}
 
+/// One observation as an incident holds it.
+#[derive(Clone, Debug)]
+struct Obs {
+    input: InputId,
+    class: String,
+    neutral: bool,
+    confidence: u16,
+    late: bool,
+    from: Timestamp,
+    to: Timestamp,
+    counts: Counts,
+    /// The area it reports for: its zone, the zone containing its point, or none.
+    area: Option<String>,
+    point: Option<Point>,
+    /// Lines its track crosses, or the line it names for a crossing.
+    lines: Vec<String>,
+    weapon: Option<String>,
+    target: Option<String>,
+    attribution: Option<Attribution>,
+    derived_from: Vec<InputId>,
+}
+
+#[derive(Clone, Debug)]
+struct Inc {
+    n: usize,
+    kind: String,
+    weapon: Option<String>,
+    from: Timestamp,
+    to: Timestamp,
+    obs: Vec<Obs>,
+}
+
+#[derive(Clone, Debug)]
+struct BreachState {
+    view: Breach,
+    trigger: usize,
+    incidents: Vec<usize>,
+}
+
 /// The engine over one framework.
 #[derive(Debug)]
 pub struct Engine {
+    fw: Compiled,
     now: Option<Timestamp>,
-    incidents: Vec<Incident>,
-    breaches: Vec<Breach>,
+    /// Accepted inputs by identity, for duplicates and conflicts.
+    seen: BTreeMap<InputId, Input>,
+    incidents: Vec<Inc>,
+    /// Per trigger: incidents that match it, in opening order.
+    matched: Vec<Vec<usize>>,
+    /// Per trigger: incident → breach it belongs to.
+    assigned: Vec<BTreeMap<usize, usize>>,
+    breaches: Vec<BreachState>,
 }
 
 impl Engine {
-    pub fn new(_framework: &Framework) -> Result<Engine, EngineError> {
+    pub fn new(framework: &Framework) -> Result<Engine, EngineError> {
+        let fw = Compiled::new(framework).map_err(EngineError::Framework)?;
+        let n = fw.triggers.len();
         Ok(Engine {
+            fw,
             now: None,
+            seen: BTreeMap::new(),
             incidents: Vec::new(),
+            matched: vec![Vec::new(); n],
+            assigned: vec![BTreeMap::new(); n],
             breaches: Vec::new(),
         })
     }
 
     /// Applies one input recorded at `recorded` (which never goes back);
-    /// first fires every clock that expires before it.
+    /// first fires every clock whose deadline is at or before it.
     pub fn submit(
         &mut self,
         recorded: Timestamp,
-        _input: &Input,
+        input: &Input,
     ) -> Result<Vec<Decision>, EngineError> {
-        let decisions = self.advance(recorded)?;
-        Ok(decisions)
+        let mut out = self.advance(recorded)?;
+        let id = input.id().clone();
+        if let Some(previous) = self.seen.get(&id) {
+            if previous == input {
+                out.push(Decision::Duplicate {
+                    at: recorded,
+                    input: id,
+                });
+            } else {
+                out.push(Decision::Rejected {
+                    at: recorded,
+                    input: id,
+                    reason: "a different input with the same identity (party, source, message) was already recorded; send a new message id".into(),
+                });
+            }
+            return Ok(out);
+        }
+        let result = match input {
+            Input::Observation(o) => self.observation(recorded, o, &mut out),
+            Input::Review(r) => self.review(recorded, r, &mut out),
+            _ => self.party_known(&id.party),
+        };
+        match result {
+            Ok(()) => {
+                self.seen.insert(id, input.clone());
+            }
+            Err(reason) => out.push(Decision::Rejected {
+                at: recorded,
+                input: id,
+                reason,
+            }),
+        }
+        Ok(out)
     }
 
     /// Moves "now" to `now`, firing the clocks whose deadline is at or before it.
     pub fn advance(&mut self, now: Timestamp) -> Result<Vec<Decision>, EngineError> {
-        if let Some(last) = self.now {
-            if now < last {
-                return Err(EngineError::TimeWentBack { last, given: now });
-            }
+        if let Some(last) = self.now
+            && now < last
+        {
+            return Err(EngineError::TimeWentBack { last, given: now });
         }
         self.now = Some(now);
-        Ok(Vec::new())
+        let mut out = Vec::new();
+        // Clocks fire in deadline order, then breach order.
+        let mut due: Vec<(Timestamp, usize)> = self
+            .breaches
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.view.status == BreachStatus::UnderReview)
+            .filter_map(|(i, b)| b.view.review_deadline.filter(|d| *d <= now).map(|d| (d, i)))
+            .collect();
+        due.sort();
+        for (deadline, b) in due {
+            self.review_expired(b, deadline, &mut out);
+        }
+        Ok(out)
     }
 
-    pub fn incidents(&self) -> &[Incident] {
-        &self.incidents
+    /// The incidents, as reports show them.
+    pub fn incidents(&self) -> Vec<Incident> {
+        self.incidents
+            .iter()
+            .map(|i| self.incident_view(i))
+            .collect()
     }
 
-    pub fn breaches(&self) -> &[Breach] {
-        &self.breaches
+    /// The breaches, as reports show them.
+    pub fn breaches(&self) -> Vec<Breach> {
+        self.breaches.iter().map(|b| b.view.clone()).collect()
     }
+
+    fn party_known(&self, party: &str) -> Result<(), String> {
+        if self.fw.parties.contains(party) {
+            Ok(())
+        } else {
+            Err(format!(
+                "`{party}` is not a party of framework `{}`",
+                self.fw.id
+            ))
+        }
+    }
+
+    // ------------------------------------------------------------ observations
+
+    fn observation(
+        &mut self,
+        recorded: Timestamp,
+        o: &Observation,
+        out: &mut Vec<Decision>,
+    ) -> Result<(), String> {
+        let party = o.id.party.as_str();
+        self.party_known(party)?;
+        let class = self.fw.classes.get(&o.class).ok_or_else(|| {
+            format!(
+                "source class `{}` is not declared in the framework",
+                o.class
+            )
+        })?;
+        if !class.operated_by.contains(party) {
+            return Err(format!(
+                "`{party}` does not operate source class `{}`",
+                o.class
+            ));
+        }
+        let end = o.observed.end();
+        if end < o.observed.from {
+            return Err("the observed interval ends before it starts".into());
+        }
+        if o.confidence_bp > 10_000 {
+            return Err(format!(
+                "confidence {} is above 10000 basis points",
+                o.confidence_bp
+            ));
+        }
+        if end > recorded.plus(self.fw.fusion.future_max) {
+            return Err(format!(
+                "claims the future: observed until {end}, but recorded at {recorded} (more than {} ahead)",
+                self.fw.fusion.future_max
+            ));
+        }
+        if let Some(w) = &o.weapon
+            && !self.fw.weapons.contains(w)
+        {
+            return Err(format!(
+                "weapon model `{w}` is not declared in the framework"
+            ));
+        }
+        let late = class
+            .late_max
+            .is_some_and(|max| recorded.seconds_since(end) > max.seconds());
+        let neutral = class.neutral;
+        let mut area = None;
+        let mut lines = Vec::new();
+        if let Some(zone) = &o.place.zone {
+            let info = self
+                .fw
+                .zones
+                .get(zone)
+                .ok_or_else(|| format!("zone `{zone}` is not declared in the framework"))?;
+            match info.kind {
+                ZoneKind::Area => area = Some(zone.clone()),
+                ZoneKind::Line => lines.push(zone.clone()),
+            }
+        }
+        let point = o.place.point.or_else(|| {
+            o.place.track.first().map(|t| Point {
+                lon_e7: t.lon_e7,
+                lat_e7: t.lat_e7,
+            })
+        });
+        if area.is_none()
+            && let Some(p) = point
+        {
+            area = self.fw.zone_of_point(p);
+        }
+        if o.place.track.len() >= 2 {
+            let track: Vec<Point> = o
+                .place
+                .track
+                .iter()
+                .map(|t| Point {
+                    lon_e7: t.lon_e7,
+                    lat_e7: t.lat_e7,
+                })
+                .collect();
+            for (id, z) in &self.fw.zones {
+                if z.kind == ZoneKind::Line
+                    && z.geometry
+                        .as_ref()
+                        .is_some_and(|g| crate::geo::crosses(g, &track))
+                {
+                    lines.push(id.clone());
+                }
+            }
+        }
+        let obs = Obs {
+            input: o.id.clone(),
+            class: o.class.clone(),
+            neutral,
+            confidence: o.confidence_bp,
+            late,
+            from: o.observed.from,
+            to: end,
+            counts: o.counts,
+            area,
+            point,
+            lines,
+            weapon: o.weapon.clone(),
+            target: o.target.clone(),
+            attribution: o.attribution.clone(),
+            derived_from: o.derived_from.clone(),
+        };
+        out.push(Decision::Accepted {
+            at: recorded,
+            input: o.id.clone(),
+        });
+        let incident = match self.find_incident(&o.kind, &obs) {
+            Some(i) => {
+                if let Some(inc) = self.incidents.get_mut(i) {
+                    inc.from = inc.from.min(obs.from);
+                    inc.to = inc.to.max(obs.to);
+                    if let Some(w) = &obs.weapon {
+                        let more_specific = inc
+                            .weapon
+                            .as_deref()
+                            .is_none_or(|cur| self.fw.weapon_within(w, cur));
+                        if more_specific {
+                            inc.weapon = Some(w.clone());
+                        }
+                    }
+                    let was_contested = !contest_reasons(&self.fw, &inc.obs).is_empty();
+                    inc.obs.push(obs);
+                    out.push(Decision::IncidentJoined {
+                        at: recorded,
+                        incident: format!("I{}", inc.n),
+                        input: o.id.clone(),
+                    });
+                    let reasons = contest_reasons(&self.fw, &inc.obs);
+                    if !was_contested && let Some(reason) = reasons.first() {
+                        out.push(Decision::IncidentContested {
+                            at: recorded,
+                            incident: format!("I{}", inc.n),
+                            reason: reason.clone(),
+                        });
+                    }
+                }
+                i
+            }
+            None => {
+                let n = self.incidents.len() + 1;
+                let inc = Inc {
+                    n,
+                    kind: o.kind.clone(),
+                    weapon: obs.weapon.clone(),
+                    from: obs.from,
+                    to: obs.to,
+                    obs: vec![obs],
+                };
+                out.push(Decision::IncidentOpened {
+                    at: recorded,
+                    incident: format!("I{n}"),
+                    input: o.id.clone(),
+                });
+                let reasons = contest_reasons(&self.fw, &inc.obs);
+                if let Some(reason) = reasons.first() {
+                    out.push(Decision::IncidentContested {
+                        at: recorded,
+                        incident: format!("I{n}"),
+                        reason: reason.clone(),
+                    });
+                }
+                self.incidents.push(inc);
+                n - 1
+            }
+        };
+        self.triggers_for(incident, recorded, out);
+        Ok(())
+    }
+
+    /// The incident an observation joins: same kind, compatible weapon,
+    /// overlapping time (within the slack) and compatible place. The most
+    /// recently opened candidate wins.
+    fn find_incident(&self, kind: &str, obs: &Obs) -> Option<usize> {
+        let slack = self.fw.fusion.time_slack;
+        let distance_m = i64::from(self.fw.fusion.distance_km) * 1000;
+        self.incidents
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(i, inc)| {
+                let fits = inc.kind == kind
+                    && obs.from <= inc.to.plus(slack)
+                    && inc.from <= obs.to.plus(slack)
+                    && self
+                        .fw
+                        .weapons_compatible(inc.weapon.as_deref(), obs.weapon.as_deref())
+                    && inc
+                        .obs
+                        .iter()
+                        .all(|other| self.places_compatible(other, obs, distance_m));
+                fits.then_some(i)
+            })
+    }
+
+    fn places_compatible(&self, a: &Obs, b: &Obs, distance_m: i64) -> bool {
+        if let (Some(p), Some(q)) = (a.point, b.point) {
+            return crate::geo::distance_m_squared(p, q) <= distance_m.saturating_mul(distance_m);
+        }
+        match (&a.area, &b.area) {
+            (Some(x), Some(y)) => self.fw.zone_within(x, y) || self.fw.zone_within(y, x),
+            _ => true,
+        }
+    }
+
+    // ------------------------------------------------------------ counting
+
+    /// The range of count `kind` over an incident's observations
+    /// (DESIGN "Counting"): per area, direct reports are alternatives;
+    /// parts add up; low = max(direct min, Σ parts' lows), high likewise.
+    fn count_range(&self, inc: &Inc, kind: CountKind) -> CountRange {
+        if kind == CountKind::Incidents {
+            return CountRange { low: 1, high: 1 };
+        }
+        let value = |c: &Counts| -> Option<u32> {
+            match kind {
+                CountKind::Launched => c.launched,
+                CountKind::Destroyed => c.destroyed,
+                CountKind::Hit => c.hit,
+                CountKind::NotReached => c.not_reached,
+                CountKind::Crossings => c.crossings,
+                CountKind::Casualties => c.casualties,
+                CountKind::Incidents => Some(1),
+            }
+        };
+        // Direct reports per area ("" = the whole, unspecified).
+        let mut direct: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+        for o in &inc.obs {
+            let v = match value(&o.counts) {
+                Some(v) => u64::from(v),
+                None if kind == CountKind::Crossings && !o.lines.is_empty() => 1,
+                None => continue,
+            };
+            let entry = direct
+                .entry(o.area.clone().unwrap_or_default())
+                .or_insert((v, v));
+            entry.0 = entry.0.min(v);
+            entry.1 = entry.1.max(v);
+        }
+        if direct.is_empty() {
+            return CountRange::default();
+        }
+        let areas: Vec<String> = direct.keys().cloned().collect();
+        // Parent of each area: the nearest reported area containing it; "" contains all.
+        let parent_of = |area: &str| -> Option<String> {
+            if area.is_empty() {
+                return None;
+            }
+            let mut current = area.to_string();
+            for _ in 0..64 {
+                match self.fw.zones.get(&current).and_then(|z| z.within.clone()) {
+                    Some(p) if direct.contains_key(&p) => return Some(p),
+                    Some(p) => current = p,
+                    None => break,
+                }
+            }
+            direct.contains_key("").then(String::new)
+        };
+        fn range(
+            area: &str,
+            direct: &BTreeMap<String, (u64, u64)>,
+            children: &BTreeMap<String, Vec<String>>,
+            depth: usize,
+        ) -> (u64, u64) {
+            let (dmin, dmax) = direct.get(area).copied().unwrap_or((0, 0));
+            let (mut low, mut high) = (0u64, 0u64);
+            if depth < 64 {
+                for child in children.get(area).into_iter().flatten() {
+                    let (l, h) = range(child, direct, children, depth + 1);
+                    low = low.saturating_add(l);
+                    high = high.saturating_add(h);
+                }
+            }
+            (dmin.max(low), dmax.max(high))
+        }
+        let mut children: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut roots = Vec::new();
+        for area in &areas {
+            match parent_of(area) {
+                Some(p) => children.entry(p).or_default().push(area.clone()),
+                None => roots.push(area.clone()),
+            }
+        }
+        let (mut low, mut high) = (0u64, 0u64);
+        for root in &roots {
+            let (l, h) = range(root, &direct, &children, 0);
+            low = low.saturating_add(l);
+            high = high.saturating_add(h);
+        }
+        CountRange {
+            low,
+            high: high.max(low),
+        }
+    }
+
+    /// The count an incident shows in reports: the first count any report carries.
+    fn shown_count(&self, inc: &Inc) -> CountRange {
+        for kind in [
+            CountKind::Launched,
+            CountKind::Crossings,
+            CountKind::Hit,
+            CountKind::Destroyed,
+            CountKind::NotReached,
+            CountKind::Casualties,
+        ] {
+            let r = self.count_range(inc, kind);
+            if r.high > 0 {
+                return r;
+            }
+        }
+        CountRange { low: 1, high: 1 }
+    }
+
+    // ------------------------------------------------------------ triggers
+
+    fn trigger_matches(&self, t: &TriggerInfo, inc: &Inc) -> bool {
+        if !t.kinds.contains(&inc.kind) {
+            return false;
+        }
+        // An unreported model is compatible with any: the kind already says
+        // what was launched, and a missing detail must not hide a breach.
+        if !t.weapons.is_empty()
+            && let Some(w) = &inc.weapon
+            && !t
+                .weapons
+                .iter()
+                .any(|tw| self.fw.weapons_compatible(Some(w), Some(tw)))
+        {
+            return false;
+        }
+        if !t.targets.is_empty()
+            && !inc
+                .obs
+                .iter()
+                .any(|o| o.target.as_ref().is_some_and(|x| t.targets.contains(x)))
+        {
+            return false;
+        }
+        if !t.zones.is_empty() {
+            let inside = t.zones.iter().any(|z| {
+                let Some(zone) = self.fw.zones.get(z) else {
+                    return false;
+                };
+                match zone.kind {
+                    ZoneKind::Line => inc.obs.iter().any(|o| o.lines.iter().any(|l| l == z)),
+                    ZoneKind::Area => inc.obs.iter().any(|o| {
+                        o.area.as_deref().is_some_and(|a| self.fw.zone_within(a, z))
+                            || o.point.is_some_and(|p| {
+                                zone.geometry
+                                    .as_ref()
+                                    .is_some_and(|g| crate::geo::contains(g, p))
+                            })
+                    }),
+                }
+            });
+            if !inside {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn trigger_count(&self, t: &TriggerInfo, inc: &Inc) -> u64 {
+        let r = self.count_range(inc, t.count);
+        match t.range_end {
+            RangeEnd::Low => r.low,
+            RangeEnd::High => r.high,
+        }
+    }
+
+    fn late_only(inc: &Inc) -> bool {
+        inc.obs.iter().all(|o| o.late)
+    }
+
+    fn triggers_for(&mut self, i: usize, recorded: Timestamp, out: &mut Vec<Decision>) {
+        for t in 0..self.fw.triggers.len() {
+            let (Some(trigger), Some(inc)) = (self.fw.triggers.get(t), self.incidents.get(i))
+            else {
+                continue;
+            };
+            if !self.trigger_matches(trigger, inc) {
+                continue;
+            }
+            let matched = self.matched.get_mut(t);
+            if let Some(m) = matched
+                && !m.contains(&i)
+            {
+                m.push(i);
+            }
+            if let Some(&b) = self.assigned.get(t).and_then(|a| a.get(&i)) {
+                self.refresh_breach(b, recorded, out);
+                continue;
+            }
+            self.try_open(t, i, recorded, out);
+        }
+    }
+
+    /// Opens a breach of trigger `t` if the unassigned incidents in a window
+    /// around incident `i` reach the threshold, or accumulate enough.
+    fn try_open(&mut self, t: usize, i: usize, recorded: Timestamp, out: &mut Vec<Decision>) {
+        let (Some(trigger), Some(inc)) = (self.fw.triggers.get(t), self.incidents.get(i)) else {
+            return;
+        };
+        let empty = BTreeMap::new();
+        let assigned = self.assigned.get(t).unwrap_or(&empty);
+        let free: Vec<usize> = self
+            .matched
+            .get(t)
+            .map(|m| {
+                m.iter()
+                    .copied()
+                    .filter(|j| !assigned.contains_key(j))
+                    .collect()
+            })
+            .unwrap_or_default();
+        // Anchors: ends of free incidents from this one's end to its start + window.
+        let mut anchors: Vec<Timestamp> = free
+            .iter()
+            .filter_map(|j| self.incidents.get(*j))
+            .map(|j| j.to)
+            .filter(|end| *end >= inc.to && *end <= inc.from.plus(trigger.window))
+            .collect();
+        anchors.sort();
+        anchors.dedup();
+        for anchor in anchors {
+            let start = anchor.minus(trigger.window);
+            let members: Vec<usize> = free
+                .iter()
+                .copied()
+                .filter(|j| {
+                    self.incidents
+                        .get(*j)
+                        .is_some_and(|x| x.from >= start && x.to <= anchor)
+                })
+                .collect();
+            if !members.contains(&i) {
+                continue;
+            }
+            let sum: u64 = members
+                .iter()
+                .filter_map(|j| self.incidents.get(*j))
+                .map(|x| self.trigger_count(trigger, x))
+                .sum();
+            let timely = members
+                .iter()
+                .filter_map(|j| self.incidents.get(*j))
+                .any(|x| !Self::late_only(x));
+            if sum >= u64::try_from(trigger.threshold.max(0)).unwrap_or(0)
+                && trigger.threshold > 0
+                && timely
+            {
+                let explanation = format!(
+                    "trigger `{}`: {sum} {} ({} end) within {} (observed {start} to {anchor}) reached the threshold of {}",
+                    trigger.id,
+                    count_word(trigger.count),
+                    end_word(trigger.range_end),
+                    trigger.window,
+                    trigger.threshold
+                );
+                self.open_breach(t, members, sum, false, explanation, recorded, out);
+                return;
+            }
+        }
+        // Sub-threshold probing: enough incidents within the accumulation window.
+        let Some(acc) = trigger.accumulate.clone() else {
+            return;
+        };
+        let start = inc.to.minus(acc.window);
+        let members: Vec<usize> = free
+            .iter()
+            .copied()
+            .filter(|j| {
+                self.incidents
+                    .get(*j)
+                    .is_some_and(|x| x.to >= start && x.to <= inc.to && !Self::late_only(x))
+            })
+            .collect();
+        if members.len() >= acc.incidents as usize && acc.incidents > 0 {
+            let sum: u64 = members
+                .iter()
+                .filter_map(|j| self.incidents.get(*j))
+                .map(|x| self.trigger_count(trigger, x))
+                .sum();
+            let explanation = format!(
+                "trigger `{}`: {} incidents below its threshold within {} (observed {start} to {}) reached the accumulation limit of {}",
+                trigger.id,
+                members.len(),
+                acc.window,
+                inc.to,
+                acc.incidents
+            );
+            self.open_breach(t, members, sum, true, explanation, recorded, out);
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn open_breach(
+        &mut self,
+        t: usize,
+        members: Vec<usize>,
+        sum: u64,
+        accumulated: bool,
+        explanation: String,
+        recorded: Timestamp,
+        out: &mut Vec<Decision>,
+    ) {
+        let Some(trigger) = self.fw.triggers.get(t) else {
+            return;
+        };
+        let b = self.breaches.len();
+        let id = format!("B{}", b + 1);
+        let view = Breach {
+            id: id.clone(),
+            trigger: trigger.id.clone(),
+            category: category_word(trigger.category).to_string(),
+            opened_at: recorded,
+            certified_at: None,
+            status: BreachStatus::Open,
+            review_deadline: None,
+            incidents: members
+                .iter()
+                .filter_map(|j| self.incidents.get(*j))
+                .map(|x| format!("I{}", x.n))
+                .collect(),
+            count: CountRange {
+                low: sum,
+                high: sum,
+            },
+            accumulated,
+            framework_version: self.fw.version.clone(),
+            framework_hash: self.fw.hash.clone(),
+            explanation: explanation.clone(),
+        };
+        out.push(Decision::BreachOpened {
+            at: recorded,
+            breach: id,
+            trigger: trigger.id.clone(),
+            explanation,
+        });
+        if let Some(a) = self.assigned.get_mut(t) {
+            for j in &members {
+                a.insert(*j, b);
+            }
+        }
+        self.breaches.push(BreachState {
+            view,
+            trigger: t,
+            incidents: members,
+        });
+        self.refresh_breach(b, recorded, out);
+    }
+
+    // ------------------------------------------------------------ certification
+
+    /// Re-evaluates a breach after its evidence changed.
+    fn refresh_breach(&mut self, b: usize, recorded: Timestamp, out: &mut Vec<Decision>) {
+        let Some(state) = self.breaches.get(b) else {
+            return;
+        };
+        let Some(trigger) = self.fw.triggers.get(state.trigger) else {
+            return;
+        };
+        // Keep the count current.
+        let (mut low, mut high) = (0u64, 0u64);
+        for inc in state
+            .incidents
+            .iter()
+            .filter_map(|j| self.incidents.get(*j))
+        {
+            let r = self.count_range(inc, trigger.count);
+            low = low.saturating_add(r.low);
+            high = high.saturating_add(r.high);
+        }
+        if trigger.count == CountKind::Incidents {
+            let n = state.incidents.len() as u64;
+            (low, high) = (n, n);
+        }
+        let status = state.view.status;
+        let verdict = self.evaluate(state);
+        let contested = self.breach_contest(state);
+        let review = trigger
+            .standard
+            .as_ref()
+            .and_then(|s| self.fw.standards.get(s))
+            .and_then(|s| s.review.clone());
+        let Some(state) = self.breaches.get_mut(b) else {
+            return;
+        };
+        state.view.count = CountRange { low, high };
+        if status != BreachStatus::Open {
+            return;
+        }
+        let Ok(evidence) = verdict else {
+            if let Err(missing) = verdict {
+                state.view.explanation = format!(
+                    "{} — not certified yet: {missing}",
+                    first_sentence(&state.view.explanation)
+                );
+            }
+            return;
+        };
+        let base = first_sentence(&state.view.explanation);
+        let id = state.view.id.clone();
+        match (contested.first(), review.as_ref().and_then(|r| r.duration)) {
+            (_, Some(duration)) => {
+                let deadline = recorded.plus(duration);
+                state.view.status = BreachStatus::UnderReview;
+                state.view.review_deadline = Some(deadline);
+                state.view.explanation =
+                    format!("{base}; {evidence}; review by the technical cell until {deadline}");
+                out.push(Decision::ReviewOpened {
+                    at: recorded,
+                    breach: id,
+                    deadline,
+                });
+            }
+            (Some(reason), None) => {
+                state.view.status = BreachStatus::Escalated;
+                state.view.explanation = format!(
+                    "{base}; {evidence}; contested ({reason}): escalated to leaders' sign-off"
+                );
+                out.push(Decision::Escalated {
+                    at: recorded,
+                    breach: id,
+                    reason: reason.clone(),
+                });
+            }
+            (None, None) => {
+                state.view.status = BreachStatus::Certified;
+                state.view.certified_at = Some(recorded);
+                state.view.explanation = format!("{base}; {evidence}");
+                out.push(Decision::Certified {
+                    at: recorded,
+                    breach: id,
+                    trigger: state.view.trigger.clone(),
+                    explanation: state.view.explanation.clone(),
+                });
+            }
+        }
+    }
+
+    /// Whether a breach's evidence meets its trigger's standard: Ok with a
+    /// description of the evidence, or Err with what is missing.
+    fn evaluate(&self, state: &BreachState) -> Result<String, String> {
+        let Some(trigger) = self.fw.triggers.get(state.trigger) else {
+            return Err("unknown trigger".into());
+        };
+        let sid = trigger
+            .standard
+            .as_deref()
+            .ok_or("the trigger names no evidence standard")?;
+        let standard = self
+            .fw
+            .standards
+            .get(sid)
+            .ok_or_else(|| format!("standard `{sid}` is not declared"))?;
+        let all: Vec<&Obs> = state
+            .incidents
+            .iter()
+            .filter_map(|j| self.incidents.get(*j))
+            .flat_map(|inc| inc.obs.iter())
+            .filter(|o| standard.classes.contains(&o.class))
+            .collect();
+        let ids: BTreeSet<&InputId> = all.iter().map(|o| &o.input).collect();
+        // A re-report of another observation in hand is not independent evidence.
+        let usable: Vec<&Obs> = all
+            .iter()
+            .copied()
+            .filter(|o| {
+                !o.derived_from
+                    .iter()
+                    .any(|d| ids.contains(d) && *d != o.input)
+            })
+            .collect();
+        let sources: Vec<Source<&str, &str>> = usable
+            .iter()
+            .map(|o| Source {
+                class: o.class.as_str(),
+                party: o.input.party.as_str(),
+                neutral: o.neutral,
+            })
+            .collect();
+        let required = standard
+            .independent_classes
+            .unwrap_or(1)
+            .max(standard.independent_parties.unwrap_or(1))
+            .max(1) as usize;
+        let matched = independence::max_matching(&sources);
+        let mut groups: BTreeMap<(&str, &str), u16> = BTreeMap::new();
+        for o in &usable {
+            let g = groups
+                .entry((o.input.party.as_str(), o.class.as_str()))
+                .or_insert(0);
+            *g = (*g).max(o.confidence);
+        }
+        let confidence = combine(groups.values().copied());
+        let described: Vec<String> = groups.keys().map(|(p, c)| format!("{p}/{c}")).collect();
+        if !independence::independent(required, standard.neutral, &sources) {
+            let neutral = if standard.neutral {
+                ", one of them neutral"
+            } else {
+                ""
+            };
+            return Err(format!(
+                "standard `{sid}` needs {required} independent sources{neutral}; the evidence offers {matched} ({})",
+                if described.is_empty() {
+                    "none".to_string()
+                } else {
+                    described.join(", ")
+                }
+            ));
+        }
+        if let Some(min) = standard.min_confidence
+            && confidence < min.get()
+        {
+            return Err(format!(
+                "standard `{sid}` needs confidence {} bp; combined confidence is {confidence} bp",
+                min.get()
+            ));
+        }
+        let mut attributed = String::new();
+        if let Some(rule) = &standard.attribution {
+            let found = usable.iter().find(|o| {
+                o.attribution.as_ref().is_some_and(|a| {
+                    self.fw.adversaries.contains(&a.actor)
+                        && a.confidence_bp >= rule.min_confidence.get()
+                        && (rule.basis.is_empty() || a.basis.iter().any(|b| rule.basis.contains(b)))
+                }) && rule.by.as_ref().is_none_or(|by| *by == o.class)
+            });
+            match found.and_then(|o| o.attribution.as_ref().map(|a| (o, a))) {
+                Some((o, a)) => {
+                    attributed = format!(
+                        "; attributed to `{}` by {} at {} bp ({})",
+                        a.actor,
+                        o.input,
+                        a.confidence_bp,
+                        a.basis.join(", ")
+                    );
+                }
+                None => {
+                    return Err(format!(
+                        "standard `{sid}` needs an attribution to the adversary at {} bp or more on an accepted basis{}",
+                        rule.min_confidence.get(),
+                        rule.by
+                            .as_ref()
+                            .map(|b| format!(" from `{b}`"))
+                            .unwrap_or_default()
+                    ));
+                }
+            }
+        }
+        Ok(format!(
+            "standard `{sid}` met: {matched} independent sources of {required} needed ({}), confidence {confidence} bp{attributed}",
+            described.join(", ")
+        ))
+    }
+
+    fn breach_contest(&self, state: &BreachState) -> Vec<String> {
+        state
+            .incidents
+            .iter()
+            .filter_map(|j| self.incidents.get(*j))
+            .flat_map(|inc| contest_reasons(&self.fw, &inc.obs))
+            .collect()
+    }
+
+    // ------------------------------------------------------------ reviews
+
+    fn review(
+        &mut self,
+        recorded: Timestamp,
+        r: &model::Review,
+        out: &mut Vec<Decision>,
+    ) -> Result<(), String> {
+        self.party_known(&r.id.party)?;
+        let b = self
+            .breaches
+            .iter()
+            .position(|x| x.view.id == r.breach)
+            .ok_or_else(|| format!("there is no breach `{}`", r.breach))?;
+        let state = self.breaches.get(b).ok_or("no such breach")?;
+        if state.view.status != BreachStatus::UnderReview {
+            return Err(format!("breach `{}` is not under review", r.breach));
+        }
+        let trigger = self
+            .fw
+            .triggers
+            .get(state.trigger)
+            .ok_or("unknown trigger")?;
+        let standard = trigger
+            .standard
+            .as_ref()
+            .and_then(|s| self.fw.standards.get(s))
+            .ok_or("no standard")?;
+        let reviewer = standard.classes.iter().any(|c| {
+            self.fw
+                .classes
+                .get(c)
+                .is_some_and(|info| info.neutral && info.operated_by.contains(&r.id.party))
+        });
+        if !reviewer {
+            return Err(format!(
+                "`{}` may not review breach `{}`: reviews come from the parties operating a neutral source class of standard `{}`",
+                r.id.party, r.breach, standard.id
+            ));
+        }
+        out.push(Decision::Accepted {
+            at: recorded,
+            input: r.id.clone(),
+        });
+        let Some(state) = self.breaches.get_mut(b) else {
+            return Ok(());
+        };
+        let id = state.view.id.clone();
+        let base = state.view.explanation.clone();
+        match r.finding {
+            Finding::Certify => {
+                state.view.status = BreachStatus::Certified;
+                state.view.certified_at = Some(recorded);
+                state.view.explanation = format!("{base}; certified by the review of {}", r.id);
+                out.push(Decision::Certified {
+                    at: recorded,
+                    breach: id,
+                    trigger: state.view.trigger.clone(),
+                    explanation: state.view.explanation.clone(),
+                });
+            }
+            Finding::Reject => {
+                state.view.status = BreachStatus::Closed;
+                state.view.explanation = format!("{base}; rejected by the review of {}", r.id);
+                out.push(Decision::Closed {
+                    at: recorded,
+                    breach: id,
+                    reason: format!("rejected by the review of {}", r.id),
+                });
+            }
+            Finding::Contest => {
+                state.view.status = BreachStatus::Escalated;
+                state.view.explanation = format!(
+                    "{base}; contested by the review of {}: escalated to leaders' sign-off",
+                    r.id
+                );
+                out.push(Decision::Escalated {
+                    at: recorded,
+                    breach: id,
+                    reason: format!("contested by the review of {}", r.id),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn review_expired(&mut self, b: usize, deadline: Timestamp, out: &mut Vec<Decision>) {
+        let Some(state) = self.breaches.get(b) else {
+            return;
+        };
+        let contested = self.breach_contest(state);
+        let outcome = self
+            .fw
+            .triggers
+            .get(state.trigger)
+            .and_then(|t| t.standard.as_ref())
+            .and_then(|s| self.fw.standards.get(s))
+            .and_then(|s| s.review.as_ref())
+            .and_then(|r| r.on_expiry);
+        let Some(state) = self.breaches.get_mut(b) else {
+            return;
+        };
+        let id = state.view.id.clone();
+        let base = state.view.explanation.clone();
+        // A contested breach is never certified because a clock ran out.
+        let outcome = match (contested.first(), outcome) {
+            (Some(_), _) | (None, Some(Outcome::Escalate)) => Outcome::Escalate,
+            (None, Some(Outcome::Fire)) => Outcome::Fire,
+            (None, Some(Outcome::Lapse) | None) => Outcome::Lapse,
+        };
+        match outcome {
+            Outcome::Fire => {
+                state.view.status = BreachStatus::Certified;
+                state.view.certified_at = Some(deadline);
+                state.view.explanation = format!(
+                    "{base}; the review clock ran out at {deadline}: certified, as the standard says"
+                );
+                out.push(Decision::Certified {
+                    at: deadline,
+                    breach: id,
+                    trigger: state.view.trigger.clone(),
+                    explanation: state.view.explanation.clone(),
+                });
+            }
+            Outcome::Lapse => {
+                state.view.status = BreachStatus::Closed;
+                state.view.explanation =
+                    format!("{base}; the review clock ran out at {deadline}: lapsed");
+                out.push(Decision::Closed {
+                    at: deadline,
+                    breach: id,
+                    reason: "the review clock ran out: lapsed".into(),
+                });
+            }
+            Outcome::Escalate => {
+                let reason = match contested.first() {
+                    Some(r) => format!("the review clock ran out on a contested breach ({r})"),
+                    None => "the review clock ran out: escalate, as the standard says".into(),
+                };
+                state.view.status = BreachStatus::Escalated;
+                state.view.explanation =
+                    format!("{base}; {reason}: escalated to leaders' sign-off");
+                out.push(Decision::Escalated {
+                    at: deadline,
+                    breach: id,
+                    reason,
+                });
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ views
+
+    fn incident_view(&self, inc: &Inc) -> Incident {
+        let mut groups: BTreeMap<(&str, &str), u16> = BTreeMap::new();
+        for o in &inc.obs {
+            let g = groups
+                .entry((o.input.party.as_str(), o.class.as_str()))
+                .or_insert(0);
+            *g = (*g).max(o.confidence);
+        }
+        let reasons = contest_reasons(&self.fw, &inc.obs);
+        let zone = inc
+            .obs
+            .iter()
+            .filter_map(|o| o.area.clone())
+            .min_by_key(|z| (self.fw.zone_depth(z), z.clone()));
+        Incident {
+            id: format!("I{}", inc.n),
+            kind: inc.kind.clone(),
+            weapon: inc.weapon.clone(),
+            from: inc.from,
+            to: inc.to,
+            zone,
+            count: self.shown_count(inc),
+            sources: inc
+                .obs
+                .iter()
+                .map(|o| SourceRef {
+                    input: o.input.clone(),
+                    party: o.input.party.clone(),
+                    class: o.class.clone(),
+                    confidence_bp: o.confidence,
+                    late: o.late,
+                })
+                .collect(),
+            confidence_bp: combine(groups.values().copied()),
+            contested: !reasons.is_empty(),
+            contest_reasons: reasons,
+        }
+    }
+}
+
+/// Why an incident's facts are contested, if they are.
+fn contest_reasons(fw: &Compiled, obs: &[Obs]) -> Vec<String> {
+    let mut reasons = Vec::new();
+    let actors: BTreeSet<&str> = obs
+        .iter()
+        .filter_map(|o| o.attribution.as_ref().map(|a| a.actor.as_str()))
+        .collect();
+    if actors.len() >= 2 {
+        let who: Vec<String> = obs
+            .iter()
+            .filter_map(|o| {
+                o.attribution
+                    .as_ref()
+                    .map(|a| format!("{} says `{}`", o.input, a.actor))
+            })
+            .collect();
+        reasons.push(format!("contradicting attribution: {}", who.join("; ")));
+    }
+    let parties: BTreeSet<&str> = obs.iter().map(|o| o.input.party.as_str()).collect();
+    if !parties.is_empty() && parties.iter().all(|p| fw.protected.contains(*p)) {
+        let list: Vec<&str> = parties.into_iter().collect();
+        reasons.push(format!(
+            "evidence only from the interested party ({})",
+            list.join(", ")
+        ));
+    }
+    reasons
+}
+
+/// Combined confidence of independent groups: 1 − Π(1 − cᵢ), in basis points,
+/// with integer arithmetic (each factor rounded down).
+fn combine(confidences: impl Iterator<Item = u16>) -> u16 {
+    let mut doubt: u32 = 10_000;
+    for c in confidences {
+        doubt = doubt * (10_000 - u32::from(c.min(10_000))) / 10_000;
+    }
+    u16::try_from(10_000 - doubt).unwrap_or(10_000)
+}
+
+fn first_sentence(explanation: &str) -> String {
+    explanation
+        .split(" — not certified yet")
+        .next()
+        .unwrap_or(explanation)
+        .split("; ")
+        .next()
+        .unwrap_or(explanation)
+        .to_string()
+}
+
+fn count_word(count: CountKind) -> &'static str {
+    match count {
+        CountKind::Launched => "launched",
+        CountKind::Destroyed => "destroyed",
+        CountKind::Hit => "hit",
+        CountKind::NotReached => "not reaching their target",
+        CountKind::Incidents => "incidents",
+        CountKind::Crossings => "crossings",
+        CountKind::Casualties => "casualties",
+    }
+}
+
+fn end_word(end: RangeEnd) -> &'static str {
+    match end {
+        RangeEnd::Low => "low",
+        RangeEnd::High => "high",
+    }
+}
+
+fn category_word(category: Category) -> &'static str {
+    framework::check::category_name(category)
 }

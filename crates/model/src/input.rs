@@ -89,30 +89,44 @@ pub struct Place {
     pub track: Vec<TrackPoint>,
 }
 
-/// What was observed.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    MissileLaunch,
-    MissileImpact,
-    DroneLaunch,
-    DroneImpact,
-    ArmourMovement,
+/// Well-known observation kinds. `kind` is open: a framework may name its
+/// own (`seizure_of_buildings`, `mine_laying`, …) in a trigger's `kinds`;
+/// these are the ones every category counts by default.
+pub mod kinds {
+    pub const MISSILE_LAUNCH: &str = "missile_launch";
+    pub const MISSILE_IMPACT: &str = "missile_impact";
+    pub const DRONE_LAUNCH: &str = "drone_launch";
+    pub const DRONE_IMPACT: &str = "drone_impact";
+    pub const ARMOUR_MOVEMENT: &str = "armour_movement";
     /// A crossing of a line (the line is the place's zone).
-    LineCrossing,
-    ArtilleryFire,
-    CyberIntrusion,
-    Sabotage,
-    ProxyAttack,
-    AirspaceViolation,
-    MaritimeViolation,
+    pub const LINE_CROSSING: &str = "line_crossing";
+    pub const ARTILLERY_FIRE: &str = "artillery_fire";
+    pub const CYBER_INTRUSION: &str = "cyber_intrusion";
+    pub const SABOTAGE: &str = "sabotage";
+    pub const PROXY_ATTACK: &str = "proxy_attack";
+    pub const AIRSPACE_VIOLATION: &str = "airspace_violation";
+    pub const MARITIME_VIOLATION: &str = "maritime_violation";
     /// An indicator of military build-up (early warning).
-    BuildupIndicator,
+    pub const BUILDUP_INDICATOR: &str = "buildup_indicator";
     /// Monitors were denied access.
-    AccessDenied,
-    Other,
+    pub const ACCESS_DENIED: &str = "access_denied";
+    /// Every well-known kind.
+    pub const ALL: &[&str] = &[
+        MISSILE_LAUNCH,
+        MISSILE_IMPACT,
+        DRONE_LAUNCH,
+        DRONE_IMPACT,
+        ARMOUR_MOVEMENT,
+        LINE_CROSSING,
+        ARTILLERY_FIRE,
+        CYBER_INTRUSION,
+        SABOTAGE,
+        PROXY_ATTACK,
+        AIRSPACE_VIOLATION,
+        MARITIME_VIOLATION,
+        BUILDUP_INDICATOR,
+        ACCESS_DENIED,
+    ];
 }
 
 /// Counts reported for an event. Absent counts are unknown, not zero.
@@ -188,7 +202,11 @@ pub struct Observation {
     pub observed: Observed,
     #[serde(default, skip_serializing_if = "is_default")]
     pub place: Place,
-    pub kind: Kind,
+    /// What was observed: a well-known kind (`missile_launch`, `drone_launch`,
+    /// `armour_movement`, `line_crossing`, `artillery_fire`, `cyber_intrusion`,
+    /// `sabotage`, `proxy_attack`, `airspace_violation`, `maritime_violation`,
+    /// `buildup_indicator`, `access_denied`, …) or one a framework's trigger names.
+    pub kind: String,
     #[serde(default, skip_serializing_if = "is_default")]
     pub counts: Counts,
     /// Weapon model (a framework `weapon_model` id; a general model covers its refinements).

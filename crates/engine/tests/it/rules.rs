@@ -1,0 +1,163 @@
+//! The DESIGN rules, one test each, on the ukraine-2025 framework.
+
+use engine::{BreachStatus, Decision, Engine};
+
+use crate::{run, t, ukraine};
+
+fn obs(
+    party: &str,
+    source: &str,
+    msg: &str,
+    class: &str,
+    kind: &str,
+    at: &str,
+    extra: &str,
+) -> String {
+    format!(
+        r#"{{"v":1,"type":"observation","id":{{"party":"{party}","source":"{source}","message":"{msg}"}},"class":"{class}","observed":{{"from":"{at}"}},"kind":"{kind}","confidence_bp":9000{extra}}}"#
+    )
+}
+
+const KYIV: &str = r#","place":{"point":{"lon_e7":305234000,"lat_e7":504501000}}"#;
+
+#[test]
+fn three_reports_of_one_salvo_are_one_incident_with_a_range() {
+    let mut e = Engine::new(&ukraine()).unwrap();
+    let a = obs(
+        "ukraine",
+        "gs",
+        "1",
+        "general-staff",
+        "missile_launch",
+        "2025-11-01T02:00:00Z",
+        &format!(r#","counts":{{"launched":40}},"weapon":"kh-101"{KYIV}"#),
+    );
+    let b = obs(
+        "us",
+        "isr",
+        "1",
+        "allied-isr",
+        "missile_launch",
+        "2025-11-01T02:05:00Z",
+        &format!(r#","counts":{{"launched":42}},"weapon":"cruise-missile"{KYIV}"#),
+    );
+    let c = obs(
+        "technical-cell",
+        "tc",
+        "1",
+        "technical-cell",
+        "missile_launch",
+        "2025-11-01T02:10:00Z",
+        &format!(r#","counts":{{"launched":38}}{KYIV}"#),
+    );
+    let decisions = run(
+        &mut e,
+        &[
+            ("2025-11-01T02:30:00Z", &a),
+            ("2025-11-01T02:40:00Z", &b),
+            ("2025-11-01T02:50:00Z", &c),
+        ],
+    );
+    let incidents = e.incidents();
+    assert_eq!(incidents.len(), 1, "{incidents:#?}");
+    assert_eq!((incidents[0].count.low, incidents[0].count.high), (38, 42));
+    assert_eq!(incidents[0].weapon.as_deref(), Some("kh-101"));
+    let breaches = e.breaches();
+    assert_eq!(breaches.len(), 1, "{decisions:#?}");
+    assert_eq!(breaches[0].trigger, "trg-missile-salvo");
+    assert_eq!(
+        breaches[0].status,
+        BreachStatus::UnderReview,
+        "{:#?}",
+        breaches[0]
+    );
+    // The review clock (12h, fire) certifies at its deadline.
+    let later = e.advance(t("2025-11-01T15:00:00Z")).unwrap();
+    assert!(
+        later
+            .iter()
+            .any(|d| matches!(d, Decision::Certified { .. })),
+        "{later:#?}"
+    );
+    let b = &e.breaches()[0];
+    assert_eq!(b.status, BreachStatus::Certified);
+    assert!(b.certified_at.is_some());
+}
+
+#[test]
+fn the_future_is_rejected_and_duplicates_absorbed() {
+    let mut e = Engine::new(&ukraine()).unwrap();
+    let future = obs(
+        "ukraine",
+        "gs",
+        "9",
+        "general-staff",
+        "missile_launch",
+        "2025-11-01T03:00:00Z",
+        "",
+    );
+    let d = run(&mut e, &[("2025-11-01T02:00:00Z", &future)]);
+    assert!(
+        matches!(&d[0], Decision::Rejected { reason, .. } if reason.contains("claims the future")),
+        "{d:#?}"
+    );
+    let ok = obs(
+        "ukraine",
+        "gs",
+        "10",
+        "general-staff",
+        "missile_launch",
+        "2025-11-01T01:00:00Z",
+        "",
+    );
+    let d = run(
+        &mut e,
+        &[("2025-11-01T02:00:00Z", &ok), ("2025-11-01T02:01:00Z", &ok)],
+    );
+    assert!(
+        d.iter().any(|x| matches!(x, Decision::Duplicate { .. })),
+        "{d:#?}"
+    );
+    let changed = ok.replace("9000", "8000");
+    let d = run(&mut e, &[("2025-11-01T02:02:00Z", &changed)]);
+    assert!(
+        matches!(&d[0], Decision::Rejected { reason, .. } if reason.contains("same identity")),
+        "{d:#?}"
+    );
+}
+
+#[test]
+fn one_party_never_satisfies_independence() {
+    let mut e = Engine::new(&ukraine()).unwrap();
+    // Ukraine reports through two classes it operates: still one party.
+    let a = obs(
+        "ukraine",
+        "gs",
+        "1",
+        "general-staff",
+        "missile_launch",
+        "2025-11-01T02:00:00Z",
+        &format!(r#","counts":{{"launched":10}}{KYIV}"#),
+    );
+    let b = obs(
+        "ukraine",
+        "radar-7",
+        "1",
+        "radar",
+        "missile_launch",
+        "2025-11-01T02:01:00Z",
+        &format!(r#","counts":{{"launched":10}}{KYIV}"#),
+    );
+    run(
+        &mut e,
+        &[("2025-11-01T02:30:00Z", &a), ("2025-11-01T02:31:00Z", &b)],
+    );
+    let breaches = e.breaches();
+    assert_eq!(breaches.len(), 1);
+    assert_eq!(breaches[0].status, BreachStatus::Open, "{:#?}", breaches[0]);
+    assert!(
+        breaches[0].explanation.contains("not certified yet"),
+        "{}",
+        breaches[0].explanation
+    );
+}
