@@ -151,6 +151,20 @@ impl Engine {
         Ok(out)
     }
 
+    /// Applies inputs that share one recorded time. Their order is fixed
+    /// here — by identity, then canonical bytes — so that the sequencer's
+    /// arrival order of simultaneous inputs never changes a decision.
+    pub fn submit_batch(&mut self, recorded: Timestamp, inputs: &[Input]) -> Result<Vec<Decision>, EngineError> {
+        let mut ordered: Vec<(&InputId, Vec<u8>, &Input)> =
+            inputs.iter().map(|i| (i.id(), model::canonical::to_vec(i), i)).collect();
+        ordered.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        let mut out = self.advance(recorded)?;
+        for (_, _, input) in ordered {
+            out.extend(self.submit(recorded, input)?);
+        }
+        Ok(out)
+    }
+
     /// Moves "now" to `now`, firing the clocks whose deadline is at or before it.
     pub fn advance(&mut self, now: Timestamp) -> Result<Vec<Decision>, EngineError> {
         if let Some(last) = self.now

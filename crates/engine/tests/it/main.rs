@@ -1,6 +1,7 @@
 //! The engine's integration tests: one binary.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod properties;
 mod rules;
 
 use std::path::{Path, PathBuf};
