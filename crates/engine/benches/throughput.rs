@@ -69,15 +69,24 @@ fn line(
 ) {
     *n += 1;
     let at = Timestamp::from_millis(at_ms);
-    let counts = count.map(|c| format!(r#","counts":{{"launched":{c}}}"#)).unwrap_or_default();
-    let weapon = if weapon.is_empty() { String::new() } else { format!(r#","weapon":"{weapon}""#) };
+    let counts = count
+        .map(|c| format!(r#","counts":{{"launched":{c}}}"#))
+        .unwrap_or_default();
+    let weapon = if weapon.is_empty() {
+        String::new()
+    } else {
+        format!(r#","weapon":"{weapon}""#)
+    };
     let json = format!(
         r#"{{"v":1,"type":"observation","id":{{"party":"{party}","source":"{class}-src","message":"m{n}"}},"class":"{class}","observed":{{"from":"{at}"}},"place":{{"point":{{"lon_e7":{},"lat_e7":{}}}}},"kind":"{kind}","confidence_bp":{}{counts}{weapon}{extra}}}"#,
         (lon * 1e7) as i64,
         (lat * 1e7) as i64,
         7000 + (*n % 3000)
     );
-    lines.push(Line { recorded: at.plus(base::Duration::from_seconds(delay_s)), json });
+    lines.push(Line {
+        recorded: at.plus(base::Duration::from_seconds(delay_s)),
+        json,
+    });
 }
 
 /// About `days` of a realistic mix; returns lines sorted by recorded time.
@@ -92,44 +101,195 @@ fn mix(days: i64) -> Vec<Line> {
         // Drone wave over Kharkiv: the General Staff, three radars every 5 minutes for an hour, the cell.
         let drones = 10 + rng.below(60) as u32;
         let (lon, lat) = (36.23, 49.99);
-        line(&mut lines, &mut n, "ukraine", "general-staff", "uav_launch", night, 3600, Some(drones), "one-way-attack-uav", lon, lat, "");
+        line(
+            &mut lines,
+            &mut n,
+            "ukraine",
+            "general-staff",
+            "uav_launch",
+            night,
+            3600,
+            Some(drones),
+            "one-way-attack-uav",
+            lon,
+            lat,
+            "",
+        );
         for step in 0..12 {
             for (party, jitter) in [("ukraine", 0.01), ("poland", 0.02), ("us", 0.03)] {
                 let c = drones.saturating_sub(rng.below(3) as u32);
-                line(&mut lines, &mut n, party, "radar", "uav_launch", night + step * 5 * minute, 60, Some(c), "uav", lon + jitter, lat, "");
+                line(
+                    &mut lines,
+                    &mut n,
+                    party,
+                    "radar",
+                    "uav_launch",
+                    night + step * 5 * minute,
+                    60,
+                    Some(c),
+                    "uav",
+                    lon + jitter,
+                    lat,
+                    "",
+                );
             }
         }
-        line(&mut lines, &mut n, "technical-cell", "technical-cell", "uav_launch", night + 10 * minute, 1800, Some(drones), "shahed-136", lon, lat, "");
+        line(
+            &mut lines,
+            &mut n,
+            "technical-cell",
+            "technical-cell",
+            "uav_launch",
+            night + 10 * minute,
+            1800,
+            Some(drones),
+            "shahed-136",
+            lon,
+            lat,
+            "",
+        );
         // A missile salvo over Kyiv every third day.
         if day % 3 == 0 {
             let salvo = night + 5 * 3_600_000;
             let missiles = 20 + rng.below(60) as u32;
             let (lon, lat) = (30.52, 50.45);
-            line(&mut lines, &mut n, "ukraine", "general-staff", "missile_launch", salvo, 7200, Some(missiles), "cruise-missile", lon, lat, "");
+            line(
+                &mut lines,
+                &mut n,
+                "ukraine",
+                "general-staff",
+                "missile_launch",
+                salvo,
+                7200,
+                Some(missiles),
+                "cruise-missile",
+                lon,
+                lat,
+                "",
+            );
             for step in 0..6 {
                 for party in ["ukraine", "us"] {
-                    line(&mut lines, &mut n, party, "radar", "missile_launch", salvo + step * 2 * minute, 30, Some(missiles), "kh-101", lon, lat, "");
+                    line(
+                        &mut lines,
+                        &mut n,
+                        party,
+                        "radar",
+                        "missile_launch",
+                        salvo + step * 2 * minute,
+                        30,
+                        Some(missiles),
+                        "kh-101",
+                        lon,
+                        lat,
+                        "",
+                    );
                 }
             }
-            line(&mut lines, &mut n, "us", "allied-isr", "missile_launch", salvo, 1200, Some(missiles + 2), "missile", lon, lat, "");
-            line(&mut lines, &mut n, "technical-cell", "technical-cell", "missile_launch", salvo + minute, 2400, Some(missiles), "kh-101", lon, lat, "");
+            line(
+                &mut lines,
+                &mut n,
+                "us",
+                "allied-isr",
+                "missile_launch",
+                salvo,
+                1200,
+                Some(missiles + 2),
+                "missile",
+                lon,
+                lat,
+                "",
+            );
+            line(
+                &mut lines,
+                &mut n,
+                "technical-cell",
+                "technical-cell",
+                "missile_launch",
+                salvo + minute,
+                2400,
+                Some(missiles),
+                "kh-101",
+                lon,
+                lat,
+                "",
+            );
         }
         // Artillery in the security zone: a dozen reports through the day.
         for k in 0..12 {
             let t = start + day * 86_400_000 + k * 2 * 3_600_000;
-            let party = if k % 3 == 0 { "monitoring-mission" } else { "ukraine" };
-            let class = if k % 3 == 0 { "ground-monitors" } else { "general-staff" };
-            line(&mut lines, &mut n, party, class, "artillery_fire", t, 900, Some(1 + rng.below(8) as u32), "tube-artillery", 35.0, 47.5, "");
+            let party = if k % 3 == 0 {
+                "monitoring-mission"
+            } else {
+                "ukraine"
+            };
+            let class = if k % 3 == 0 {
+                "ground-monitors"
+            } else {
+                "general-staff"
+            };
+            line(
+                &mut lines,
+                &mut n,
+                party,
+                class,
+                "artillery_fire",
+                t,
+                900,
+                Some(1 + rng.below(8) as u32),
+                "tube-artillery",
+                35.0,
+                47.5,
+                "",
+            );
         }
         // An airspace violation every other day; a cyber intrusion weekly.
         if day % 2 == 1 {
             let t = start + day * 86_400_000 + 14 * 3_600_000;
-            line(&mut lines, &mut n, "ukraine", "radar", "airspace_violation", t, 120, None, "recon-uav", 33.0, 51.5, "");
-            line(&mut lines, &mut n, "us", "radar", "airspace_violation", t + minute, 120, None, "orlan-10", 33.0, 51.5, "");
+            line(
+                &mut lines,
+                &mut n,
+                "ukraine",
+                "radar",
+                "airspace_violation",
+                t,
+                120,
+                None,
+                "recon-uav",
+                33.0,
+                51.5,
+                "",
+            );
+            line(
+                &mut lines,
+                &mut n,
+                "us",
+                "radar",
+                "airspace_violation",
+                t + minute,
+                120,
+                None,
+                "orlan-10",
+                33.0,
+                51.5,
+                "",
+            );
         }
         if day % 7 == 3 {
             let t = start + day * 86_400_000 + 9 * 3_600_000;
-            line(&mut lines, &mut n, "ukraine", "cyber-forensics", "cyber_intrusion", t, 7200, None, "", 30.52, 50.45, r#","target":"energy_grid""#);
+            line(
+                &mut lines,
+                &mut n,
+                "ukraine",
+                "cyber-forensics",
+                "cyber_intrusion",
+                t,
+                7200,
+                None,
+                "",
+                30.52,
+                50.45,
+                r#","target":"energy_grid""#,
+            );
         }
     }
     lines.sort_by_key(|l| l.recorded);
@@ -159,8 +319,10 @@ fn bench(c: &mut Criterion) {
             black_box(engine.breaches().len())
         })
     });
-    let decoded: Vec<(Timestamp, model::Input)> =
-        lines.iter().map(|l| (l.recorded, model::decode_line(&l.json, 1).unwrap())).collect();
+    let decoded: Vec<(Timestamp, model::Input)> = lines
+        .iter()
+        .map(|l| (l.recorded, model::decode_line(&l.json, 1).unwrap()))
+        .collect();
     group.bench_function("fuse + trigger + certify (decoded)", |b| {
         b.iter(|| {
             let mut engine = Engine::new(&fw).unwrap();
@@ -176,7 +338,11 @@ fn bench(c: &mut Criterion) {
     for (t, input) in &decoded {
         engine.submit(*t, input).unwrap();
     }
-    let certified = engine.breaches().iter().filter(|b| b.certified_at.is_some()).count();
+    let certified = engine
+        .breaches()
+        .iter()
+        .filter(|b| b.certified_at.is_some())
+        .count();
     eprintln!(
         "mix: {} observations, {} incidents, {} breaches ({certified} certified)",
         decoded.len(),

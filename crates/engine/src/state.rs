@@ -1,5 +1,9 @@
 //! The engine's state machine: validation, fusion, counting, triggers,
 //! certification and the review clock.
+//!
+//! Indexes keep every step proportional to what is near in time, not to
+//! history: incidents are found per kind by start time, and each trigger
+//! keeps its not-yet-breached incidents by end time.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -62,7 +66,32 @@ struct Obs {
     derived_from: Vec<InputId>,
 }
 
-#[derive(Clone, Debug)]
+/// Number of count kinds cached per incident (see `count_slot`).
+const COUNT_KINDS: usize = 7;
+
+const ALL_COUNTS: [CountKind; COUNT_KINDS] = [
+    CountKind::Launched,
+    CountKind::Destroyed,
+    CountKind::Hit,
+    CountKind::NotReached,
+    CountKind::Crossings,
+    CountKind::Casualties,
+    CountKind::Incidents,
+];
+
+fn count_slot(kind: CountKind) -> usize {
+    match kind {
+        CountKind::Launched => 0,
+        CountKind::Destroyed => 1,
+        CountKind::Hit => 2,
+        CountKind::NotReached => 3,
+        CountKind::Crossings => 4,
+        CountKind::Casualties => 5,
+        CountKind::Incidents => 6,
+    }
+}
+
+#[derive(Clone, Debug, Default)]
 struct Inc {
     n: usize,
     kind: String,
@@ -70,6 +99,33 @@ struct Inc {
     from: Timestamp,
     to: Timestamp,
     obs: Vec<Obs>,
+    /// The first point reported: fusion measures distances from it.
+    anchor: Option<Point>,
+    /// The distinct areas reported for.
+    areas: Vec<String>,
+    /// Count ranges per count kind, recomputed when an observation joins.
+    counts: [CountRange; COUNT_KINDS],
+    /// Attribution actors named by its observations.
+    actors: BTreeSet<String>,
+    /// True while every observation comes from the protected state.
+    only_protected: bool,
+    /// True once an observation arrived within its class's `late_max`.
+    timely: bool,
+    /// Triggers it matches, ascending.
+    triggers: Vec<usize>,
+}
+
+impl Inc {
+    fn label(&self) -> String {
+        format!("I{}", self.n)
+    }
+
+    fn count(&self, kind: CountKind) -> CountRange {
+        self.counts
+            .get(count_slot(kind))
+            .copied()
+            .unwrap_or_default()
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -87,8 +143,14 @@ pub struct Engine {
     /// Accepted inputs by identity, for duplicates and conflicts.
     seen: BTreeMap<InputId, Input>,
     incidents: Vec<Inc>,
-    /// Per trigger: incidents that match it, in opening order.
-    matched: Vec<Vec<usize>>,
+    /// Fusion index: per kind, incidents by (start, index).
+    by_kind: BTreeMap<String, BTreeSet<(Timestamp, usize)>>,
+    /// Per kind, the longest incident so far, in ms (bounds the index search).
+    span_max: BTreeMap<String, i64>,
+    /// Per kind, the triggers that count it.
+    kind_triggers: BTreeMap<String, Vec<usize>>,
+    /// Per trigger: matching incidents not yet in one of its breaches, by (end, index).
+    free: Vec<BTreeSet<(Timestamp, usize)>>,
     /// Per trigger: incident → breach it belongs to.
     assigned: Vec<BTreeMap<usize, usize>>,
     breaches: Vec<BreachState>,
@@ -98,12 +160,21 @@ impl Engine {
     pub fn new(framework: &Framework) -> Result<Engine, EngineError> {
         let fw = Compiled::new(framework).map_err(EngineError::Framework)?;
         let n = fw.triggers.len();
+        let mut kind_triggers: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (t, trigger) in fw.triggers.iter().enumerate() {
+            for kind in &trigger.kinds {
+                kind_triggers.entry(kind.clone()).or_default().push(t);
+            }
+        }
         Ok(Engine {
             fw,
             now: None,
             seen: BTreeMap::new(),
             incidents: Vec::new(),
-            matched: vec![Vec::new(); n],
+            by_kind: BTreeMap::new(),
+            span_max: BTreeMap::new(),
+            kind_triggers,
+            free: vec![BTreeSet::new(); n],
             assigned: vec![BTreeMap::new(); n],
             breaches: Vec::new(),
         })
@@ -117,17 +188,17 @@ impl Engine {
         input: &Input,
     ) -> Result<Vec<Decision>, EngineError> {
         let mut out = self.advance(recorded)?;
-        let id = input.id().clone();
-        if let Some(previous) = self.seen.get(&id) {
+        let id = input.id();
+        if let Some(previous) = self.seen.get(id) {
             if previous == input {
                 out.push(Decision::Duplicate {
                     at: recorded,
-                    input: id,
+                    input: id.clone(),
                 });
             } else {
                 out.push(Decision::Rejected {
                     at: recorded,
-                    input: id,
+                    input: id.clone(),
                     reason: "a different input with the same identity (party, source, message) was already recorded; send a new message id".into(),
                 });
             }
@@ -136,15 +207,20 @@ impl Engine {
         let result = match input {
             Input::Observation(o) => self.observation(recorded, o, &mut out),
             Input::Review(r) => self.review(recorded, r, &mut out),
-            _ => self.party_known(&id.party),
+            _ => self.party_known(&id.party).map(|()| {
+                out.push(Decision::Accepted {
+                    at: recorded,
+                    input: id.clone(),
+                })
+            }),
         };
         match result {
             Ok(()) => {
-                self.seen.insert(id, input.clone());
+                self.seen.insert(id.clone(), input.clone());
             }
             Err(reason) => out.push(Decision::Rejected {
                 at: recorded,
-                input: id,
+                input: id.clone(),
                 reason,
             }),
         }
@@ -154,9 +230,15 @@ impl Engine {
     /// Applies inputs that share one recorded time. Their order is fixed
     /// here — by identity, then canonical bytes — so that the sequencer's
     /// arrival order of simultaneous inputs never changes a decision.
-    pub fn submit_batch(&mut self, recorded: Timestamp, inputs: &[Input]) -> Result<Vec<Decision>, EngineError> {
-        let mut ordered: Vec<(&InputId, Vec<u8>, &Input)> =
-            inputs.iter().map(|i| (i.id(), model::canonical::to_vec(i), i)).collect();
+    pub fn submit_batch(
+        &mut self,
+        recorded: Timestamp,
+        inputs: &[Input],
+    ) -> Result<Vec<Decision>, EngineError> {
+        let mut ordered: Vec<(&InputId, Vec<u8>, &Input)> = inputs
+            .iter()
+            .map(|i| (i.id(), model::canonical::to_vec(i), i))
+            .collect();
         ordered.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
         let mut out = self.advance(recorded)?;
         for (_, _, input) in ordered {
@@ -327,142 +409,244 @@ impl Engine {
             at: recorded,
             input: o.id.clone(),
         });
-        let incident = match self.find_incident(&o.kind, &obs) {
+        let protected = self.fw.protected.contains(party);
+        let i = match self.find_incident(&o.kind, &obs) {
             Some(i) => {
-                if let Some(inc) = self.incidents.get_mut(i) {
-                    inc.from = inc.from.min(obs.from);
-                    inc.to = inc.to.max(obs.to);
-                    if let Some(w) = &obs.weapon {
-                        let more_specific = inc
-                            .weapon
-                            .as_deref()
-                            .is_none_or(|cur| self.fw.weapon_within(w, cur));
-                        if more_specific {
-                            inc.weapon = Some(w.clone());
-                        }
-                    }
-                    let was_contested = !contest_reasons(&self.fw, &inc.obs).is_empty();
-                    inc.obs.push(obs);
-                    out.push(Decision::IncidentJoined {
-                        at: recorded,
-                        incident: format!("I{}", inc.n),
-                        input: o.id.clone(),
-                    });
-                    let reasons = contest_reasons(&self.fw, &inc.obs);
-                    if !was_contested && let Some(reason) = reasons.first() {
-                        out.push(Decision::IncidentContested {
-                            at: recorded,
-                            incident: format!("I{}", inc.n),
-                            reason: reason.clone(),
-                        });
-                    }
-                }
+                self.join(i, obs, protected, recorded, out);
                 i
             }
-            None => {
-                let n = self.incidents.len() + 1;
-                let inc = Inc {
-                    n,
-                    kind: o.kind.clone(),
-                    weapon: obs.weapon.clone(),
-                    from: obs.from,
-                    to: obs.to,
-                    obs: vec![obs],
-                };
-                out.push(Decision::IncidentOpened {
-                    at: recorded,
-                    incident: format!("I{n}"),
-                    input: o.id.clone(),
-                });
-                let reasons = contest_reasons(&self.fw, &inc.obs);
-                if let Some(reason) = reasons.first() {
-                    out.push(Decision::IncidentContested {
-                        at: recorded,
-                        incident: format!("I{n}"),
-                        reason: reason.clone(),
-                    });
-                }
-                self.incidents.push(inc);
-                n - 1
-            }
+            None => self.open_incident(&o.kind, obs, protected, recorded, out),
         };
-        self.triggers_for(incident, recorded, out);
+        self.triggers_for(i, recorded, out);
         Ok(())
     }
 
     /// The incident an observation joins: same kind, compatible weapon,
-    /// overlapping time (within the slack) and compatible place. The most
-    /// recently opened candidate wins.
+    /// overlapping time (within the slack) and compatible place. Among
+    /// several, the one that started last (then the one opened last) wins.
     fn find_incident(&self, kind: &str, obs: &Obs) -> Option<usize> {
         let slack = self.fw.fusion.time_slack;
         let distance_m = i64::from(self.fw.fusion.distance_km) * 1000;
-        self.incidents
-            .iter()
-            .enumerate()
+        let index = self.by_kind.get(kind)?;
+        let span = self.span_max.get(kind).copied().unwrap_or(0);
+        let lowest = Timestamp::from_millis(obs.from.minus(slack).millis().saturating_sub(span));
+        let highest = obs.to.plus(slack);
+        index
+            .range((lowest, 0)..=(highest, usize::MAX))
             .rev()
-            .find_map(|(i, inc)| {
-                let fits = inc.kind == kind
-                    && obs.from <= inc.to.plus(slack)
-                    && inc.from <= obs.to.plus(slack)
+            .find_map(|&(_, i)| {
+                let inc = self.incidents.get(i)?;
+                let fits = obs.from <= inc.to.plus(slack)
                     && self
                         .fw
                         .weapons_compatible(inc.weapon.as_deref(), obs.weapon.as_deref())
-                    && inc
-                        .obs
-                        .iter()
-                        .all(|other| self.places_compatible(other, obs, distance_m));
+                    && self.places_compatible(inc, obs, distance_m);
                 fits.then_some(i)
             })
     }
 
-    fn places_compatible(&self, a: &Obs, b: &Obs, distance_m: i64) -> bool {
-        if let (Some(p), Some(q)) = (a.point, b.point) {
+    fn places_compatible(&self, inc: &Inc, obs: &Obs, distance_m: i64) -> bool {
+        if let (Some(p), Some(q)) = (inc.anchor, obs.point) {
             return crate::geo::distance_m_squared(p, q) <= distance_m.saturating_mul(distance_m);
         }
-        match (&a.area, &b.area) {
-            (Some(x), Some(y)) => self.fw.zone_within(x, y) || self.fw.zone_within(y, x),
+        match &obs.area {
+            Some(y) if !inc.areas.is_empty() => inc
+                .areas
+                .iter()
+                .any(|x| self.fw.zone_within(x, y) || self.fw.zone_within(y, x)),
             _ => true,
+        }
+    }
+
+    fn open_incident(
+        &mut self,
+        kind: &str,
+        obs: Obs,
+        protected: bool,
+        recorded: Timestamp,
+        out: &mut Vec<Decision>,
+    ) -> usize {
+        let i = self.incidents.len();
+        let input = obs.input.clone();
+        let mut inc = Inc {
+            n: i + 1,
+            kind: kind.to_string(),
+            weapon: obs.weapon.clone(),
+            from: obs.from,
+            to: obs.to,
+            anchor: obs.point,
+            areas: obs.area.iter().cloned().collect(),
+            counts: [CountRange::default(); COUNT_KINDS],
+            actors: obs.attribution.iter().map(|a| a.actor.clone()).collect(),
+            only_protected: protected,
+            timely: !obs.late,
+            triggers: Vec::new(),
+            obs: vec![obs],
+        };
+        self.recount(&mut inc);
+        out.push(Decision::IncidentOpened {
+            at: recorded,
+            incident: inc.label(),
+            input,
+        });
+        if let Some(reason) = contest_reasons(&inc).into_iter().next() {
+            out.push(Decision::IncidentContested {
+                at: recorded,
+                incident: inc.label(),
+                reason,
+            });
+        }
+        self.by_kind
+            .entry(inc.kind.clone())
+            .or_default()
+            .insert((inc.from, i));
+        let span = inc.to.millis() - inc.from.millis();
+        let max = self.span_max.entry(inc.kind.clone()).or_insert(0);
+        *max = (*max).max(span);
+        self.incidents.push(inc);
+        i
+    }
+
+    /// Adds an observation to incident `i`, keeping the indexes current.
+    fn join(
+        &mut self,
+        i: usize,
+        obs: Obs,
+        protected: bool,
+        recorded: Timestamp,
+        out: &mut Vec<Decision>,
+    ) {
+        let Some(mut inc) = self.incidents.get_mut(i).map(std::mem::take) else {
+            return;
+        };
+        let input = obs.input.clone();
+        let was_contested = !contest_reasons(&inc).is_empty();
+        let (old_from, old_to) = (inc.from, inc.to);
+        inc.from = inc.from.min(obs.from);
+        inc.to = inc.to.max(obs.to);
+        if let Some(w) = &obs.weapon {
+            let more_specific = inc
+                .weapon
+                .as_deref()
+                .is_none_or(|cur| self.fw.weapon_within(w, cur));
+            if more_specific {
+                inc.weapon = Some(w.clone());
+            }
+        }
+        if inc.anchor.is_none() {
+            inc.anchor = obs.point;
+        }
+        if let Some(a) = &obs.area
+            && !inc.areas.contains(a)
+        {
+            inc.areas.push(a.clone());
+        }
+        if let Some(a) = &obs.attribution {
+            inc.actors.insert(a.actor.clone());
+        }
+        inc.only_protected &= protected;
+        inc.timely |= !obs.late;
+        inc.obs.push(obs);
+        self.recount(&mut inc);
+        out.push(Decision::IncidentJoined {
+            at: recorded,
+            incident: inc.label(),
+            input,
+        });
+        if !was_contested && let Some(reason) = contest_reasons(&inc).into_iter().next() {
+            out.push(Decision::IncidentContested {
+                at: recorded,
+                incident: inc.label(),
+                reason,
+            });
+        }
+        if inc.from != old_from
+            && let Some(index) = self.by_kind.get_mut(&inc.kind)
+        {
+            index.remove(&(old_from, i));
+            index.insert((inc.from, i));
+        }
+        let span = inc.to.millis() - inc.from.millis();
+        let max = self.span_max.entry(inc.kind.clone()).or_insert(0);
+        *max = (*max).max(span);
+        if inc.to != old_to {
+            for &t in &inc.triggers {
+                if let Some(free) = self.free.get_mut(t)
+                    && free.remove(&(old_to, i))
+                {
+                    free.insert((inc.to, i));
+                }
+            }
+        }
+        if let Some(slot) = self.incidents.get_mut(i) {
+            *slot = inc;
         }
     }
 
     // ------------------------------------------------------------ counting
 
+    /// Recomputes an incident's cached count ranges.
+    fn recount(&self, inc: &mut Inc) {
+        let mut counts = [CountRange::default(); COUNT_KINDS];
+        for kind in ALL_COUNTS {
+            if let Some(slot) = counts.get_mut(count_slot(kind)) {
+                *slot = self.count_range(&inc.obs, kind);
+            }
+        }
+        inc.counts = counts;
+    }
+
     /// The range of count `kind` over an incident's observations
     /// (DESIGN "Counting"): per area, direct reports are alternatives;
     /// parts add up; low = max(direct min, Σ parts' lows), high likewise.
-    fn count_range(&self, inc: &Inc, kind: CountKind) -> CountRange {
+    fn count_range(&self, obs: &[Obs], kind: CountKind) -> CountRange {
         if kind == CountKind::Incidents {
             return CountRange { low: 1, high: 1 };
         }
-        let value = |c: &Counts| -> Option<u32> {
-            match kind {
+        let value = |o: &Obs| -> Option<u64> {
+            let c = &o.counts;
+            let v = match kind {
                 CountKind::Launched => c.launched,
                 CountKind::Destroyed => c.destroyed,
                 CountKind::Hit => c.hit,
                 CountKind::NotReached => c.not_reached,
-                CountKind::Crossings => c.crossings,
+                CountKind::Crossings => c.crossings.or((!o.lines.is_empty()).then_some(1)),
                 CountKind::Casualties => c.casualties,
                 CountKind::Incidents => Some(1),
-            }
+            };
+            v.map(u64::from)
         };
+        // Fast path: every report for one area (the common case).
+        let mut first_area: Option<&Option<String>> = None;
+        let mut one_area = true;
+        let (mut lo, mut hi, mut any) = (u64::MAX, 0u64, false);
+        for o in obs {
+            let Some(v) = value(o) else { continue };
+            match first_area {
+                None => first_area = Some(&o.area),
+                Some(a) if *a != o.area => one_area = false,
+                Some(_) => {}
+            }
+            lo = lo.min(v);
+            hi = hi.max(v);
+            any = true;
+        }
+        if !any {
+            return CountRange::default();
+        }
+        if one_area {
+            return CountRange { low: lo, high: hi };
+        }
         // Direct reports per area ("" = the whole, unspecified).
         let mut direct: BTreeMap<String, (u64, u64)> = BTreeMap::new();
-        for o in &inc.obs {
-            let v = match value(&o.counts) {
-                Some(v) => u64::from(v),
-                None if kind == CountKind::Crossings && !o.lines.is_empty() => 1,
-                None => continue,
-            };
+        for o in obs {
+            let Some(v) = value(o) else { continue };
             let entry = direct
                 .entry(o.area.clone().unwrap_or_default())
                 .or_insert((v, v));
             entry.0 = entry.0.min(v);
             entry.1 = entry.1.max(v);
         }
-        if direct.is_empty() {
-            return CountRange::default();
-        }
-        let areas: Vec<String> = direct.keys().cloned().collect();
         // Parent of each area: the nearest reported area containing it; "" contains all.
         let parent_of = |area: &str| -> Option<String> {
             if area.is_empty() {
@@ -497,7 +681,7 @@ impl Engine {
         }
         let mut children: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut roots = Vec::new();
-        for area in &areas {
+        for area in direct.keys() {
             match parent_of(area) {
                 Some(p) => children.entry(p).or_default().push(area.clone()),
                 None => roots.push(area.clone()),
@@ -516,7 +700,7 @@ impl Engine {
     }
 
     /// The count an incident shows in reports: the first count any report carries.
-    fn shown_count(&self, inc: &Inc) -> CountRange {
+    fn shown_count(inc: &Inc) -> CountRange {
         for kind in [
             CountKind::Launched,
             CountKind::Crossings,
@@ -525,7 +709,7 @@ impl Engine {
             CountKind::NotReached,
             CountKind::Casualties,
         ] {
-            let r = self.count_range(inc, kind);
+            let r = inc.count(kind);
             if r.high > 0 {
                 return r;
             }
@@ -536,9 +720,6 @@ impl Engine {
     // ------------------------------------------------------------ triggers
 
     fn trigger_matches(&self, t: &TriggerInfo, inc: &Inc) -> bool {
-        if !t.kinds.contains(&inc.kind) {
-            return false;
-        }
         // An unreported model is compatible with any: the kind already says
         // what was launched, and a missing detail must not hide a breach.
         if !t.weapons.is_empty()
@@ -565,14 +746,14 @@ impl Engine {
                 };
                 match zone.kind {
                     ZoneKind::Line => inc.obs.iter().any(|o| o.lines.iter().any(|l| l == z)),
-                    ZoneKind::Area => inc.obs.iter().any(|o| {
-                        o.area.as_deref().is_some_and(|a| self.fw.zone_within(a, z))
-                            || o.point.is_some_and(|p| {
+                    ZoneKind::Area => {
+                        inc.areas.iter().any(|a| self.fw.zone_within(a, z))
+                            || inc.anchor.is_some_and(|p| {
                                 zone.geometry
                                     .as_ref()
                                     .is_some_and(|g| crate::geo::contains(g, p))
                             })
-                    }),
+                    }
                 }
             });
             if !inside {
@@ -582,95 +763,83 @@ impl Engine {
         true
     }
 
-    fn trigger_count(&self, t: &TriggerInfo, inc: &Inc) -> u64 {
-        let r = self.count_range(inc, t.count);
+    fn trigger_count(t: &TriggerInfo, inc: &Inc) -> u64 {
+        let r = inc.count(t.count);
         match t.range_end {
             RangeEnd::Low => r.low,
             RangeEnd::High => r.high,
         }
     }
 
-    fn late_only(inc: &Inc) -> bool {
-        inc.obs.iter().all(|o| o.late)
-    }
-
+    /// Runs the triggers that count incident `i`'s kind after it changed.
     fn triggers_for(&mut self, i: usize, recorded: Timestamp, out: &mut Vec<Decision>) {
-        for t in 0..self.fw.triggers.len() {
+        let Some(kind) = self.incidents.get(i).map(|inc| inc.kind.clone()) else {
+            return;
+        };
+        let triggers = self.kind_triggers.get(&kind).cloned().unwrap_or_default();
+        for t in triggers {
             let (Some(trigger), Some(inc)) = (self.fw.triggers.get(t), self.incidents.get(i))
             else {
                 continue;
             };
-            if !self.trigger_matches(trigger, inc) {
-                continue;
-            }
-            let matched = self.matched.get_mut(t);
-            if let Some(m) = matched
-                && !m.contains(&i)
-            {
-                m.push(i);
-            }
             if let Some(&b) = self.assigned.get(t).and_then(|a| a.get(&i)) {
                 self.refresh_breach(b, recorded, out);
                 continue;
+            }
+            if !inc.triggers.contains(&t) {
+                if !self.trigger_matches(trigger, inc) {
+                    continue;
+                }
+                let to = inc.to;
+                if let Some(inc) = self.incidents.get_mut(i) {
+                    inc.triggers.push(t);
+                    inc.triggers.sort_unstable();
+                }
+                if let Some(free) = self.free.get_mut(t) {
+                    free.insert((to, i));
+                }
             }
             self.try_open(t, i, recorded, out);
         }
     }
 
-    /// Opens a breach of trigger `t` if the unassigned incidents in a window
+    /// Opens a breach of trigger `t` if the free incidents in a window
     /// around incident `i` reach the threshold, or accumulate enough.
     fn try_open(&mut self, t: usize, i: usize, recorded: Timestamp, out: &mut Vec<Decision>) {
-        let (Some(trigger), Some(inc)) = (self.fw.triggers.get(t), self.incidents.get(i)) else {
+        let (Some(trigger), Some(inc), Some(free)) = (
+            self.fw.triggers.get(t),
+            self.incidents.get(i),
+            self.free.get(t),
+        ) else {
             return;
         };
-        let empty = BTreeMap::new();
-        let assigned = self.assigned.get(t).unwrap_or(&empty);
-        let free: Vec<usize> = self
-            .matched
-            .get(t)
-            .map(|m| {
-                m.iter()
-                    .copied()
-                    .filter(|j| !assigned.contains_key(j))
-                    .collect()
-            })
-            .unwrap_or_default();
-        // Anchors: ends of free incidents from this one's end to its start + window.
-        let mut anchors: Vec<Timestamp> = free
-            .iter()
-            .filter_map(|j| self.incidents.get(*j))
-            .map(|j| j.to)
-            .filter(|end| *end >= inc.to && *end <= inc.from.plus(trigger.window))
-            .collect();
-        anchors.sort();
-        anchors.dedup();
-        for anchor in anchors {
+        if trigger.threshold <= 0 {
+            return;
+        }
+        let threshold = u64::try_from(trigger.threshold).unwrap_or(u64::MAX);
+        // Windows containing incident i end between its end and its start + window;
+        // their members end between its end − window and its start + window.
+        let lo = inc.to.minus(trigger.window);
+        let hi = inc.from.plus(trigger.window);
+        let near: Vec<(Timestamp, usize)> =
+            free.range((lo, 0)..=(hi, usize::MAX)).copied().collect();
+        for &(anchor, _) in near.iter().filter(|(end, _)| *end >= inc.to) {
             let start = anchor.minus(trigger.window);
-            let members: Vec<usize> = free
-                .iter()
-                .copied()
-                .filter(|j| {
-                    self.incidents
-                        .get(*j)
-                        .is_some_and(|x| x.from >= start && x.to <= anchor)
-                })
-                .collect();
-            if !members.contains(&i) {
-                continue;
+            let mut sum = 0u64;
+            let mut timely = false;
+            let mut members = Vec::new();
+            for &(_, j) in &near {
+                let Some(x) = self.incidents.get(j) else {
+                    continue;
+                };
+                if x.from >= start && x.to <= anchor {
+                    sum = sum.saturating_add(Self::trigger_count(trigger, x));
+                    timely |= x.timely;
+                    members.push(j);
+                }
             }
-            let sum: u64 = members
-                .iter()
-                .filter_map(|j| self.incidents.get(*j))
-                .map(|x| self.trigger_count(trigger, x))
-                .sum();
-            let timely = members
-                .iter()
-                .filter_map(|j| self.incidents.get(*j))
-                .any(|x| !Self::late_only(x));
-            if sum >= u64::try_from(trigger.threshold.max(0)).unwrap_or(0)
-                && trigger.threshold > 0
-                && timely
-            {
+            if members.contains(&i) && timely && sum >= threshold {
+                members.sort_unstable();
                 let explanation = format!(
                     "trigger `{}`: {sum} {} ({} end) within {} (observed {start} to {anchor}) reached the threshold of {}",
                     trigger.id,
@@ -687,21 +856,21 @@ impl Engine {
         let Some(acc) = trigger.accumulate.clone() else {
             return;
         };
+        if acc.incidents == 0 {
+            return;
+        }
         let start = inc.to.minus(acc.window);
-        let members: Vec<usize> = free
-            .iter()
-            .copied()
-            .filter(|j| {
-                self.incidents
-                    .get(*j)
-                    .is_some_and(|x| x.to >= start && x.to <= inc.to && !Self::late_only(x))
-            })
+        let mut members: Vec<usize> = free
+            .range((start, 0)..=(inc.to, usize::MAX))
+            .map(|&(_, j)| j)
+            .filter(|j| self.incidents.get(*j).is_some_and(|x| x.timely))
             .collect();
-        if members.len() >= acc.incidents as usize && acc.incidents > 0 {
+        if members.len() >= acc.incidents as usize && members.contains(&i) {
+            members.sort_unstable();
             let sum: u64 = members
                 .iter()
                 .filter_map(|j| self.incidents.get(*j))
-                .map(|x| self.trigger_count(trigger, x))
+                .map(|x| Self::trigger_count(trigger, x))
                 .sum();
             let explanation = format!(
                 "trigger `{}`: {} incidents below its threshold within {} (observed {start} to {}) reached the accumulation limit of {}",
@@ -742,7 +911,7 @@ impl Engine {
             incidents: members
                 .iter()
                 .filter_map(|j| self.incidents.get(*j))
-                .map(|x| format!("I{}", x.n))
+                .map(Inc::label)
                 .collect(),
             count: CountRange {
                 low: sum,
@@ -759,8 +928,12 @@ impl Engine {
             trigger: trigger.id.clone(),
             explanation,
         });
-        if let Some(a) = self.assigned.get_mut(t) {
-            for j in &members {
+        for j in &members {
+            let end = self.incidents.get(*j).map(|x| x.to);
+            if let (Some(free), Some(end)) = (self.free.get_mut(t), end) {
+                free.remove(&(end, *j));
+            }
+            if let Some(a) = self.assigned.get_mut(t) {
                 a.insert(*j, b);
             }
         }
@@ -789,13 +962,19 @@ impl Engine {
             .iter()
             .filter_map(|j| self.incidents.get(*j))
         {
-            let r = self.count_range(inc, trigger.count);
+            let r = inc.count(trigger.count);
             low = low.saturating_add(r.low);
             high = high.saturating_add(r.high);
         }
         if trigger.count == CountKind::Incidents {
             let n = state.incidents.len() as u64;
             (low, high) = (n, n);
+        }
+        if state.view.status != BreachStatus::Open {
+            if let Some(state) = self.breaches.get_mut(b) {
+                state.view.count = CountRange { low, high };
+            }
+            return;
         }
         let status = state.view.status;
         let verdict = self.evaluate(state);
@@ -982,7 +1161,7 @@ impl Engine {
             .incidents
             .iter()
             .filter_map(|j| self.incidents.get(*j))
-            .flat_map(|inc| contest_reasons(&self.fw, &inc.obs))
+            .flat_map(contest_reasons)
             .collect()
     }
 
@@ -1147,7 +1326,7 @@ impl Engine {
                 .or_insert(0);
             *g = (*g).max(o.confidence);
         }
-        let reasons = contest_reasons(&self.fw, &inc.obs);
+        let reasons = contest_reasons(inc);
         let zone = inc
             .obs
             .iter()
@@ -1160,7 +1339,7 @@ impl Engine {
             from: inc.from,
             to: inc.to,
             zone,
-            count: self.shown_count(inc),
+            count: Self::shown_count(inc),
             sources: inc
                 .obs
                 .iter()
@@ -1180,14 +1359,11 @@ impl Engine {
 }
 
 /// Why an incident's facts are contested, if they are.
-fn contest_reasons(fw: &Compiled, obs: &[Obs]) -> Vec<String> {
+fn contest_reasons(inc: &Inc) -> Vec<String> {
     let mut reasons = Vec::new();
-    let actors: BTreeSet<&str> = obs
-        .iter()
-        .filter_map(|o| o.attribution.as_ref().map(|a| a.actor.as_str()))
-        .collect();
-    if actors.len() >= 2 {
-        let who: Vec<String> = obs
+    if inc.actors.len() >= 2 {
+        let who: Vec<String> = inc
+            .obs
             .iter()
             .filter_map(|o| {
                 o.attribution
@@ -1197,8 +1373,8 @@ fn contest_reasons(fw: &Compiled, obs: &[Obs]) -> Vec<String> {
             .collect();
         reasons.push(format!("contradicting attribution: {}", who.join("; ")));
     }
-    let parties: BTreeSet<&str> = obs.iter().map(|o| o.input.party.as_str()).collect();
-    if !parties.is_empty() && parties.iter().all(|p| fw.protected.contains(*p)) {
+    if inc.only_protected && !inc.obs.is_empty() {
+        let parties: BTreeSet<&str> = inc.obs.iter().map(|o| o.input.party.as_str()).collect();
         let list: Vec<&str> = parties.into_iter().collect();
         reasons.push(format!(
             "evidence only from the interested party ({})",

@@ -35,24 +35,64 @@ struct Gen {
 }
 
 fn arb_obs() -> impl Strategy<Value = Gen> {
-    (0..SOURCES.len(), 0u32..1000, any::<bool>(), 0i64..600, 0u32..60, 0u8..3, 5000u16..10_000, 1i64..90).prop_map(
-        |(source, msg, kind, minute, launched, place, confidence, delay_min)| Gen { source, msg, kind, minute, launched, place, confidence, delay_min },
+    (
+        0..SOURCES.len(),
+        0u32..1000,
+        any::<bool>(),
+        0i64..600,
+        0u32..60,
+        0u8..3,
+        5000u16..10_000,
+        1i64..90,
     )
+        .prop_map(
+            |(source, msg, kind, minute, launched, place, confidence, delay_min)| Gen {
+                source,
+                msg,
+                kind,
+                minute,
+                launched,
+                place,
+                confidence,
+                delay_min,
+            },
+        )
 }
 
 fn observation(g: &Gen) -> (Timestamp, Input) {
     let (party, class) = SOURCES[g.source];
     let at = Timestamp::from_millis(START + g.minute * 60_000);
-    let points = [(305_234_000, 504_501_000), (361_234_000, 499_901_000), (240_000_000, 497_000_000)];
+    let points = [
+        (305_234_000, 504_501_000),
+        (361_234_000, 499_901_000),
+        (240_000_000, 497_000_000),
+    ];
     let (lon, lat) = points[g.place as usize];
     let o = Observation {
-        id: InputId { party: party.into(), source: format!("{class}-1"), message: format!("m{}", g.msg) },
+        id: InputId {
+            party: party.into(),
+            source: format!("{class}-1"),
+            message: format!("m{}", g.msg),
+        },
         class: class.into(),
         derived_from: vec![],
         observed: Observed::at(at),
-        place: Place { point: Some(Point { lon_e7: lon, lat_e7: lat }), ..Place::default() },
-        kind: if g.kind { "missile_launch".into() } else { "drone_launch".into() },
-        counts: Counts { launched: Some(g.launched), ..Counts::default() },
+        place: Place {
+            point: Some(Point {
+                lon_e7: lon,
+                lat_e7: lat,
+            }),
+            ..Place::default()
+        },
+        kind: if g.kind {
+            "missile_launch".into()
+        } else {
+            "drone_launch".into()
+        },
+        counts: Counts {
+            launched: Some(g.launched),
+            ..Counts::default()
+        },
         weapon: None,
         target: None,
         attribution: None,
@@ -60,13 +100,22 @@ fn observation(g: &Gen) -> (Timestamp, Input) {
         releasability: Default::default(),
         attributes: Default::default(),
     };
-    (at.plus(base::Duration::from_seconds(g.delay_min * 60)), Input::Observation(o))
+    (
+        at.plus(base::Duration::from_seconds(g.delay_min * 60)),
+        Input::Observation(o),
+    )
 }
 
 /// Recorded time → inputs, in time order; within one time, generation order.
 fn batches(gens: &[Gen]) -> Vec<(Timestamp, Vec<Input>)> {
-    let mut items: Vec<(Timestamp, usize, Input)> =
-        gens.iter().enumerate().map(|(i, g)| { let (t, input) = observation(g); (t, i, input) }).collect();
+    let mut items: Vec<(Timestamp, usize, Input)> = gens
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let (t, input) = observation(g);
+            (t, i, input)
+        })
+        .collect();
     items.sort_by_key(|(t, i, _)| (*t, *i));
     let mut out: Vec<(Timestamp, Vec<Input>)> = Vec::new();
     for (t, _, input) in items {
