@@ -12,6 +12,7 @@ macro_rules! say {
 }
 
 mod check;
+mod exercise;
 
 /// Writes to standard output; exits quietly when the reader has gone away.
 pub fn write_stdout(text: &str) {
@@ -60,6 +61,17 @@ bulwark check examples/ukraine-2025/framework.toml\n  \
 bulwark check examples/budapest-1994 --format json\n  \
 bulwark check --diff old/framework.toml new/framework.toml")]
     Check(check::CheckArgs),
+    /// Run a scenario against a framework in virtual time and report whether
+    /// the guarantee behaved as expected.
+    ///
+    /// Prints the timeline of decisions, then every expectation with ✓ or ✗.
+    /// Exit status: 0 every expectation met, 1 one or more not met, 2 nothing
+    /// was run (framework errors, invalid scenario — located on stderr).
+    #[command(after_help = "Examples:\n  \
+bulwark exercise examples/ukraine-2025 examples/ukraine-2025/scenarios/01-missile-salvo.toml\n  \
+bulwark exercise examples/ukraine-2025 SCENARIO.toml --format json\n\n\
+The scenario format: docs/scenario-format.md")]
+    Exercise(exercise::ExerciseArgs),
     /// Explain a finding code (e.g. `B301`), or list every code.
     Explain {
         /// The code to explain; all codes when omitted.
@@ -82,6 +94,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Explain { code } => check::explain(code.as_deref()),
+        Command::Exercise(args) => exercise::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -185,3 +185,190 @@ fn explain_teaches_each_code() {
     let out = bulwark(&["explain", "B999"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+// ---------------------------------------------------------------- exercise
+
+fn ukraine() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/ukraine-2025")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A small scenario against ukraine-2025: one salvo, and `expect` appended.
+fn salvo_scenario(expect: &str) -> String {
+    format!(
+        r#"[scenario]
+id = "cli"
+title = "one salvo"
+start = "2026-03-01T00:00:00Z"
+
+[[inject]]
+at = "T+00:05"
+note = "radar"
+[inject.input]
+type = "observation"
+id = {{ party = "ukraine", source = "radar", message = "r1" }}
+class = "radar"
+observed = {{ from = "T+00:01" }}
+place = {{ zone = "ukraine" }}
+kind = "missile_launch"
+counts = {{ launched = 6 }}
+confidence_bp = 9000
+{expect}"#
+    )
+}
+
+#[test]
+fn exercise_example_scenario_exits_zero_with_a_timeline() {
+    let scenario = ukraine().join("scenarios/01-missile-salvo.toml");
+    let out = bulwark(&[
+        "exercise",
+        ukraine().to_str().unwrap(),
+        scenario.to_str().unwrap(),
+    ]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}{}", stderr(&out));
+    assert!(text.contains("T+00:05"), "{text}");
+    assert!(text.contains("✓ certified-by-review"), "{text}");
+    assert!(!text.contains('✗'), "{text}");
+    assert!(
+        text.lines().last().unwrap().ends_with("expectations met"),
+        "{text}"
+    );
+}
+
+#[test]
+fn exercise_json_is_one_document() {
+    let framework = ukraine();
+    let scenario = ukraine().join("scenarios/02-one-salvo-three-parties.toml");
+    let args = [
+        "exercise",
+        framework.to_str().unwrap(),
+        scenario.to_str().unwrap(),
+        "--format",
+        "json",
+    ];
+    let out = bulwark(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["format"], 1);
+    assert_eq!(doc["scenario"]["id"], "one-salvo-three-parties");
+    assert_eq!(doc["framework"]["id"], "ukraine-2025");
+    assert_eq!(doc["framework"]["hash"].as_str().unwrap().len(), 64);
+    assert_eq!(doc["summary"]["passed"], true);
+    assert!(!doc["decisions"].as_array().unwrap().is_empty());
+    assert_eq!(doc["metrics"]["duplicates"], 1);
+    // Byte-identical on every run.
+    assert_eq!(bulwark(&args).stdout, out.stdout);
+}
+
+#[test]
+fn exercise_unmet_expectation_exits_one() {
+    let dir = scratch("exercise-unmet");
+    let path = write(
+        &dir,
+        "s.toml",
+        &salvo_scenario(
+            "\n[[expect]]\nid = \"five\"\nnote = \"wrong on purpose\"\nbreaches = 5\ntrigger = \"trg-missile-salvo\"\n",
+        ),
+    );
+    let out = bulwark(&["exercise", ukraine().to_str().unwrap(), &path]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("✗ five — expected 5 breaches"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("why expected: wrong on purpose"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn exercise_invalid_scenario_exits_two_with_the_location() {
+    let dir = scratch("exercise-invalid");
+    let text = salvo_scenario(
+        "\n[[expect]]\nid = \"e\"\nnote = \"n\"\ntrigger = \"trg-missile-salvo\"\nopened_by = \"T+5 min\"\n",
+    );
+    let path = write(&dir, "s.toml", &text);
+    let out = bulwark(&["exercise", ukraine().to_str().unwrap(), &path]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("opened_by"))
+        .unwrap()
+        + 1;
+    assert!(
+        stderr(&out).contains(&format!(
+            "{path}:{line}:1: error: expectation `e`: `opened_by`"
+        )),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("nothing was run"), "{}", stderr(&out));
+
+    // A referenced file that is missing.
+    let text = salvo_scenario(
+        "\n[[inject]]\nat = \"T+1h\"\nfile = \"gone.jsonl\"\n\n[[expect]]\nid = \"e\"\nnote = \"n\"\nincidents = 1\n",
+    );
+    let path = write(&dir, "f.toml", &text);
+    let out = bulwark(&["exercise", ukraine().to_str().unwrap(), &path]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("`gone.jsonl`: no such file"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn exercise_without_expectations_exits_two() {
+    let dir = scratch("exercise-none");
+    let path = write(&dir, "s.toml", &salvo_scenario(""));
+    let out = bulwark(&["exercise", ukraine().to_str().unwrap(), &path]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(&format!(
+            "{path}:1:1: error: the scenario has no `[[expect]]`: write the expected outcome before running"
+        )),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn exercise_refuses_a_framework_with_errors_or_an_unreadable_scenario() {
+    let dir = scratch("exercise-framework");
+    let broken = std::fs::read_to_string(base())
+        .unwrap()
+        .replacen("threshold = 10\n", "", 1);
+    let framework = write(&dir, "framework.toml", &broken);
+    let scenario = ukraine().join("scenarios/01-missile-salvo.toml");
+    let out = bulwark(&["exercise", &framework, scenario.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("error[B103]"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("before running an exercise"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = bulwark(&[
+        "exercise",
+        ukraine().to_str().unwrap(),
+        "no/such/scenario.toml",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no such file"), "{}", stderr(&out));
+}

@@ -1,0 +1,190 @@
+//! `bulwark exercise`: run a scenario against a framework in virtual time
+//! and print the after-action report.
+//!
+//! Exit status: 0 every expectation met, 1 one or more not met, 2 nothing
+//! was run (the framework has errors, the scenario is unreadable or invalid,
+//! or the engine refused to run).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, anyhow};
+use exercise::Report;
+use framework::Files;
+
+use crate::Format;
+
+#[derive(clap::Args, Debug)]
+pub struct ExerciseArgs {
+    /// The framework: a `.toml` file, or a directory holding `framework.toml`.
+    framework: PathBuf,
+    /// The scenario: a `.toml` file (see docs/scenario-format.md).
+    scenario: PathBuf,
+    /// Output format: a readable timeline, or the JSON report.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+/// Reads files relative to the scenario file's directory.
+struct DirFiles {
+    root: PathBuf,
+}
+
+impl Files for DirFiles {
+    fn read(&self, path: &str) -> Result<Vec<u8>, String> {
+        std::fs::read(self.root.join(path)).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+            _ => e.to_string(),
+        })
+    }
+}
+
+pub fn run(args: &ExerciseArgs) -> Result<u8> {
+    let (fw, diags) = crate::check::load(&args.framework)?;
+    let errors: Vec<&base::Diagnostic> = diags
+        .iter()
+        .filter(|d| d.severity == base::Severity::Error)
+        .collect();
+    if !errors.is_empty() {
+        for d in &errors {
+            eprintln!("{d}");
+        }
+        eprintln!(
+            "bulwark: the framework has {} error{}; fix {} before running an exercise (`bulwark check` says more)",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" },
+            if errors.len() == 1 { "it" } else { "them" }
+        );
+        return Ok(2);
+    }
+    let shown = args.scenario.display().to_string();
+    let bytes = std::fs::read(&args.scenario).map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            _ => e.to_string(),
+        };
+        anyhow!("cannot read `{shown}`: {why}")
+    })?;
+    let root = args
+        .scenario
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let scenario = match exercise::load(&shown, &bytes, &DirFiles { root }, &fw) {
+        Ok(scenario) => scenario,
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("{e}");
+            }
+            eprintln!(
+                "bulwark: `{shown}` has {} error{}; nothing was run",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" }
+            );
+            return Ok(2);
+        }
+    };
+    let report = exercise::run(&fw, &scenario).map_err(|e| anyhow!("{e}"))?;
+    match args.format {
+        Format::Json => crate::write_stdout(&exercise::report_json(&report)),
+        Format::Text => print_text(&report),
+    }
+    Ok(u8::from(!report.summary.passed))
+}
+
+fn print_text(r: &Report) {
+    say!("exercise `{}`: {}", r.scenario.id, r.scenario.title);
+    say!(
+        "framework {} {} ({}), engine {}",
+        r.framework.id,
+        r.framework.version,
+        r.framework.hash.get(..12).unwrap_or_default(),
+        r.engine_version
+    );
+    say!("start {}, end {}", r.scenario.start, r.scenario.end);
+    say!();
+    let mut shown_inject = 0;
+    let announce = |index: usize| {
+        if let Some(inject) = r.injects.get(index - 1) {
+            let what = match (&inject.note, &inject.file) {
+                (Some(note), _) => note.clone(),
+                (None, Some(file)) => format!("{} inputs from `{file}`", inject.inputs.len()),
+                (None, None) => format!("inject {index}"),
+            };
+            say!("{}  {:<10}  ▸ {what}", inject.at, inject.offset);
+        }
+    };
+    for entry in &r.decisions {
+        if let Some(index) = entry.inject {
+            // Injects whose inputs made no decision still appear, in order.
+            while shown_inject < index {
+                shown_inject += 1;
+                announce(shown_inject);
+            }
+        }
+        say!(
+            "{}  {:<10}      {}",
+            entry.decision.at(),
+            entry.offset,
+            exercise::describe(r.scenario.start, &entry.decision)
+        );
+    }
+    while shown_inject < r.injects.len() {
+        shown_inject += 1;
+        announce(shown_inject);
+    }
+    say!(
+        "{}  {:<10}  ▸ end of the run",
+        r.scenario.end,
+        exercise::time::offset(r.scenario.start, r.scenario.end)
+    );
+    say!();
+    say!("expectations:");
+    for e in &r.expectations {
+        say!(
+            "  {} {} — {}",
+            if e.met { "✓" } else { "✗" },
+            e.id,
+            e.detail
+        );
+        if !e.met {
+            say!("      why expected: {}", e.note);
+        }
+    }
+    let m = &r.metrics;
+    say!();
+    say!(
+        "{} inputs ({} rejected, {} duplicates) → {} incidents ({} contested), {} breaches ({} certified, {} escalated, {} closed)",
+        m.inputs,
+        m.rejected,
+        m.duplicates,
+        m.incidents,
+        m.contested_incidents,
+        m.breaches,
+        m.certified,
+        m.escalated,
+        m.closed
+    );
+    if let (Some(max), Some(median)) = (
+        m.time_to_certification_s.max,
+        m.time_to_certification_s.median,
+    ) {
+        say!(
+            "time to certification: median {}, max {}",
+            hours(median),
+            hours(max)
+        );
+    }
+    let s = &r.summary;
+    say!(
+        "{} of {} expectations met{}",
+        s.met,
+        s.expectations,
+        if s.passed { "" } else { " — see ✗ above" }
+    );
+}
+
+/// Seconds as `12h40m` (or `45m`, `30s`).
+fn hours(seconds: i64) -> String {
+    base::Duration::from_seconds(seconds.max(0)).to_string()
+}

@@ -1,0 +1,8 @@
+//! The exercise crate's one integration-test binary.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod bad;
+mod common;
+mod expectations;
+mod reference;
+mod scenarios;
