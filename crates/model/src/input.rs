@@ -58,7 +58,9 @@ impl Observed {
 )]
 #[serde(deny_unknown_fields)]
 pub struct Point {
+    /// Longitude in 10⁻⁷ degree, east positive: −1800000000 to 1800000000.
     pub lon_e7: i32,
+    /// Latitude in 10⁻⁷ degree, north positive: −900000000 to 900000000.
     pub lat_e7: i32,
 }
 
@@ -66,8 +68,11 @@ pub struct Point {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TrackPoint {
+    /// Longitude in 10⁻⁷ degree, east positive: −1800000000 to 1800000000.
     pub lon_e7: i32,
+    /// Latitude in 10⁻⁷ degree, north positive: −900000000 to 900000000.
     pub lat_e7: i32,
+    /// When the object was at this position; not before the point ahead of it.
     pub at: Timestamp,
 }
 
@@ -76,9 +81,11 @@ pub struct TrackPoint {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Place {
+    /// A position.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub point: Option<Point>,
-    /// Circular error (metres) around `point`.
+    /// Circular error around `point`, in metres: the true position is within
+    /// this distance. Only with `point`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_m: Option<u32>,
     /// A zone of the framework (an area such as a region, or the whole country).
@@ -133,16 +140,22 @@ pub mod kinds {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Counts {
+    /// Launched (fired, sent off) in the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub launched: Option<u32>,
+    /// Destroyed or intercepted before reaching a target.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destroyed: Option<u32>,
+    /// Reached a target.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hit: Option<u32>,
+    /// Neither destroyed nor reached a target (lost, jammed, fell short).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_reached: Option<u32>,
+    /// Crossings of the line (the place's zone): vehicles, people or craft.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crossings: Option<u32>,
+    /// People killed or wounded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub casualties: Option<u32>,
 }
@@ -172,12 +185,16 @@ pub struct Releasability {
     pub to: Vec<String>,
 }
 
+/// Who may see an input.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Visibility {
+    /// Anyone, including the public.
     Public,
+    /// Every party of the framework (the default).
     #[default]
     Parties,
+    /// Only the parties listed in `to`; logged as a salted commitment.
     Restricted,
 }
 
@@ -193,13 +210,16 @@ fn is_default<T: Default + PartialEq>(v: &T) -> bool {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Observation {
+    /// The input's identity: who sent it, from which source, which message.
     pub id: InputId,
     /// The source class (a framework `source_class` id).
     pub class: String,
     /// Inputs this one is derived from (a re-report is not independent evidence).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub derived_from: Vec<InputId>,
+    /// When it was seen, as the party claims: a moment or an interval.
     pub observed: Observed,
+    /// Where it was seen. Absent: nowhere in particular (e.g. a cyber event).
     #[serde(default, skip_serializing_if = "is_default")]
     pub place: Place,
     /// What was observed: a well-known kind (`missile_launch`, `drone_launch`,
@@ -207,6 +227,7 @@ pub struct Observation {
     /// `sabotage`, `proxy_attack`, `airspace_violation`, `maritime_violation`,
     /// `buildup_indicator`, `access_denied`, …) or one a framework's trigger names.
     pub kind: String,
+    /// How many. Absent counts are unknown, not zero.
     #[serde(default, skip_serializing_if = "is_default")]
     pub counts: Counts,
     /// Weapon model (a framework `weapon_model` id; a general model covers its refinements).
@@ -215,10 +236,12 @@ pub struct Observation {
     /// Target category, e.g. `energy`, `civilian`, `military`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
+    /// Who the source holds responsible, if it says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribution: Option<Attribution>,
-    /// The source's confidence in this report, in basis points.
+    /// The source's confidence in this report, in basis points (0–10000).
     pub confidence_bp: u16,
+    /// Who may see it. Absent: every party of the framework.
     #[serde(default, skip_serializing_if = "is_default")]
     pub releasability: Releasability,
     /// Free attributes (string values), kept and logged, never decisive.
@@ -230,14 +253,17 @@ pub struct Observation {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Vote {
+    /// The input's identity: who sent it, from which source, which message.
     pub id: InputId,
     /// The breach voted on.
     pub breach: String,
     /// The tier voted on.
     pub tier: String,
+    /// The party's choice. Its last vote recorded before the deadline counts.
     pub choice: Choice,
 }
 
+/// A vote's choice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Choice {
@@ -257,16 +283,22 @@ pub enum Choice {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Attestation {
+    /// The input's identity: who sent it, from which source, which message.
     pub id: InputId,
     /// The relief item.
     pub item: String,
     /// The source class of the attesting source.
     pub class: String,
+    /// `true`: the item is complied with; `false`: it is not.
     pub complies: bool,
+    /// The moment or period the attestation covers.
     pub observed: Observed,
+    /// The source's confidence in this attestation, in basis points (0–10000).
     pub confidence_bp: u16,
+    /// Inputs this one is derived from (a re-report is not independent evidence).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub derived_from: Vec<InputId>,
+    /// Free text for people; never decisive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -275,13 +307,18 @@ pub struct Attestation {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Review {
+    /// The input's identity: who sent it, from which source, which message.
     pub id: InputId,
+    /// The breach reviewed.
     pub breach: String,
+    /// What the review found.
     pub finding: Finding,
+    /// Free text for people; never decisive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
+/// A review's finding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Finding {
@@ -297,19 +334,26 @@ pub enum Finding {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrderReport {
+    /// The input's identity: who sent it, from which source, which message.
     pub id: InputId,
     /// The order (an action activated for a breach).
     pub order: String,
+    /// How far the order was carried out.
     pub status: OrderStatus,
+    /// Free text for people; never decisive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
+/// How far an order was carried out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
+    /// Carried out in full: the order is closed.
     Done,
+    /// Carried out in part: the order stays open.
     Partial,
+    /// Could not be carried out.
     Failed,
 }
 
@@ -317,18 +361,26 @@ pub enum OrderStatus {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Delivery {
+    /// The input's identity: who sent it, from which source, which message.
     pub id: InputId,
+    /// The commitment delivered against (a framework `commitment` id).
     pub commitment: String,
+    /// How many units, in the commitment's unit; within ±9007199254740991
+    /// (2⁵³ − 1), the largest the canonical encoding keeps exactly.
     pub quantity: i64,
+    /// When it was handed over (sent) or taken in (received).
     pub delivered: Timestamp,
     /// `sent` by the committing party or `received` by the recipient.
     pub side: Side,
 }
 
+/// Which side confirms a delivery.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Side {
+    /// The committing party sent it.
     Sent,
+    /// The recipient received it.
     Received,
 }
 
@@ -336,8 +388,11 @@ pub enum Side {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Retraction {
+    /// The input's identity: who sent it, from which source, which message.
     pub id: InputId,
+    /// The input withdrawn.
     pub retracts: InputId,
+    /// Why, for people.
     pub reason: String,
 }
 
@@ -345,10 +400,12 @@ pub struct Retraction {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Amendment {
+    /// The input's identity: who sent it, from which source, which message.
     pub id: InputId,
     /// The new version's `[framework] version`.
     pub version: String,
-    /// The new version's identity hash (hex).
+    /// The new version's identity hash: SHA-256 over the framework and every
+    /// file it references, in lowercase hexadecimal.
     pub framework_hash: String,
 }
 
