@@ -495,11 +495,15 @@ impl<'a> Loader<'a> {
         match model::decode_line(&line, 1) {
             Ok(input) => Some(input),
             Err(e) => {
+                let (within, key) = match &e.path {
+                    Some(path) => walk(node, path),
+                    None => (node, None),
+                };
                 let offset = token(&e.message)
-                    .and_then(|t| find_in_tree(node, t))
-                    .unwrap_or(node.span().start);
-                let message = with_relative_hint(&e.message);
-                self.error(offset, format!("the input is not valid: {message}"));
+                    .and_then(|t| find_in_tree(within, t))
+                    .or(key)
+                    .unwrap_or(within.span().start);
+                self.error(offset, describe_wire_error(&e));
                 None
             }
         }
@@ -905,10 +909,12 @@ fn present(e: &Expect, field: &str) -> bool {
     }
 }
 
-/// Decodes one JSON line of a referenced file: relative times converted,
-/// `v` filled in. The error carries a 1-based column within `text`.
+/// Decodes one JSON line of a referenced file, relative times converted and
+/// `v` filled in. Both are done on the text itself, not on a parsed copy, so
+/// that strict decoding still sees every key as written (a key given twice
+/// is refused); the error's column is mapped back to the line as written.
 fn json_line(text: &str, line: usize, start: Option<Timestamp>) -> Result<Input, (usize, String)> {
-    let mut value: Value = serde_json::from_str(text).map_err(|e| {
+    let value: Value = serde_json::from_str(text).map_err(|e| {
         let message = e.to_string();
         let message = message
             .rfind(" at line ")
@@ -917,55 +923,171 @@ fn json_line(text: &str, line: usize, start: Option<Timestamp>) -> Result<Input,
             .to_string();
         (e.column().max(1), format!("not valid JSON: {message}"))
     })?;
-    let Value::Object(object) = &mut value else {
+    let Value::Object(object) = &value else {
         return Err((1, "an input must be a JSON object".into()));
     };
-    object
-        .entry("v")
-        .or_insert_with(|| Value::from(model::WIRE_VERSION));
-    if let Some(start) = start {
-        convert_relative(&mut value, start, text)?;
-    }
-    let canonical = serde_json::to_string(&value).unwrap_or_default();
-    model::decode_line(&canonical, line).map_err(|e| {
-        let column = token(&e.message)
-            .and_then(|t| text.find(t))
-            .map_or(1, |byte| {
-                text.get(..byte).map_or(1, |s| s.chars().count() + 1)
-            });
-        (
-            column,
-            format!("the input is not valid: {}", with_relative_hint(&e.message)),
-        )
+    let v = match (object.contains_key("v"), object.is_empty()) {
+        (true, _) => None,
+        (false, true) => Some(format!("\"v\":{}", model::WIRE_VERSION)),
+        (false, false) => Some(format!("\"v\":{},", model::WIRE_VERSION)),
+    };
+    let rewritten = rewrite(text, start, v)?;
+    model::decode_line(&rewritten.text, line).map_err(|e| {
+        // Errors about the whole line (`type`, `v`) come without a column:
+        // point at what the message names, when the line shows it.
+        let named = || {
+            token(&e.message)
+                .and_then(|t| text.find(&format!("\"{t}\"")))
+                .map(|byte| text.get(..byte).map_or(1, |p| p.chars().count() + 1))
+        };
+        let column = match e.column {
+            0 | 1 => named().unwrap_or(1),
+            column => rewritten.original_column(text, column),
+        };
+        (column, describe_wire_error(&e))
     })
 }
 
-fn convert_relative(
-    value: &mut Value,
-    start: Timestamp,
-    text: &str,
-) -> Result<(), (usize, String)> {
-    match value {
-        Value::String(s) if time::is_relative(s) => match time::resolve(s, start) {
-            Ok(t) => *s = t.to_string(),
-            Err(message) => {
-                let column = text.find(s.as_str()).map_or(1, |b| b + 1);
-                return Err((column, message));
-            }
-        },
-        Value::Array(items) => {
-            for item in items {
-                convert_relative(item, start, text)?;
+/// A JSON line after [`rewrite`], with the edits that map it back.
+struct Rewritten {
+    text: String,
+    /// (start in `text`, length in `text`, start in the original, length in
+    /// the original), in order.
+    edits: Vec<(usize, usize, usize, usize)>,
+}
+
+impl Rewritten {
+    /// The 1-based character column in `original` of character column
+    /// `column` of the rewritten text.
+    fn original_column(&self, original: &str, column: usize) -> usize {
+        let new = self
+            .text
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(self.text.len(), |(b, _)| b);
+        // Shift back by what every edit before `new` added; inside an
+        // edit, point at the start of what it replaced.
+        let mut shift: i64 = 0;
+        let mut inside = None;
+        for &(new_start, new_len, old_start, old_len) in &self.edits {
+            if new >= new_start + new_len {
+                shift += new_len as i64 - old_len as i64;
+            } else if new >= new_start {
+                inside = Some(old_start);
+                break;
             }
         }
-        Value::Object(object) => {
-            for item in object.values_mut() {
-                convert_relative(item, start, text)?;
-            }
-        }
-        _ => {}
+        let old = inside.unwrap_or_else(|| usize::try_from(new as i64 - shift).unwrap_or(0));
+        let old = old.min(original.len());
+        original
+            .get(..old)
+            .map_or(1, |prefix| prefix.chars().count() + 1)
     }
-    Ok(())
+}
+
+/// Replaces every string literal of `raw` that is a relative time with its
+/// RFC 3339 time, and inserts `v` after the first `{`.
+fn rewrite(
+    raw: &str,
+    start: Option<Timestamp>,
+    mut v: Option<String>,
+) -> Result<Rewritten, (usize, String)> {
+    let bytes = raw.as_bytes();
+    let mut out = String::with_capacity(raw.len() + 64);
+    let mut edits = Vec::new();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'{' {
+            out.push('{');
+            i += 1;
+            if let Some(insert) = v.take() {
+                edits.push((out.len(), insert.len(), i, 0));
+                out.push_str(&insert);
+            }
+            continue;
+        }
+        if b == b'"' {
+            // INVARIANT: `"` and `\` are ASCII, never inside a multi-byte
+            // character, so these byte positions are character boundaries.
+            let mut j = i + 1;
+            while let Some(&c) = bytes.get(j) {
+                match c {
+                    b'\\' => j += 2,
+                    b'"' => break,
+                    _ => j += 1,
+                }
+            }
+            let end = (j + 1).min(raw.len());
+            let literal = raw.get(i..end).unwrap_or_default();
+            let content = raw.get(i + 1..j.min(raw.len())).unwrap_or_default();
+            match start {
+                Some(start) if time::is_relative(content) => {
+                    let t = time::resolve(content, start).map_err(|message| {
+                        let column = raw.get(..i).map_or(1, |p| p.chars().count() + 1);
+                        (column, message)
+                    })?;
+                    let replacement = format!("\"{t}\"");
+                    edits.push((out.len(), replacement.len(), i, literal.len()));
+                    out.push_str(&replacement);
+                }
+                _ => out.push_str(literal),
+            }
+            i = end;
+            continue;
+        }
+        let Some(c) = raw.get(i..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        out.push(c);
+        i += c.len_utf8();
+    }
+    Ok(Rewritten { text: out, edits })
+}
+
+/// A wire error in words, with its field path and, for a string that looks
+/// like a mistyped relative time, the grammar.
+fn describe_wire_error(e: &model::WireError) -> String {
+    let message = with_relative_hint(&e.message);
+    match &e.path {
+        Some(path) => format!("the input is not valid: `{path}`: {message}"),
+        None => format!("the input is not valid: {message}"),
+    }
+}
+
+/// The node at a wire error's field path (`counts.launched`,
+/// `place.track[2].at`), as deep as the path can be followed, and the offset
+/// of the key that names it.
+fn walk<'a, 'i>(node: &'a Node<'i>, path: &str) -> (&'a Node<'i>, Option<usize>) {
+    let mut current = node;
+    let mut key_offset = None;
+    for part in path.split('.').filter(|p| !p.is_empty()) {
+        let mut pieces = part.split('[');
+        let key = pieces.next().unwrap_or_default();
+        if !key.is_empty() {
+            let DeValue::Table(table) = current.get_ref() else {
+                break;
+            };
+            let Some((k, child)) = table.iter().find(|(k, _)| k.get_ref() == key) else {
+                break;
+            };
+            key_offset = Some(k.span().start);
+            current = child;
+        }
+        for index in pieces {
+            let Ok(index) = index.trim_end_matches(']').parse::<usize>() else {
+                break;
+            };
+            let DeValue::Array(items) = current.get_ref() else {
+                break;
+            };
+            let Some(child) = items.get(index) else {
+                break;
+            };
+            key_offset = Some(child.span().start);
+            current = child;
+        }
+    }
+    (current, key_offset)
 }
 
 /// Byte offset of the value of `key` in a table node, else of the node.

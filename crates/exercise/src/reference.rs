@@ -103,6 +103,15 @@ coordinates integers of 10⁻⁷ degree). A `file` holds JSON lines, one input
 per line, relative to the scenario file; `v` may be left out there too,
 relative times are converted, blank lines and lines starting with `#` are
 skipped. All of a file's inputs are recorded at its inject's `at`.
+Relative times and `v` are put into the line's text as written, so the wire
+format's strict decoding still applies (a key given twice is refused).
+
+An input must decode (its type, fields and values as the wire format
+says), or the scenario is refused. An input that decodes but that the
+engine will refuse — a time in the future, an unknown source class, a
+party that does not operate its class, an interval that ends before it
+starts, a re-used identity — is a legitimate inject: its rejection is an
+outcome that a `rejected` expectation can check.
 
 Limits: a scenario file of at most "#;
 

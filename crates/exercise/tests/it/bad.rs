@@ -306,7 +306,32 @@ fn missing_or_broken_files() {
         )],
     );
     assert_error(&errs, "scenarios/more.jsonl", 2, None, "not valid JSON");
-    assert_error(&errs, "scenarios/more.jsonl", 3, Some(13), "revue");
+    assert_error(&errs, "scenarios/more.jsonl", 3, Some(12), "revue");
+
+    // Columns after a converted relative time (and the inserted `v`) still
+    // point into the line as written.
+    let line = r#"{"type": "observation", "id": {"party": "us", "source": "isr", "message": "i1"}, "class": "allied-isr", "observed": {"from": "T+00:02"}, "kind": "missile_launch", "confidence_bp": "high"}"#;
+    let column = line.find("\"high\"").unwrap() + 1;
+    let errs = refused(&text, &[("more.jsonl", line)]);
+    let found = errs
+        .iter()
+        .find(|e| e.starts_with("scenarios/more.jsonl:1:"))
+        .unwrap_or_else(|| panic!("{errs:?}"));
+    let got: usize = found.split(':').nth(2).unwrap().parse().unwrap();
+    assert!(
+        (column..=column + 6).contains(&got),
+        "column {got}, want the `\"high\"` at {column}: {found}"
+    );
+    assert!(found.contains("`confidence_bp`"), "{found}");
+
+    // A key given twice is refused, as the wire format refuses it.
+    let twice = r#"{"type": "review", "id": {"party": "technical-cell", "source": "rv", "message": "1"}, "breach": "B1", "finding": "certify", "finding": "reject"}"#;
+    let errs = refused(&text, &[("more.jsonl", twice)]);
+    assert!(
+        errs.iter()
+            .any(|e| e.starts_with("scenarios/more.jsonl:1:") && e.contains("finding")),
+        "{errs:?}"
+    );
 
     let text = with_file("empty.jsonl");
     let errs = refused(&text, &[("empty.jsonl", "# nothing\n")]);
