@@ -154,13 +154,14 @@ fn print_text(r: &Report) {
     let m = &r.metrics;
     say!();
     say!(
-        "{} inputs ({} rejected, {} duplicates) → {} incidents ({} contested), {} breaches ({} certified, {} escalated, {} closed)",
-        m.inputs,
+        "{} ({} rejected, {} duplicate{}) → {} ({} contested), {} ({} certified, {} escalated, {} closed)",
+        count(m.inputs, "input"),
         m.rejected,
         m.duplicates,
-        m.incidents,
+        if m.duplicates == 1 { "" } else { "s" },
+        count(m.incidents, "incident"),
         m.contested_incidents,
-        m.breaches,
+        count(m.breaches, "breach"),
         m.certified,
         m.escalated,
         m.closed
@@ -182,6 +183,15 @@ fn print_text(r: &Report) {
         s.expectations,
         if s.passed { "" } else { " — see ✗ above" }
     );
+}
+
+/// `1 breach`, `2 breaches`, `0 inputs`.
+fn count(n: usize, noun: &str) -> String {
+    match (n, noun.ends_with("ch")) {
+        (1, _) => format!("1 {noun}"),
+        (_, true) => format!("{n} {noun}es"),
+        (_, false) => format!("{n} {noun}s"),
+    }
 }
 
 /// Seconds as `12h40m` (or `45m`, `30s`).

@@ -488,3 +488,61 @@ fn non_utf8_is_located() {
         format!("{PATH}:1:4: error: the file is not UTF-8 text: save it as UTF-8")
     );
 }
+
+#[test]
+fn mutated_scenarios_never_panic() {
+    // Deterministic mutations of a real scenario and its JSON-lines file:
+    // every one loads or is refused with located errors, never a panic.
+    let dir = crate::common::repo().join("examples/ukraine-2025/scenarios");
+    let text = std::fs::read_to_string(dir.join("05-cyber-grid-corroborated.toml")).unwrap();
+    let lines = std::fs::read_to_string(dir.join("05-cyber-grid-corroborated.jsonl")).unwrap();
+    let fw = ukraine();
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let cut = |s: &str, at: usize| {
+        let mut at = at % (s.len() + 1);
+        while !s.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    for round in 0..300 {
+        let (mut t, mut l) = (text.clone(), lines.clone());
+        let target = if round % 3 == 0 { &mut l } else { &mut t };
+        let at = cut(target, next() as usize);
+        match next() % 4 {
+            0 => {
+                let end = cut(target, at + (next() % 8) as usize).max(at);
+                target.replace_range(at..end, "");
+            }
+            1 => target.insert(
+                at,
+                ['"', '{', '}', '[', '=', '\n', ',', 'T'][(next() % 8) as usize],
+            ),
+            2 => target.insert_str(at, "T+1d25:00"),
+            _ => {
+                let end = cut(target, at + 1).max(at);
+                target.replace_range(at..end, "9");
+            }
+        }
+        let files = MemFiles(
+            [(
+                "05-cyber-grid-corroborated.jsonl".to_string(),
+                l.into_bytes(),
+            )]
+            .into_iter()
+            .collect(),
+        );
+        if let Err(errors) = exercise::load(PATH, t.as_bytes(), &files, &fw) {
+            assert!(!errors.is_empty());
+            for e in &errors {
+                assert!(e.location.line >= 1 && e.location.column >= 1, "{e}");
+            }
+        }
+    }
+}
