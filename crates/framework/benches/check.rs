@@ -426,11 +426,10 @@ fn generate() -> String {
         )
         .unwrap();
     }
-    for k in 0..4 {
+    for (k, system) in AD_SYSTEMS.iter().enumerate() {
         writeln!(
             s,
-            "[[hub]]\nid = \"hub-{k}\"\nname = \"Hub {k}\"\nsystems = [\"{}\"]\nzone = \"zone-{:03}\"\n",
-            AD_SYSTEMS[k],
+            "[[hub]]\nid = \"hub-{k}\"\nname = \"Hub {k}\"\nsystems = [\"{system}\"]\nzone = \"zone-{:03}\"\n",
             k * 2
         )
         .unwrap();
