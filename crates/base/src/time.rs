@@ -19,7 +19,9 @@ impl Timestamp {
     }
 
     pub const fn from_seconds(seconds: i64) -> Timestamp {
-        Timestamp { millis: seconds * 1000 }
+        Timestamp {
+            millis: seconds * 1000,
+        }
     }
 
     pub const fn millis(self) -> i64 {
@@ -50,7 +52,9 @@ impl Timestamp {
     /// ambiguous.
     pub fn parse(text: &str) -> Result<Timestamp, String> {
         let ts: jiff::Timestamp = text.parse().map_err(|e: jiff::Error| {
-            format!("`{text}` is not an RFC 3339 time with an offset (e.g. `2025-10-10T04:00:00Z`): {e}")
+            format!(
+                "`{text}` is not an RFC 3339 time with an offset (e.g. `2025-10-10T04:00:00Z`): {e}"
+            )
         })?;
         if ts.subsec_nanosecond() % 1_000_000 != 0 {
             return Err(format!("`{text}` is more precise than a millisecond"));
@@ -112,7 +116,10 @@ mod tests {
         let ms = Timestamp::parse("2022-10-10T04:00:00.250Z").unwrap();
         assert_eq!(ms.to_string(), "2022-10-10T04:00:00.250Z");
         assert_eq!(ms.seconds_since(t), 0);
-        assert_eq!(t.plus(Duration::from_hours(48)).to_string(), "2022-10-12T04:00:00Z");
+        assert_eq!(
+            t.plus(Duration::from_hours(48)).to_string(),
+            "2022-10-12T04:00:00Z"
+        );
     }
 
     #[test]
