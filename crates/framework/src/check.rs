@@ -853,6 +853,16 @@ impl<'a> Checker<'a> {
                     format!("trigger `{name}` names no `tier` for a certified breach to enter"),
                 );
             }
+            for (j, kind) in t.kinds.iter().enumerate() {
+                if !model::kinds::ALL.contains(&kind.as_str()) {
+                    let at = fw.locate("trigger", k, &[Seg::Key("kinds"), Seg::Index(j)]);
+                    self.emit(
+                        codes::UNKNOWN_KIND,
+                        at,
+                        format!("trigger `{name}` counts `{kind}`, which is not a well-known observation kind"),
+                    );
+                }
+            }
             if t.category == Category::Armour {
                 let has_line = t.zones.iter().any(|z| {
                     fw.zones

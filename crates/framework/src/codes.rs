@@ -125,6 +125,8 @@ catalogue! {
         "Name the tier a certified breach enters; a trigger that sets nothing in motion deters nothing.";
     NO_LINE = "B112", Triggers, Warning, "a crossing trigger names no line",
         "Armour across a line needs the line: name a `line` zone in `zones`.";
+    UNKNOWN_KIND = "B113", Triggers, Note, "a trigger counts an observation kind that is not a well-known one",
+        "Sources and converters report the well-known kinds (docs/wire-format.md); a kind of the framework's own is fine if its sources use it, but check it is not a misspelling.";
     SINGLE_PARTY = "B201", Evidence, Error, "one party's sources can satisfy the standard alone",
         "Require at least two independent parties (or a neutral source besides the reporting party), so that no single party can certify, or deny, a breach by itself.";
     UNSATISFIABLE = "B202", Evidence, Error, "no declared sources can ever satisfy the standard",
