@@ -1725,21 +1725,38 @@ fn satisfiable(s: &EvidenceStandard, edges: &[Edge<'_>]) -> bool {
 
 /// How many unit positions the units can fill at once (each unit one position).
 fn ad_cover(sites: &[AdSite], units: &[AdUnit]) -> u32 {
-    // Left nodes: one per required position; right nodes: units.
-    let ids: Vec<String> = units.iter().map(|u| u.id.clone()).collect();
-    let mut adjacency: Vec<Vec<&str>> = Vec::new();
-    for site in sites {
-        let options: Vec<&str> = units
-            .iter()
-            .zip(&ids)
-            .filter(|(u, _)| site.systems.contains(&u.system))
-            .map(|(_, id)| id.as_str())
-            .collect();
-        for _ in 0..site.units_required.min(10_000) {
-            adjacency.push(options.clone());
-        }
+    // Units of one system are interchangeable, so this is a flow from sites
+    // (capacity: their positions) through systems (capacity: their units).
+    // Its value is the minimum cut: over every set `inside` of systems, the
+    // units of those systems plus the positions of the sites that accept a
+    // system outside it. At most 2^7 sets, whatever `units_required` says (a
+    // matching with one node per position took minutes on an 11 KB file).
+    let mut per_system: BTreeMap<AdSystem, u64> = BTreeMap::new();
+    for unit in units {
+        *per_system.entry(unit.system).or_default() += 1;
     }
-    u32::try_from(independence::bipartite(&adjacency)).unwrap_or(u32::MAX)
+    let systems: Vec<(AdSystem, u64)> = per_system.into_iter().collect();
+    let cut = |inside: u32| -> u64 {
+        let is_inside = |k: usize| inside & (1 << k) != 0;
+        let units: u64 = (0..systems.len())
+            .filter(|k| is_inside(*k))
+            .filter_map(|k| systems.get(k).map(|(_, n)| *n))
+            .sum();
+        let positions: u64 = sites
+            .iter()
+            .filter(|site| {
+                systems
+                    .iter()
+                    .enumerate()
+                    .any(|(k, (system, _))| !is_inside(k) && site.systems.contains(system))
+            })
+            .map(|site| u64::from(site.units_required))
+            .sum();
+        units + positions
+    };
+    // INVARIANT: at most 7 systems (the variants of `AdSystem`), so the shift fits.
+    let covered = (0..1u32 << systems.len()).map(cut).min().unwrap_or(0);
+    u32::try_from(covered).unwrap_or(u32::MAX)
 }
 
 fn describe_quorum(quorum: Option<u32>, parties: Option<u32>) -> String {

@@ -24,6 +24,9 @@ const MUTATIONS_PER_MUTANT_MAX: usize = 3;
 /// 50 KB framework in tens of milliseconds, and the whole test must stay fast.
 const LARGE_FILE_BYTES: usize = 16 * 1024;
 const SEED: u64 = 0x5eed_b01d_fa11_0001;
+/// A regression input that takes longer than this to check (in a debug
+/// build) has become a denial of service: they are all small files.
+const REGRESSION_SECONDS_MAX: u64 = 5;
 
 fn crate_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -125,8 +128,14 @@ fn committed_regressions_load_without_panicking() {
         let bytes = std::fs::read(&file).unwrap();
         let text = String::from_utf8_lossy(&bytes);
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        let started = std::time::Instant::now();
         let diags =
             run(&name, &text).unwrap_or_else(|message| panic!("{file:?} panics: {message}"));
+        assert!(
+            started.elapsed().as_secs() < REGRESSION_SECONDS_MAX,
+            "{file:?} took {:?} to check",
+            started.elapsed()
+        );
         assert_located(&name, &text, &diags);
         // Each regression is a framework with something wrong in it; say so
         // in its first line if it is meant to be clean.
