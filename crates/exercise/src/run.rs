@@ -143,20 +143,40 @@ pub struct CertificationTime {
     pub seconds: i64,
 }
 
-/// Runs a scenario: for each inject in recorded order, advance the engine to
-/// its time and submit its inputs; then advance to the scenario's end; then
-/// judge the expectations and build the report.
+/// Runs a scenario: for each recorded time, advance the engine to it and
+/// submit every input recorded then — in the engine's order for
+/// simultaneous inputs (identity, then canonical bytes; see
+/// `Engine::submit_batch`), so that how injects are split or ordered within
+/// one time never changes the report; then advance to the scenario's end;
+/// then judge the expectations and build the report.
 pub fn run(fw: &Framework, scenario: &Scenario) -> Result<Report, RunError> {
     let mut engine = Engine::new(fw)?;
     let mut decisions: Vec<(Option<usize>, Decision)> = Vec::new();
     let mut injects = Vec::with_capacity(scenario.injects.len());
     let mut inputs = 0;
-    for (index, inject) in scenario.injects.iter().enumerate() {
-        decisions.extend(engine.advance(inject.at)?.into_iter().map(|d| (None, d)));
-        for input in &inject.inputs {
-            let made = engine.submit(inject.at, input)?;
+    let mut k = 0;
+    while let Some(first) = scenario.injects.get(k) {
+        let at = first.at;
+        let group_end = scenario.injects[k..]
+            .iter()
+            .take_while(|i| i.at == at)
+            .count()
+            + k;
+        decisions.extend(engine.advance(at)?.into_iter().map(|d| (None, d)));
+        let mut batch: Vec<(&model::InputId, Vec<u8>, usize, &model::Input)> = Vec::new();
+        for (index, inject) in scenario.injects.iter().enumerate().take(group_end).skip(k) {
+            for input in &inject.inputs {
+                batch.push((input.id(), model::canonical::to_vec(input), index, input));
+            }
+        }
+        batch.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        for (_, _, index, input) in batch {
+            let made = engine.submit(at, input)?;
             decisions.extend(made.into_iter().map(|d| (Some(index + 1), d)));
         }
+        k = group_end;
+    }
+    for inject in &scenario.injects {
         inputs += inject.inputs.len();
         injects.push(InjectRecord {
             at: inject.at,
