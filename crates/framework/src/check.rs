@@ -707,11 +707,26 @@ impl<'a> Checker<'a> {
             .filter_map(|m| m.parent.as_deref().map(|p| (m.id.as_str(), p)))
             .collect();
         let mut reported: BTreeSet<&str> = BTreeSet::new();
+        // Models whose way up is known — to a root, or into a cycle already
+        // looked at — end later walks, so a chain of n models is walked once,
+        // not n times (and `on_chain` spares a scan of the chain per step).
+        let mut done: BTreeSet<&str> = BTreeSet::new();
         for (k, m) in fw.weapon_models.iter().enumerate() {
+            if done.contains(m.id.as_str()) {
+                continue;
+            }
             let mut chain = vec![m.id.as_str()];
+            let mut on_chain: BTreeSet<&str> = BTreeSet::from([m.id.as_str()]);
             let mut current = m.id.as_str();
             while let Some(next) = parent.get(current).copied() {
-                if let Some(pos) = chain.iter().position(|c| *c == next) {
+                if done.contains(next) {
+                    break;
+                }
+                if let Some(pos) = on_chain
+                    .contains(next)
+                    .then(|| chain.iter().position(|c| *c == next))
+                    .flatten()
+                {
                     let cycle: Vec<&str> = chain.get(pos..).map(<[_]>::to_vec).unwrap_or_default();
                     if pos == 0 && !cycle.iter().any(|c| reported.contains(c)) {
                         reported.extend(cycle.iter().copied());
@@ -725,11 +740,18 @@ impl<'a> Checker<'a> {
                             ),
                         );
                     }
+                    // A cycle not through `m` is reported at its own first
+                    // model: only the tail leading into it is settled.
+                    if pos > 0 {
+                        chain.truncate(pos);
+                    }
                     break;
                 }
                 chain.push(next);
+                on_chain.insert(next);
                 current = next;
             }
+            done.extend(chain);
         }
     }
 
