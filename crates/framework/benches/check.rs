@@ -45,6 +45,22 @@ const CATEGORIES: [&str; 12] = [
     "nuclear",
     "buildup",
 ];
+/// The observation kinds each category's triggers count (well-known kinds,
+/// from `model::kinds`), in the order of `CATEGORIES`.
+const KINDS: [&str; 12] = [
+    "\"missile_launch\", \"missile_impact\"",
+    "\"drone_launch\", \"drone_impact\"",
+    "\"armour_movement\", \"line_crossing\"",
+    "\"artillery_fire\"",
+    "\"sabotage\"",
+    "\"cyber_intrusion\"",
+    "\"proxy_attack\"",
+    "\"airspace_violation\"",
+    "\"maritime_violation\"",
+    "\"armour_movement\", \"missile_impact\"",
+    "\"missile_launch\"",
+    "\"buildup_indicator\"",
+];
 const SOURCE_KINDS: [&str; 8] = [
     "radar",
     "isr",
@@ -257,6 +273,7 @@ fn generate() -> String {
 
     for t in 0..TRIGGERS {
         let category = CATEGORIES[t % CATEGORIES.len()];
+        let kinds = KINDS[t % KINDS.len()];
         let mut standard = t % STANDARDS;
         if matches!(category, "cyber" | "proxy") && standard % 2 == 1 {
             standard -= 1;
@@ -269,7 +286,7 @@ fn generate() -> String {
         writeln!(
             s,
             "[[trigger]]\nid = \"trigger-{t:05}\"\nname = \"Trigger {t}\"\ncategory = \"{category}\"\n\
-             kinds = [\"{category}_event\"]\nzones = [\"zone-{zone:03}\", \"zone-{:03}\"]\n\
+             kinds = [{kinds}]\nzones = [\"zone-{zone:03}\", \"zone-{:03}\"]\n\
              target_categories = [\"civilian\", \"energy\"]\nweapons = [\"model-{:02}\"]\n\
              window = \"{}h\"\nthreshold = {}\ncount = \"{}\"\n{}\
              standard = \"std-{standard:03}\"\ntier = \"{}\"",
