@@ -1,6 +1,8 @@
 //! Observations per second through fusion, triggers and certification on
-//! the ukraine-2025 framework with a realistic mix, compared in the same run
-//! with a plain loop that only decodes the same JSON lines.
+//! the ukraine-2025 framework with a realistic mix (`tests/it/mix.rs`, 60
+//! simulated days), compared in the same run with a plain loop that only
+//! decodes the same JSON lines. The engine runs with its whole history (as
+//! exercises do) and without (as a live node would; see `EngineOptions`).
 //!
 //! The mix, per simulated day: a night drone wave (reported by the General
 //! Staff, several radars every few minutes, and the technical cell), a
@@ -15,7 +17,7 @@ use std::path::Path;
 
 use base::Timestamp;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use engine::Engine;
+use engine::{Engine, EngineOptions};
 use framework::Files;
 
 struct Dir(std::path::PathBuf);
@@ -32,269 +34,10 @@ fn ukraine() -> framework::Framework {
     framework::load_and_check("framework.toml", &text, &Dir(dir)).0
 }
 
-/// A small deterministic generator (xorshift64*).
-struct Rng(u64);
+#[path = "../tests/it/mix.rs"]
+mod mix;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
-
-struct Line {
-    recorded: Timestamp,
-    json: String,
-}
-
-#[allow(clippy::too_many_arguments)]
-fn line(
-    lines: &mut Vec<Line>,
-    n: &mut u64,
-    party: &str,
-    class: &str,
-    kind: &str,
-    at_ms: i64,
-    delay_s: i64,
-    count: Option<u32>,
-    weapon: &str,
-    lon: f64,
-    lat: f64,
-    extra: &str,
-) {
-    *n += 1;
-    let at = Timestamp::from_millis(at_ms);
-    let counts = count
-        .map(|c| format!(r#","counts":{{"launched":{c}}}"#))
-        .unwrap_or_default();
-    let weapon = if weapon.is_empty() {
-        String::new()
-    } else {
-        format!(r#","weapon":"{weapon}""#)
-    };
-    let json = format!(
-        r#"{{"v":1,"type":"observation","id":{{"party":"{party}","source":"{class}-src","message":"m{n}"}},"class":"{class}","observed":{{"from":"{at}"}},"place":{{"point":{{"lon_e7":{},"lat_e7":{}}}}},"kind":"{kind}","confidence_bp":{}{counts}{weapon}{extra}}}"#,
-        (lon * 1e7) as i64,
-        (lat * 1e7) as i64,
-        7000 + (*n % 3000)
-    );
-    lines.push(Line {
-        recorded: at.plus(base::Duration::from_seconds(delay_s)),
-        json,
-    });
-}
-
-/// About `days` of a realistic mix; returns lines sorted by recorded time.
-fn mix(days: i64) -> Vec<Line> {
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let mut lines = Vec::new();
-    let mut n = 0u64;
-    let start = Timestamp::parse("2025-11-01T00:00:00Z").unwrap().millis();
-    let minute = 60_000i64;
-    for day in 0..days {
-        let night = start + day * 86_400_000 + 22 * 3_600_000;
-        // Drone wave over Kharkiv: the General Staff, three radars every 5 minutes for an hour, the cell.
-        let drones = 10 + rng.below(60) as u32;
-        let (lon, lat) = (36.23, 49.99);
-        line(
-            &mut lines,
-            &mut n,
-            "ukraine",
-            "general-staff",
-            "uav_launch",
-            night,
-            3600,
-            Some(drones),
-            "one-way-attack-uav",
-            lon,
-            lat,
-            "",
-        );
-        for step in 0..12 {
-            for (party, jitter) in [("ukraine", 0.01), ("poland", 0.02), ("us", 0.03)] {
-                let c = drones.saturating_sub(rng.below(3) as u32);
-                line(
-                    &mut lines,
-                    &mut n,
-                    party,
-                    "radar",
-                    "uav_launch",
-                    night + step * 5 * minute,
-                    60,
-                    Some(c),
-                    "uav",
-                    lon + jitter,
-                    lat,
-                    "",
-                );
-            }
-        }
-        line(
-            &mut lines,
-            &mut n,
-            "technical-cell",
-            "technical-cell",
-            "uav_launch",
-            night + 10 * minute,
-            1800,
-            Some(drones),
-            "shahed-136",
-            lon,
-            lat,
-            "",
-        );
-        // A missile salvo over Kyiv every third day.
-        if day % 3 == 0 {
-            let salvo = night + 5 * 3_600_000;
-            let missiles = 20 + rng.below(60) as u32;
-            let (lon, lat) = (30.52, 50.45);
-            line(
-                &mut lines,
-                &mut n,
-                "ukraine",
-                "general-staff",
-                "missile_launch",
-                salvo,
-                7200,
-                Some(missiles),
-                "cruise-missile",
-                lon,
-                lat,
-                "",
-            );
-            for step in 0..6 {
-                for party in ["ukraine", "us"] {
-                    line(
-                        &mut lines,
-                        &mut n,
-                        party,
-                        "radar",
-                        "missile_launch",
-                        salvo + step * 2 * minute,
-                        30,
-                        Some(missiles),
-                        "kh-101",
-                        lon,
-                        lat,
-                        "",
-                    );
-                }
-            }
-            line(
-                &mut lines,
-                &mut n,
-                "us",
-                "allied-isr",
-                "missile_launch",
-                salvo,
-                1200,
-                Some(missiles + 2),
-                "missile",
-                lon,
-                lat,
-                "",
-            );
-            line(
-                &mut lines,
-                &mut n,
-                "technical-cell",
-                "technical-cell",
-                "missile_launch",
-                salvo + minute,
-                2400,
-                Some(missiles),
-                "kh-101",
-                lon,
-                lat,
-                "",
-            );
-        }
-        // Artillery in the security zone: a dozen reports through the day.
-        for k in 0..12 {
-            let t = start + day * 86_400_000 + k * 2 * 3_600_000;
-            let party = if k % 3 == 0 {
-                "monitoring-mission"
-            } else {
-                "ukraine"
-            };
-            let class = if k % 3 == 0 {
-                "ground-monitors"
-            } else {
-                "general-staff"
-            };
-            line(
-                &mut lines,
-                &mut n,
-                party,
-                class,
-                "artillery_fire",
-                t,
-                900,
-                Some(1 + rng.below(8) as u32),
-                "tube-artillery",
-                35.0,
-                47.5,
-                "",
-            );
-        }
-        // An airspace violation every other day; a cyber intrusion weekly.
-        if day % 2 == 1 {
-            let t = start + day * 86_400_000 + 14 * 3_600_000;
-            line(
-                &mut lines,
-                &mut n,
-                "ukraine",
-                "radar",
-                "airspace_violation",
-                t,
-                120,
-                None,
-                "recon-uav",
-                33.0,
-                51.5,
-                "",
-            );
-            line(
-                &mut lines,
-                &mut n,
-                "us",
-                "radar",
-                "airspace_violation",
-                t + minute,
-                120,
-                None,
-                "orlan-10",
-                33.0,
-                51.5,
-                "",
-            );
-        }
-        if day % 7 == 3 {
-            let t = start + day * 86_400_000 + 9 * 3_600_000;
-            line(
-                &mut lines,
-                &mut n,
-                "ukraine",
-                "cyber-forensics",
-                "cyber_intrusion",
-                t,
-                7200,
-                None,
-                "",
-                30.52,
-                50.45,
-                r#","target":"energy_grid""#,
-            );
-        }
-    }
-    lines.sort_by_key(|l| l.recorded);
-    lines
-}
+use mix::mix;
 
 fn bench(c: &mut Criterion) {
     let fw = ukraine();
@@ -326,6 +69,18 @@ fn bench(c: &mut Criterion) {
     group.bench_function("fuse + trigger + certify (decoded)", |b| {
         b.iter(|| {
             let mut engine = Engine::new(&fw).unwrap();
+            for (t, input) in &decoded {
+                black_box(engine.submit(*t, input).unwrap());
+            }
+            black_box(engine.breaches().len())
+        })
+    });
+    let bounded = EngineOptions {
+        keep_history: false,
+    };
+    group.bench_function("fuse + trigger + certify (decoded, no history)", |b| {
+        b.iter(|| {
+            let mut engine = Engine::with_options(&fw, bounded).unwrap();
             for (t, input) in &decoded {
                 black_box(engine.submit(*t, input).unwrap());
             }

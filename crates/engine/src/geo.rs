@@ -36,7 +36,129 @@ pub fn distance_m_squared(a: Point, b: Point) -> i64 {
         .saturating_add(dy_m.saturating_mul(dy_m))
 }
 
-/// Whether `p` lies inside the area (even-odd rule over every ring).
+/// An axis-aligned box in 10⁻⁷ degree: a quick "certainly not" before an
+/// exact test. A point outside the box of every ring is inside none (a
+/// closed ring crosses any horizontal line an even number of times), and
+/// segments whose boxes do not overlap cannot cross.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BoundingBox {
+    min_x: i64,
+    min_y: i64,
+    max_x: i64,
+    max_y: i64,
+}
+
+impl BoundingBox {
+    fn of(mut points: impl Iterator<Item = (i64, i64)>) -> Option<BoundingBox> {
+        let (x, y) = points.next()?;
+        let mut b = BoundingBox {
+            min_x: x,
+            min_y: y,
+            max_x: x,
+            max_y: y,
+        };
+        for (x, y) in points {
+            b.min_x = b.min_x.min(x);
+            b.min_y = b.min_y.min(y);
+            b.max_x = b.max_x.max(x);
+            b.max_y = b.max_y.max(y);
+        }
+        Some(b)
+    }
+
+    pub fn of_points(points: &[Point]) -> Option<BoundingBox> {
+        BoundingBox::of(
+            points
+                .iter()
+                .map(|p| (i64::from(p.lon_e7), i64::from(p.lat_e7))),
+        )
+    }
+
+    #[inline]
+    pub fn contains(&self, p: Point) -> bool {
+        let (x, y) = (i64::from(p.lon_e7), i64::from(p.lat_e7));
+        self.min_x <= x && x <= self.max_x && self.min_y <= y && y <= self.max_y
+    }
+
+    pub fn overlaps(&self, other: &BoundingBox) -> bool {
+        self.min_x <= other.max_x
+            && other.min_x <= self.max_x
+            && self.min_y <= other.max_y
+            && other.min_y <= self.max_y
+    }
+}
+
+/// The box around every vertex of a geometry.
+pub fn bounding_box(geometry: &Geometry) -> Option<BoundingBox> {
+    match geometry {
+        Geometry::Area(polygons) => BoundingBox::of(polygons.iter().flatten().flatten().map(xy)),
+        Geometry::Line(lines) => BoundingBox::of(lines.iter().flatten().map(xy)),
+    }
+}
+
+/// An area's rings as plain integer pairs, for the same test as
+/// [`contains`] without converting coordinates at every point.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PreparedArea {
+    polygons: Vec<Vec<Vec<(i64, i64)>>>,
+}
+
+impl PreparedArea {
+    pub fn new(geometry: &Geometry) -> PreparedArea {
+        let Geometry::Area(polygons) = geometry else {
+            return PreparedArea::default();
+        };
+        PreparedArea {
+            polygons: polygons
+                .iter()
+                .map(|rings| {
+                    rings
+                        .iter()
+                        .map(|ring| ring.iter().map(xy).collect())
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
+    /// Exactly [`contains`] on the geometry it was prepared from.
+    pub fn contains(&self, p: Point) -> bool {
+        let (px, py) = (i64::from(p.lon_e7), i64::from(p.lat_e7));
+        self.polygons.iter().any(|rings| {
+            let mut inside = false;
+            for ring in rings {
+                if prepared_ring_contains(ring, px, py) {
+                    inside = !inside;
+                }
+            }
+            inside
+        })
+    }
+}
+
+fn prepared_ring_contains(ring: &[(i64, i64)], px: i64, py: i64) -> bool {
+    let mut inside = false;
+    let Some(&last) = ring.last() else {
+        return false;
+    };
+    let mut b = last;
+    for &a in ring {
+        let ((ax, ay), (bx, by)) = (a, b);
+        if (ay > py) != (by > py) {
+            let lhs = (px - ax) * (by - ay);
+            let rhs = (py - ay) * (bx - ax);
+            if (by - ay > 0 && lhs < rhs) || (by - ay < 0 && lhs > rhs) {
+                inside = !inside;
+            }
+        }
+        b = a;
+    }
+    inside
+}
+
+/// Whether `p` lies inside the area (even-odd rule over every ring): the
+/// plain form, kept as the reference [`PreparedArea`] is tested against.
+#[cfg(test)]
 pub fn contains(geometry: &Geometry, p: Point) -> bool {
     let Geometry::Area(polygons) = geometry else {
         return false;
@@ -56,6 +178,7 @@ fn xy(c: &(Coordinate, Coordinate)) -> (i64, i64) {
     (i64::from(c.0.units()), i64::from(c.1.units()))
 }
 
+#[cfg(test)]
 fn ring_contains(ring: &[(Coordinate, Coordinate)], p: Point) -> bool {
     let (px, py) = (i64::from(p.lon_e7), i64::from(p.lat_e7));
     let mut inside = false;
@@ -154,5 +277,51 @@ mod tests {
         let line = Geometry::Line(vec![vec![c(36.0, 49.0), c(36.0, 50.0)]]);
         assert!(crosses(&line, &[pt(35.9, 49.5), pt(36.1, 49.5)]));
         assert!(!crosses(&line, &[pt(35.8, 49.5), pt(35.9, 49.5)]));
+    }
+
+    #[test]
+    fn boxes_never_exclude_a_point_inside() {
+        // An L-shaped area with a hole: its box holds every inside point.
+        let area = Geometry::Area(vec![vec![
+            vec![
+                c(30.0, 50.0),
+                c(32.0, 50.0),
+                c(32.0, 51.0),
+                c(31.0, 51.0),
+                c(31.0, 52.0),
+                c(30.0, 52.0),
+            ],
+            vec![c(30.2, 50.2), c(30.4, 50.2), c(30.4, 50.4), c(30.2, 50.4)],
+        ]]);
+        let b = bounding_box(&area).unwrap();
+        for i in 0..60 {
+            for j in 0..60 {
+                let p = pt(29.5 + f64::from(i) * 0.05, 49.5 + f64::from(j) * 0.05);
+                if contains(&area, p) {
+                    assert!(b.contains(p), "{p:?}");
+                }
+            }
+        }
+        assert!(!contains(&area, pt(30.3, 50.3)), "the hole");
+        assert!(contains(&area, pt(30.1, 50.1)));
+    }
+
+    #[test]
+    fn prepared_areas_answer_as_the_geometry() {
+        let area = Geometry::Area(vec![
+            vec![
+                vec![c(30.0, 50.0), c(32.0, 50.0), c(32.0, 51.0), c(30.0, 52.0)],
+                vec![c(30.2, 50.2), c(30.4, 50.2), c(30.4, 50.4)],
+            ],
+            vec![vec![c(33.0, 50.0), c(34.0, 50.0), c(33.5, 51.0)]],
+        ]);
+        let prepared = PreparedArea::new(&area);
+        // On a grid that hits vertices and edges exactly, and between them.
+        for i in 0..90 {
+            for j in 0..50 {
+                let p = pt(29.9 + f64::from(i) * 0.05, 49.9 + f64::from(j) * 0.05);
+                assert_eq!(prepared.contains(p), contains(&area, p), "{p:?}");
+            }
+        }
     }
 }

@@ -10,11 +10,21 @@
 //! it caused; [`Engine::advance`] moves "now" forward and fires the clocks
 //! that expire. It never reads the clock, does no I/O, and iterates no hash
 //! map into an output: the same inputs give byte-identical decisions.
+//!
+//! Codemap: `compile` interns the framework's ids and precomputes their
+//! relations; `state` holds the engine, validation, the inputs seen, fusion
+//! indexes, clocks, views and pruning; `fusion` the observations and
+//! incidents with their counts; `certify` the triggers, breaches, evidence
+//! and reviews; `geo` fixed-point geometry; `hash` lookup hashing and input
+//! fingerprints; `decision` the serialized types.
 
+mod certify;
 mod compile;
 pub mod decision;
+mod fusion;
 mod geo;
+mod hash;
 mod state;
 
 pub use decision::{Breach, BreachStatus, CountRange, Decision, Incident, SourceRef};
-pub use state::{ENGINE_VERSION, Engine, EngineError};
+pub use state::{ENGINE_VERSION, Engine, EngineError, EngineOptions, Retained};

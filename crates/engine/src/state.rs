@@ -1,20 +1,30 @@
-//! The engine's state machine: validation, fusion, counting, triggers,
-//! certification and the review clock.
+//! The engine's state machine: validation, the table of inputs seen, fusion
+//! into incidents, clocks, views, and (without history) pruning.
 //!
-//! Indexes keep every step proportional to what is near in time, not to
-//! history: incidents are found per kind by start time, and each trigger
-//! keeps its not-yet-breached incidents by end time.
+//! Every step is proportional to what is near in time, not to history:
+//! incidents are found per kind by start time, each trigger keeps its
+//! not-yet-breached incidents by end time, review clocks wait in deadline
+//! order, and ids are integers (see `compile`). Hash maps serve lookups
+//! only; nothing iterates one into a decision or a view.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cmp::Ordering;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
+use std::hash::BuildHasherDefault;
+use std::sync::Arc;
 
-use base::Timestamp;
+use base::{Duration, Timestamp};
 use framework::Framework;
-use framework::independence::{self, Source};
-use framework::schema::{Category, CountKind, Outcome, RangeEnd, ZoneKind};
-use model::{Attribution, Counts, Finding, Input, InputId, Observation, Point};
+use framework::schema::ZoneKind;
+use model::{Input, InputId, Observation, Point};
 
-use crate::compile::{Compiled, TriggerInfo};
-use crate::decision::{Breach, BreachStatus, CountRange, Decision, Incident, SourceRef};
+use crate::certify::BreachState;
+use crate::compile::{Compiled, Ix};
+use crate::decision::{Breach, Decision, Incident, SourceRef};
+use crate::fusion::{
+    self, BreachRef, Inc, IncRef, Kind, Obs, combine, contest_reasons, first_contest_reason,
+};
+use crate::hash::{PassThrough, fingerprint, hash_of};
 
 /// Recorded in reports: replaying with other code reports divergences
 /// instead of rewriting history.
@@ -44,140 +54,291 @@ impl std::fmt::Display for EngineError {
 
 impl std::error::Error for EngineError {}
 
-/// One observation as an incident holds it.
-#[derive(Clone, Debug)]
-struct Obs {
-    input: InputId,
-    class: String,
-    neutral: bool,
-    confidence: u16,
-    late: bool,
-    from: Timestamp,
-    to: Timestamp,
-    counts: Counts,
-    /// The area it reports for: its zone, the zone containing its point, or none.
-    area: Option<String>,
-    point: Option<Point>,
-    /// Lines its track crosses, or the line it names for a crossing.
-    lines: Vec<String>,
-    weapon: Option<String>,
-    target: Option<String>,
-    attribution: Option<Attribution>,
-    derived_from: Vec<InputId>,
+/// How the engine keeps what it has seen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EngineOptions {
+    /// Keep every incident, breach and input identity for good (the
+    /// default), so that [`Engine::incidents`] and [`Engine::breaches`]
+    /// show the whole history, as exercise reports need.
+    ///
+    /// Without history, memory is bounded by the framework's windows and
+    /// late limits instead of by history (a live node, whose log is the
+    /// record). The engine then forgets what can no longer change a
+    /// decision — see [`Engine::horizon`] — and so:
+    /// - an observation observed from a time older than the horizon before
+    ///   its recorded time is rejected as too old (with history, it would
+    ///   be fused like any other);
+    /// - the views show only what the engine still holds;
+    /// - an observation's identity is remembered while it is within the
+    ///   horizon: a copy sent later is rejected as too old, but a different
+    ///   input reusing the identity with a recent observed time is taken as
+    ///   new (the log, not the engine, holds identities for good). Other
+    ///   inputs (votes, reviews, …) are remembered for good.
+    ///
+    /// Every other decision is the same with or without history.
+    pub keep_history: bool,
 }
 
-/// Number of count kinds cached per incident (see `count_slot`).
-const COUNT_KINDS: usize = 7;
-
-const ALL_COUNTS: [CountKind; COUNT_KINDS] = [
-    CountKind::Launched,
-    CountKind::Destroyed,
-    CountKind::Hit,
-    CountKind::NotReached,
-    CountKind::Crossings,
-    CountKind::Casualties,
-    CountKind::Incidents,
-];
-
-fn count_slot(kind: CountKind) -> usize {
-    match kind {
-        CountKind::Launched => 0,
-        CountKind::Destroyed => 1,
-        CountKind::Hit => 2,
-        CountKind::NotReached => 3,
-        CountKind::Crossings => 4,
-        CountKind::Casualties => 5,
-        CountKind::Incidents => 6,
+impl Default for EngineOptions {
+    fn default() -> EngineOptions {
+        EngineOptions { keep_history: true }
     }
 }
 
+/// What the engine holds in memory, counted (for tests and monitoring).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Retained {
+    pub incidents: usize,
+    pub observations: usize,
+    pub breaches: usize,
+    /// Input identities remembered for duplicates and conflicts.
+    pub identities: usize,
+}
+
+/// A table whose slots are reused once emptied.
+#[derive(Clone, Debug)]
+pub(crate) struct Slab<T> {
+    items: Vec<Option<T>>,
+    vacant: Vec<usize>,
+}
+
+impl<T> Default for Slab<T> {
+    fn default() -> Slab<T> {
+        Slab {
+            items: Vec::new(),
+            vacant: Vec::new(),
+        }
+    }
+}
+
+impl<T> Slab<T> {
+    pub fn insert(&mut self, item: T) -> usize {
+        if let Some(slot) = self.vacant.pop()
+            && let Some(place) = self.items.get_mut(slot)
+        {
+            *place = Some(item);
+            return slot;
+        }
+        self.items.push(Some(item));
+        self.items.len() - 1
+    }
+
+    #[inline]
+    pub fn get(&self, slot: usize) -> Option<&T> {
+        self.items.get(slot).and_then(Option::as_ref)
+    }
+
+    #[inline]
+    pub fn get_mut(&mut self, slot: usize) -> Option<&mut T> {
+        self.items.get_mut(slot).and_then(Option::as_mut)
+    }
+
+    pub fn remove(&mut self, slot: usize) -> Option<T> {
+        let item = self.items.get_mut(slot).and_then(Option::take);
+        if item.is_some() {
+            self.vacant.push(slot);
+        }
+        item
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len() - self.vacant.len()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &T> {
+        self.items.iter().flatten()
+    }
+}
+
+/// Per observation kind: its incidents by (start, number, slot).
 #[derive(Clone, Debug, Default)]
-struct Inc {
-    n: usize,
-    kind: String,
-    weapon: Option<String>,
-    from: Timestamp,
-    to: Timestamp,
-    obs: Vec<Obs>,
-    /// The first point reported: fusion measures distances from it.
-    anchor: Option<Point>,
-    /// The distinct areas reported for.
-    areas: Vec<String>,
-    /// Count ranges per count kind, recomputed when an observation joins.
-    counts: [CountRange; COUNT_KINDS],
-    /// Attribution actors named by its observations.
-    actors: BTreeSet<String>,
-    /// True while every observation comes from the protected state.
-    only_protected: bool,
-    /// True once an observation arrived within its class's `late_max`.
-    timely: bool,
-    /// Triggers it matches, ascending.
-    triggers: Vec<usize>,
+pub(crate) struct KindIndex {
+    pub by_start: BTreeSet<(Timestamp, u64, usize)>,
+    /// The longest incident so far, in ms (bounds the search).
+    pub span_max: i64,
 }
 
-impl Inc {
-    fn label(&self) -> String {
-        format!("I{}", self.n)
+/// The identities of the inputs accepted, each with a fingerprint of its
+/// content: keyed by a hash of the identity (computed once per input), with
+/// the identity itself to tell apart the rare ones whose hashes collide.
+#[derive(Debug, Default)]
+struct Seen {
+    buckets: HashMap<u64, Bucket, BuildHasherDefault<PassThrough>>,
+    len: usize,
+}
+
+#[derive(Debug)]
+enum Bucket {
+    One(Arc<InputId>, u64),
+    Many(Vec<(Arc<InputId>, u64)>),
+}
+
+impl Seen {
+    /// The content fingerprint of the input with identity `id` (hash `h`).
+    fn get(&self, h: u64, id: &InputId) -> Option<u64> {
+        match self.buckets.get(&h)? {
+            Bucket::One(k, v) => (**k == *id).then_some(*v),
+            Bucket::Many(list) => list.iter().find(|(k, _)| **k == *id).map(|(_, v)| *v),
+        }
     }
 
-    fn count(&self, kind: CountKind) -> CountRange {
-        self.counts
-            .get(count_slot(kind))
-            .copied()
-            .unwrap_or_default()
+    /// Remembers an identity not held yet.
+    fn insert(&mut self, h: u64, id: Arc<InputId>, content: u64) {
+        self.len += 1;
+        match self.buckets.entry(h) {
+            Entry::Vacant(e) => {
+                e.insert(Bucket::One(id, content));
+            }
+            Entry::Occupied(mut e) => {
+                let bucket = e.get_mut();
+                let list = match std::mem::replace(bucket, Bucket::Many(Vec::new())) {
+                    Bucket::One(k, v) => vec![(k, v), (id, content)],
+                    Bucket::Many(mut list) => {
+                        list.push((id, content));
+                        list
+                    }
+                };
+                *bucket = Bucket::Many(list);
+            }
+        }
+    }
+
+    fn remove(&mut self, h: u64, id: &InputId) {
+        let Entry::Occupied(mut e) = self.buckets.entry(h) else {
+            return;
+        };
+        let empty = match e.get_mut() {
+            Bucket::One(k, _) => **k == *id,
+            Bucket::Many(list) => {
+                let before = list.len();
+                list.retain(|(k, _)| **k != *id);
+                if list.len() < before {
+                    self.len -= 1;
+                }
+                list.is_empty()
+            }
+        };
+        if empty {
+            if matches!(e.get(), Bucket::One(..)) {
+                self.len -= 1;
+            }
+            e.remove();
+        }
     }
 }
 
+/// An identity to forget once its observation is older than the horizon.
 #[derive(Clone, Debug)]
-struct BreachState {
-    view: Breach,
-    trigger: usize,
-    incidents: Vec<usize>,
+struct Expiry {
+    from_ms: i64,
+    hash: u64,
+    id: Arc<InputId>,
+}
+
+// A min-heap on `from_ms`; ties in any order (all expire together).
+impl PartialEq for Expiry {
+    fn eq(&self, other: &Expiry) -> bool {
+        self.from_ms == other.from_ms
+    }
+}
+impl Eq for Expiry {}
+impl PartialOrd for Expiry {
+    fn partial_cmp(&self, other: &Expiry) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Expiry {
+    fn cmp(&self, other: &Expiry) -> Ordering {
+        other.from_ms.cmp(&self.from_ms)
+    }
+}
+
+/// Without history: what waits to be forgotten.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Pruning {
+    /// Incidents by the earliest time they may be pruned (a lower bound,
+    /// raised when they are looked at too early), as a min-heap.
+    pub incidents: BinaryHeap<std::cmp::Reverse<(i64, u64, usize)>>,
+    seen: BinaryHeap<Expiry>,
+    last: Option<Timestamp>,
 }
 
 /// The engine over one framework.
 #[derive(Debug)]
 pub struct Engine {
-    fw: Compiled,
+    pub(crate) fw: Compiled,
+    pub(crate) keep_history: bool,
     now: Option<Timestamp>,
-    /// Accepted inputs by identity, for duplicates and conflicts.
-    seen: BTreeMap<InputId, Input>,
-    incidents: Vec<Inc>,
-    /// Fusion index: per kind, incidents by (start, index).
-    by_kind: BTreeMap<String, BTreeSet<(Timestamp, usize)>>,
-    /// Per kind, the longest incident so far, in ms (bounds the index search).
-    span_max: BTreeMap<String, i64>,
-    /// Per kind, the triggers that count it.
-    kind_triggers: BTreeMap<String, Vec<usize>>,
-    /// Per trigger: matching incidents not yet in one of its breaches, by (end, index).
-    free: Vec<BTreeSet<(Timestamp, usize)>>,
-    /// Per trigger: incident → breach it belongs to.
-    assigned: Vec<BTreeMap<usize, usize>>,
-    breaches: Vec<BreachState>,
+    /// Accepted inputs by identity, with a fingerprint of their content.
+    seen: Seen,
+    pub(crate) incidents: Slab<Inc>,
+    /// Incidents opened so far (the last number given).
+    opened: u64,
+    /// Fusion index per known kind, and for other kinds by name.
+    known_kinds: Vec<KindIndex>,
+    other_kinds: BTreeMap<Box<str>, KindIndex>,
+    /// Per trigger: matching incidents not yet in one of its breaches, by (end, number, slot).
+    pub(crate) free: Vec<BTreeSet<(Timestamp, u64, usize)>>,
+    pub(crate) breaches: Slab<BreachState>,
+    /// Breach number → slot, for the breaches held.
+    pub(crate) breach_slots: BTreeMap<u64, usize>,
+    /// Breaches opened so far (the last number given).
+    pub(crate) breaches_opened: u64,
+    /// Review clocks by (deadline, breach number).
+    pub(crate) clocks: BTreeSet<(Timestamp, u64)>,
+    pub(crate) pruning: Pruning,
+    /// Reused buffers for the trigger windows.
+    pub(crate) scratch: Vec<(Timestamp, u64, usize)>,
 }
 
 impl Engine {
+    /// An engine that keeps its whole history (see [`EngineOptions`]).
     pub fn new(framework: &Framework) -> Result<Engine, EngineError> {
+        Engine::with_options(framework, EngineOptions::default())
+    }
+
+    pub fn with_options(
+        framework: &Framework,
+        options: EngineOptions,
+    ) -> Result<Engine, EngineError> {
         let fw = Compiled::new(framework).map_err(EngineError::Framework)?;
-        let n = fw.triggers.len();
-        let mut kind_triggers: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (t, trigger) in fw.triggers.iter().enumerate() {
-            for kind in &trigger.kinds {
-                kind_triggers.entry(kind.clone()).or_default().push(t);
-            }
-        }
         Ok(Engine {
-            fw,
+            keep_history: options.keep_history,
             now: None,
-            seen: BTreeMap::new(),
-            incidents: Vec::new(),
-            by_kind: BTreeMap::new(),
-            span_max: BTreeMap::new(),
-            kind_triggers,
-            free: vec![BTreeSet::new(); n],
-            assigned: vec![BTreeMap::new(); n],
-            breaches: Vec::new(),
+            seen: Seen::default(),
+            incidents: Slab::default(),
+            opened: 0,
+            known_kinds: vec![KindIndex::default(); fw.kinds.len()],
+            other_kinds: BTreeMap::new(),
+            free: vec![BTreeSet::new(); fw.triggers.len()],
+            breaches: Slab::default(),
+            breach_slots: BTreeMap::new(),
+            breaches_opened: 0,
+            clocks: BTreeSet::new(),
+            pruning: Pruning::default(),
+            scratch: Vec::new(),
+            fw,
         })
+    }
+
+    /// How old an observation may be (observed `from`, before its recorded
+    /// time) and still change a decision: the longest of every trigger and
+    /// accumulation window, every source class's `late_max` and the fusion
+    /// slack. Without history, older observations are rejected as too old,
+    /// and incidents are forgotten once they end more than this plus the
+    /// longest window before "now" and no open or reviewed breach needs them.
+    pub fn horizon(&self) -> Duration {
+        self.fw.horizon
+    }
+
+    /// What the engine holds now.
+    pub fn retained(&self) -> Retained {
+        Retained {
+            incidents: self.incidents.len(),
+            observations: self.incidents.iter().map(|i| i.obs.len()).sum(),
+            breaches: self.breaches.len(),
+            identities: self.seen.len,
+        }
     }
 
     /// Applies one input recorded at `recorded` (which never goes back);
@@ -189,8 +350,24 @@ impl Engine {
     ) -> Result<Vec<Decision>, EngineError> {
         let mut out = self.advance(recorded)?;
         let id = input.id();
-        if let Some(previous) = self.seen.get(id) {
-            if previous == input {
+        if !self.keep_history
+            && let Input::Observation(o) = input
+            && o.observed.from < recorded.minus(self.fw.horizon)
+        {
+            out.push(Decision::Rejected {
+                at: recorded,
+                input: id.clone(),
+                reason: format!(
+                    "observed from {}, more than {} before it was recorded at {recorded}: too old to change any decision (this engine keeps no history beyond {}, the longest of the framework's windows, late limits and fusion slack)",
+                    o.observed.from, self.fw.horizon, self.fw.horizon
+                ),
+            });
+            return Ok(out);
+        }
+        let content = fingerprint(input);
+        let hash = hash_of(id);
+        if let Some(previous) = self.seen.get(hash, id) {
+            if previous == content {
                 out.push(Decision::Duplicate {
                     at: recorded,
                     input: id.clone(),
@@ -206,17 +383,29 @@ impl Engine {
         }
         let result = match input {
             Input::Observation(o) => self.observation(recorded, o, &mut out),
-            Input::Review(r) => self.review(recorded, r, &mut out),
-            _ => self.party_known(&id.party).map(|()| {
+            Input::Review(r) => self
+                .review(recorded, r, &mut out)
+                .map(|()| Arc::new(id.clone())),
+            _ => self.party_known(&id.party).map(|_| {
                 out.push(Decision::Accepted {
                     at: recorded,
                     input: id.clone(),
-                })
+                });
+                Arc::new(id.clone())
             }),
         };
         match result {
-            Ok(()) => {
-                self.seen.insert(id.clone(), input.clone());
+            Ok(key) => {
+                if !self.keep_history
+                    && let Input::Observation(o) = input
+                {
+                    self.pruning.seen.push(Expiry {
+                        from_ms: o.observed.from.millis(),
+                        hash,
+                        id: Arc::clone(&key),
+                    });
+                }
+                self.seen.insert(hash, key, content);
             }
             Err(reason) => out.push(Decision::Rejected {
                 at: recorded,
@@ -235,13 +424,26 @@ impl Engine {
         recorded: Timestamp,
         inputs: &[Input],
     ) -> Result<Vec<Decision>, EngineError> {
-        let mut ordered: Vec<(&InputId, Vec<u8>, &Input)> = inputs
-            .iter()
-            .map(|i| (i.id(), model::canonical::to_vec(i), i))
-            .collect();
-        ordered.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        let mut ordered: Vec<&Input> = inputs.iter().collect();
+        ordered.sort_by(|a, b| a.id().cmp(b.id()));
+        // Canonical bytes only where identities tie (rare: they are costly).
+        let mut start = 0;
+        while start < ordered.len() {
+            let id = ordered.get(start).map(|i| i.id());
+            let end = ordered
+                .iter()
+                .skip(start)
+                .position(|i| Some(i.id()) != id)
+                .map_or(ordered.len(), |k| start + k);
+            if end - start > 1
+                && let Some(run) = ordered.get_mut(start..end)
+            {
+                run.sort_by_cached_key(|i| model::canonical::to_vec(i));
+            }
+            start = end;
+        }
         let mut out = self.advance(recorded)?;
-        for (_, _, input) in ordered {
+        for input in ordered {
             out.extend(self.submit(recorded, input)?);
         }
         Ok(out)
@@ -257,61 +459,80 @@ impl Engine {
         self.now = Some(now);
         let mut out = Vec::new();
         // Clocks fire in deadline order, then breach order.
-        let mut due: Vec<(Timestamp, usize)> = self
-            .breaches
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| b.view.status == BreachStatus::UnderReview)
-            .filter_map(|(i, b)| b.view.review_deadline.filter(|d| *d <= now).map(|d| (d, i)))
-            .collect();
-        due.sort();
-        for (deadline, b) in due {
-            self.review_expired(b, deadline, &mut out);
+        while let Some(&(deadline, n)) = self.clocks.first() {
+            if deadline > now {
+                break;
+            }
+            self.clocks.pop_first();
+            self.review_expired(n, deadline, &mut out);
+        }
+        if !self.keep_history && self.pruning.last.is_none_or(|last| now > last) {
+            self.prune(now);
         }
         Ok(out)
     }
 
-    /// The incidents, as reports show them.
+    /// The incidents, as reports show them, in order of opening.
     pub fn incidents(&self) -> Vec<Incident> {
-        self.incidents
-            .iter()
-            .map(|i| self.incident_view(i))
+        let mut held: Vec<&Inc> = self.incidents.iter().collect();
+        held.sort_by_key(|i| i.n);
+        held.into_iter().map(|i| self.incident_view(i)).collect()
+    }
+
+    /// The breaches, as reports show them, in order of opening.
+    pub fn breaches(&self) -> Vec<Breach> {
+        self.breach_slots
+            .values()
+            .filter_map(|slot| self.breaches.get(*slot))
+            .map(|b| b.view(&self.fw))
             .collect()
     }
 
-    /// The breaches, as reports show them.
-    pub fn breaches(&self) -> Vec<Breach> {
-        self.breaches.iter().map(|b| b.view.clone()).collect()
+    pub(crate) fn party_known(&self, party: &str) -> Result<Ix, String> {
+        self.fw
+            .parties
+            .get(party)
+            .ok_or_else(|| format!("`{party}` is not a party of framework `{}`", self.fw.id))
     }
 
-    fn party_known(&self, party: &str) -> Result<(), String> {
-        if self.fw.parties.contains(party) {
-            Ok(())
-        } else {
-            Err(format!(
-                "`{party}` is not a party of framework `{}`",
-                self.fw.id
-            ))
-        }
+    /// The incident at `i`, if it is still held.
+    #[inline]
+    pub(crate) fn incident(&self, i: IncRef) -> Option<&Inc> {
+        self.incidents.get(i.slot).filter(|inc| inc.n == i.n)
+    }
+
+    /// The breach at `b`, if it is still held.
+    #[inline]
+    pub(crate) fn breach(&self, b: BreachRef) -> Option<&BreachState> {
+        self.breaches.get(b.slot).filter(|s| s.n == b.n)
+    }
+
+    #[inline]
+    pub(crate) fn breach_mut(&mut self, b: BreachRef) -> Option<&mut BreachState> {
+        self.breaches.get_mut(b.slot).filter(|s| s.n == b.n)
     }
 
     // ------------------------------------------------------------ observations
 
+    /// Validates an observation, fuses it, and runs the triggers it touches;
+    /// returns its identity, to be remembered.
     fn observation(
         &mut self,
         recorded: Timestamp,
         o: &Observation,
         out: &mut Vec<Decision>,
-    ) -> Result<(), String> {
+    ) -> Result<Arc<InputId>, String> {
         let party = o.id.party.as_str();
-        self.party_known(party)?;
-        let class = self.fw.classes.get(&o.class).ok_or_else(|| {
+        let party_ix = self.party_known(party)?;
+        let fw = &self.fw;
+        let class_ix = fw.classes.get(&o.class).ok_or_else(|| {
             format!(
                 "source class `{}` is not declared in the framework",
                 o.class
             )
         })?;
-        if !class.operated_by.contains(party) {
+        let class = fw.class(class_ix).ok_or("no such class")?;
+        if !class.operated_by.contains(usize::from(party_ix)) {
             return Err(format!(
                 "`{party}` does not operate source class `{}`",
                 o.class
@@ -327,34 +548,33 @@ impl Engine {
                 o.confidence_bp
             ));
         }
-        if end > recorded.plus(self.fw.fusion.future_max) {
+        if end > recorded.plus(fw.fusion.future_max) {
             return Err(format!(
                 "claims the future: observed until {end}, but recorded at {recorded} (more than {} ahead)",
-                self.fw.fusion.future_max
+                fw.fusion.future_max
             ));
         }
-        if let Some(w) = &o.weapon
-            && !self.fw.weapons.contains(w)
-        {
-            return Err(format!(
-                "weapon model `{w}` is not declared in the framework"
-            ));
-        }
+        let weapon =
+            match &o.weapon {
+                Some(w) => Some(fw.weapons.get(w).ok_or_else(|| {
+                    format!("weapon model `{w}` is not declared in the framework")
+                })?),
+                None => None,
+            };
         let late = class
             .late_max
             .is_some_and(|max| recorded.seconds_since(end) > max.seconds());
-        let neutral = class.neutral;
         let mut area = None;
         let mut lines = Vec::new();
         if let Some(zone) = &o.place.zone {
-            let info = self
-                .fw
+            let z = fw
                 .zones
                 .get(zone)
                 .ok_or_else(|| format!("zone `{zone}` is not declared in the framework"))?;
-            match info.kind {
-                ZoneKind::Area => area = Some(zone.clone()),
-                ZoneKind::Line => lines.push(zone.clone()),
+            match fw.zone(z).map(|info| info.kind) {
+                Some(ZoneKind::Area) => area = Some(z),
+                Some(ZoneKind::Line) => lines.push(z),
+                None => {}
             }
         }
         let point = o.place.point.or_else(|| {
@@ -366,7 +586,7 @@ impl Engine {
         if area.is_none()
             && let Some(p) = point
         {
-            area = self.fw.zone_of_point(p);
+            area = fw.zone_of_point(p);
         }
         if o.place.track.len() >= 2 {
             let track: Vec<Point> = o
@@ -378,20 +598,13 @@ impl Engine {
                     lat_e7: t.lat_e7,
                 })
                 .collect();
-            for (id, z) in &self.fw.zones {
-                if z.kind == ZoneKind::Line
-                    && z.geometry
-                        .as_ref()
-                        .is_some_and(|g| crate::geo::crosses(g, &track))
-                {
-                    lines.push(id.clone());
-                }
-            }
+            lines.extend(fw.lines_crossed(&track));
         }
+        let key = Arc::new(o.id.clone());
         let obs = Obs {
-            input: o.id.clone(),
-            class: o.class.clone(),
-            neutral,
+            input: Arc::clone(&key),
+            party: party_ix,
+            class: class_ix,
             confidence: o.confidence_bp,
             late,
             from: o.observed.from,
@@ -399,1031 +612,346 @@ impl Engine {
             counts: o.counts,
             area,
             point,
-            lines,
-            weapon: o.weapon.clone(),
-            target: o.target.clone(),
-            attribution: o.attribution.clone(),
-            derived_from: o.derived_from.clone(),
+            lines: lines.into_boxed_slice(),
+            weapon,
+            target: o.target.as_deref().and_then(|t| fw.targets.get(t)),
+            attribution: o.attribution.clone().map(Box::new),
+            derived_from: o.derived_from.clone().into_boxed_slice(),
         };
         out.push(Decision::Accepted {
             at: recorded,
             input: o.id.clone(),
         });
-        let protected = self.fw.protected.contains(party);
-        let i = match self.find_incident(&o.kind, &obs) {
+        let protected = fw
+            .protected
+            .get(usize::from(party_ix))
+            .copied()
+            .unwrap_or(false);
+        let kind = match fw.kinds.get(&o.kind) {
+            Some(k) => Kind::Known(k),
+            None => Kind::Other(o.kind.as_str().into()),
+        };
+        let i = match self.find_incident(&kind, &obs) {
             Some(i) => {
                 self.join(i, obs, protected, recorded, out);
                 i
             }
-            None => self.open_incident(&o.kind, obs, protected, recorded, out),
+            None => self.open_incident(kind, obs, protected, recorded, out),
         };
         self.triggers_for(i, recorded, out);
-        Ok(())
+        Ok(key)
+    }
+
+    fn kind_index(&self, kind: &Kind) -> Option<&KindIndex> {
+        match kind {
+            Kind::Known(k) => self.known_kinds.get(usize::from(*k)),
+            Kind::Other(name) => self.other_kinds.get(name),
+        }
+    }
+
+    fn kind_index_mut(&mut self, kind: &Kind) -> Option<&mut KindIndex> {
+        match kind {
+            Kind::Known(k) => self.known_kinds.get_mut(usize::from(*k)),
+            Kind::Other(name) => Some(self.other_kinds.entry(name.clone()).or_default()),
+        }
     }
 
     /// The incident an observation joins: same kind, compatible weapon,
-    /// overlapping time (within the slack) and compatible place. Among
-    /// several, the one that started last (then the one opened last) wins.
-    fn find_incident(&self, kind: &str, obs: &Obs) -> Option<usize> {
+    /// overlapping time (within the slack) and compatible place. A report
+    /// derived from another joins the incident holding that other report,
+    /// if it fits; otherwise, among several, the one that started last
+    /// (then the one opened last) wins.
+    fn find_incident(&self, kind: &Kind, obs: &Obs) -> Option<IncRef> {
         let slack = self.fw.fusion.time_slack;
         let distance_m = i64::from(self.fw.fusion.distance_km) * 1000;
-        let index = self.by_kind.get(kind)?;
-        let span = self.span_max.get(kind).copied().unwrap_or(0);
-        let lowest = Timestamp::from_millis(obs.from.minus(slack).millis().saturating_sub(span));
+        let index = self.kind_index(kind)?;
+        let lowest = Timestamp::from_millis(
+            obs.from
+                .minus(slack)
+                .millis()
+                .saturating_sub(index.span_max),
+        );
         let highest = obs.to.plus(slack);
-        index
-            .range((lowest, 0)..=(highest, usize::MAX))
+        let mut fitting = index
+            .by_start
+            .range((lowest, 0, 0)..=(highest, u64::MAX, usize::MAX))
             .rev()
-            .find_map(|&(_, i)| {
-                let inc = self.incidents.get(i)?;
+            .filter_map(|&(_, n, slot)| {
+                let i = IncRef { n, slot };
+                let inc = self.incident(i)?;
                 let fits = obs.from <= inc.to.plus(slack)
-                    && self
-                        .fw
-                        .weapons_compatible(inc.weapon.as_deref(), obs.weapon.as_deref())
+                    && self.fw.weapons_compatible(inc.weapon, obs.weapon)
                     && self.places_compatible(inc, obs, distance_m);
-                fits.then_some(i)
-            })
+                fits.then_some((i, inc))
+            });
+        if obs.derived_from.is_empty() {
+            return fitting.next().map(|(i, _)| i);
+        }
+        let mut first = None;
+        for (i, inc) in fitting {
+            if inc.obs.iter().any(|x| obs.derived_from.contains(&*x.input)) {
+                return Some(i);
+            }
+            first.get_or_insert(i);
+        }
+        first
     }
 
     fn places_compatible(&self, inc: &Inc, obs: &Obs, distance_m: i64) -> bool {
         if let (Some(p), Some(q)) = (inc.anchor, obs.point) {
             return crate::geo::distance_m_squared(p, q) <= distance_m.saturating_mul(distance_m);
         }
-        match &obs.area {
+        match obs.area {
             Some(y) if !inc.areas.is_empty() => inc
                 .areas
                 .iter()
-                .any(|x| self.fw.zone_within(x, y) || self.fw.zone_within(y, x)),
+                .any(|&x| self.fw.zone_within(x, y) || self.fw.zone_within(y, x)),
             _ => true,
         }
     }
 
     fn open_incident(
         &mut self,
-        kind: &str,
+        kind: Kind,
         obs: Obs,
         protected: bool,
         recorded: Timestamp,
         out: &mut Vec<Decision>,
-    ) -> usize {
-        let i = self.incidents.len();
-        let input = obs.input.clone();
-        let mut inc = Inc {
-            n: i + 1,
-            kind: kind.to_string(),
-            weapon: obs.weapon.clone(),
-            from: obs.from,
-            to: obs.to,
-            anchor: obs.point,
-            areas: obs.area.iter().cloned().collect(),
-            counts: [CountRange::default(); COUNT_KINDS],
-            actors: obs.attribution.iter().map(|a| a.actor.clone()).collect(),
-            only_protected: protected,
-            timely: !obs.late,
-            triggers: Vec::new(),
-            obs: vec![obs],
-        };
-        self.recount(&mut inc);
+    ) -> IncRef {
+        self.opened += 1;
+        let n = self.opened;
+        let input = (*obs.input).clone();
+        let inc = Inc::open(&self.fw, n, kind, obs, protected);
+        let label = inc.label();
+        let contested = first_contest_reason(&inc);
+        let (from, span) = (inc.from, inc.to.millis() - inc.from.millis());
+        let kind = inc.kind.clone();
+        let slot = self.incidents.insert(inc);
         out.push(Decision::IncidentOpened {
             at: recorded,
-            incident: inc.label(),
+            incident: label.clone(),
             input,
         });
-        if let Some(reason) = contest_reasons(&inc).into_iter().next() {
+        if let Some(reason) = contested {
             out.push(Decision::IncidentContested {
                 at: recorded,
-                incident: inc.label(),
+                incident: label,
                 reason,
             });
         }
-        self.by_kind
-            .entry(inc.kind.clone())
-            .or_default()
-            .insert((inc.from, i));
-        let span = inc.to.millis() - inc.from.millis();
-        let max = self.span_max.entry(inc.kind.clone()).or_insert(0);
-        *max = (*max).max(span);
-        self.incidents.push(inc);
-        i
+        if let Some(index) = self.kind_index_mut(&kind) {
+            index.by_start.insert((from, n, slot));
+            index.span_max = index.span_max.max(span);
+        }
+        if !self.keep_history {
+            self.pruning
+                .incidents
+                .push(std::cmp::Reverse((i64::MIN, n, slot)));
+        }
+        IncRef { n, slot }
     }
 
     /// Adds an observation to incident `i`, keeping the indexes current.
     fn join(
         &mut self,
-        i: usize,
+        i: IncRef,
         obs: Obs,
         protected: bool,
         recorded: Timestamp,
         out: &mut Vec<Decision>,
     ) {
-        let Some(mut inc) = self.incidents.get_mut(i).map(std::mem::take) else {
+        let input = (*obs.input).clone();
+        let Some(inc) = self.incidents.get_mut(i.slot).filter(|inc| inc.n == i.n) else {
             return;
         };
-        let input = obs.input.clone();
-        let was_contested = !contest_reasons(&inc).is_empty();
+        let was_contested = inc.contested();
         let (old_from, old_to) = (inc.from, inc.to);
-        inc.from = inc.from.min(obs.from);
-        inc.to = inc.to.max(obs.to);
-        if let Some(w) = &obs.weapon {
-            let more_specific = inc
-                .weapon
-                .as_deref()
-                .is_none_or(|cur| self.fw.weapon_within(w, cur));
-            if more_specific {
-                inc.weapon = Some(w.clone());
-            }
-        }
-        if inc.anchor.is_none() {
-            inc.anchor = obs.point;
-        }
-        if let Some(a) = &obs.area
-            && !inc.areas.contains(a)
-        {
-            inc.areas.push(a.clone());
-        }
-        if let Some(a) = &obs.attribution {
-            inc.actors.insert(a.actor.clone());
-        }
-        inc.only_protected &= protected;
-        inc.timely |= !obs.late;
-        inc.obs.push(obs);
-        self.recount(&mut inc);
+        inc.join(&self.fw, obs, protected);
+        let label = inc.label();
         out.push(Decision::IncidentJoined {
             at: recorded,
-            incident: inc.label(),
+            incident: label.clone(),
             input,
         });
-        if !was_contested && let Some(reason) = contest_reasons(&inc).into_iter().next() {
+        if !was_contested && let Some(reason) = first_contest_reason(inc) {
             out.push(Decision::IncidentContested {
                 at: recorded,
-                incident: inc.label(),
+                incident: label,
                 reason,
             });
         }
-        if inc.from != old_from
-            && let Some(index) = self.by_kind.get_mut(&inc.kind)
-        {
-            index.remove(&(old_from, i));
-            index.insert((inc.from, i));
-        }
-        let span = inc.to.millis() - inc.from.millis();
-        let max = self.span_max.entry(inc.kind.clone()).or_insert(0);
-        *max = (*max).max(span);
-        if inc.to != old_to {
-            for &t in &inc.triggers {
-                if let Some(free) = self.free.get_mut(t)
-                    && free.remove(&(old_to, i))
-                {
-                    free.insert((inc.to, i));
-                }
-            }
-        }
-        if let Some(slot) = self.incidents.get_mut(i) {
-            *slot = inc;
-        }
-    }
-
-    // ------------------------------------------------------------ counting
-
-    /// Recomputes an incident's cached count ranges.
-    fn recount(&self, inc: &mut Inc) {
-        let mut counts = [CountRange::default(); COUNT_KINDS];
-        for kind in ALL_COUNTS {
-            if let Some(slot) = counts.get_mut(count_slot(kind)) {
-                *slot = self.count_range(&inc.obs, kind);
-            }
-        }
-        inc.counts = counts;
-    }
-
-    /// The range of count `kind` over an incident's observations
-    /// (DESIGN "Counting"): per area, direct reports are alternatives;
-    /// parts add up; low = max(direct min, Σ parts' lows), high likewise.
-    fn count_range(&self, obs: &[Obs], kind: CountKind) -> CountRange {
-        if kind == CountKind::Incidents {
-            return CountRange { low: 1, high: 1 };
-        }
-        let value = |o: &Obs| -> Option<u64> {
-            let c = &o.counts;
-            let v = match kind {
-                CountKind::Launched => c.launched,
-                CountKind::Destroyed => c.destroyed,
-                CountKind::Hit => c.hit,
-                CountKind::NotReached => c.not_reached,
-                CountKind::Crossings => c.crossings.or((!o.lines.is_empty()).then_some(1)),
-                CountKind::Casualties => c.casualties,
-                CountKind::Incidents => Some(1),
-            };
-            v.map(u64::from)
+        let (from, to, span) = (inc.from, inc.to, inc.to.millis() - inc.from.millis());
+        let kind = inc.kind.clone();
+        let triggers = if to != old_to {
+            inc.triggers.clone()
+        } else {
+            Vec::new()
         };
-        // Fast path: every report for one area (the common case).
-        let mut first_area: Option<&Option<String>> = None;
-        let mut one_area = true;
-        let (mut lo, mut hi, mut any) = (u64::MAX, 0u64, false);
-        for o in obs {
-            let Some(v) = value(o) else { continue };
-            match first_area {
-                None => first_area = Some(&o.area),
-                Some(a) if *a != o.area => one_area = false,
-                Some(_) => {}
+        if let Some(index) = self.kind_index_mut(&kind) {
+            if from != old_from {
+                index.by_start.remove(&(old_from, i.n, i.slot));
+                index.by_start.insert((from, i.n, i.slot));
             }
-            lo = lo.min(v);
-            hi = hi.max(v);
-            any = true;
+            index.span_max = index.span_max.max(span);
         }
-        if !any {
-            return CountRange::default();
-        }
-        if one_area {
-            return CountRange { low: lo, high: hi };
-        }
-        // Direct reports per area ("" = the whole, unspecified).
-        let mut direct: BTreeMap<String, (u64, u64)> = BTreeMap::new();
-        for o in obs {
-            let Some(v) = value(o) else { continue };
-            let entry = direct
-                .entry(o.area.clone().unwrap_or_default())
-                .or_insert((v, v));
-            entry.0 = entry.0.min(v);
-            entry.1 = entry.1.max(v);
-        }
-        // Parent of each area: the nearest reported area containing it; "" contains all.
-        let parent_of = |area: &str| -> Option<String> {
-            if area.is_empty() {
-                return None;
-            }
-            let mut current = area.to_string();
-            for _ in 0..64 {
-                match self.fw.zones.get(&current).and_then(|z| z.within.clone()) {
-                    Some(p) if direct.contains_key(&p) => return Some(p),
-                    Some(p) => current = p,
-                    None => break,
-                }
-            }
-            direct.contains_key("").then(String::new)
-        };
-        fn range(
-            area: &str,
-            direct: &BTreeMap<String, (u64, u64)>,
-            children: &BTreeMap<String, Vec<String>>,
-            depth: usize,
-        ) -> (u64, u64) {
-            let (dmin, dmax) = direct.get(area).copied().unwrap_or((0, 0));
-            let (mut low, mut high) = (0u64, 0u64);
-            if depth < 64 {
-                for child in children.get(area).into_iter().flatten() {
-                    let (l, h) = range(child, direct, children, depth + 1);
-                    low = low.saturating_add(l);
-                    high = high.saturating_add(h);
-                }
-            }
-            (dmin.max(low), dmax.max(high))
-        }
-        let mut children: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        let mut roots = Vec::new();
-        for area in direct.keys() {
-            match parent_of(area) {
-                Some(p) => children.entry(p).or_default().push(area.clone()),
-                None => roots.push(area.clone()),
-            }
-        }
-        let (mut low, mut high) = (0u64, 0u64);
-        for root in &roots {
-            let (l, h) = range(root, &direct, &children, 0);
-            low = low.saturating_add(l);
-            high = high.saturating_add(h);
-        }
-        CountRange {
-            low,
-            high: high.max(low),
-        }
-    }
-
-    /// The count an incident shows in reports: the first count any report carries.
-    fn shown_count(inc: &Inc) -> CountRange {
-        for kind in [
-            CountKind::Launched,
-            CountKind::Crossings,
-            CountKind::Hit,
-            CountKind::Destroyed,
-            CountKind::NotReached,
-            CountKind::Casualties,
-        ] {
-            let r = inc.count(kind);
-            if r.high > 0 {
-                return r;
-            }
-        }
-        CountRange { low: 1, high: 1 }
-    }
-
-    // ------------------------------------------------------------ triggers
-
-    fn trigger_matches(&self, t: &TriggerInfo, inc: &Inc) -> bool {
-        // An unreported model is compatible with any: the kind already says
-        // what was launched, and a missing detail must not hide a breach.
-        if !t.weapons.is_empty()
-            && let Some(w) = &inc.weapon
-            && !t
-                .weapons
-                .iter()
-                .any(|tw| self.fw.weapons_compatible(Some(w), Some(tw)))
-        {
-            return false;
-        }
-        if !t.targets.is_empty()
-            && !inc
-                .obs
-                .iter()
-                .any(|o| o.target.as_ref().is_some_and(|x| t.targets.contains(x)))
-        {
-            return false;
-        }
-        if !t.zones.is_empty() {
-            let inside = t.zones.iter().any(|z| {
-                let Some(zone) = self.fw.zones.get(z) else {
-                    return false;
-                };
-                match zone.kind {
-                    ZoneKind::Line => inc.obs.iter().any(|o| o.lines.iter().any(|l| l == z)),
-                    ZoneKind::Area => {
-                        inc.areas.iter().any(|a| self.fw.zone_within(a, z))
-                            || inc.anchor.is_some_and(|p| {
-                                zone.geometry
-                                    .as_ref()
-                                    .is_some_and(|g| crate::geo::contains(g, p))
-                            })
-                    }
-                }
-            });
-            if !inside {
-                return false;
-            }
-        }
-        true
-    }
-
-    fn trigger_count(t: &TriggerInfo, inc: &Inc) -> u64 {
-        let r = inc.count(t.count);
-        match t.range_end {
-            RangeEnd::Low => r.low,
-            RangeEnd::High => r.high,
-        }
-    }
-
-    /// Runs the triggers that count incident `i`'s kind after it changed.
-    fn triggers_for(&mut self, i: usize, recorded: Timestamp, out: &mut Vec<Decision>) {
-        let Some(kind) = self.incidents.get(i).map(|inc| inc.kind.clone()) else {
-            return;
-        };
-        let triggers = self.kind_triggers.get(&kind).cloned().unwrap_or_default();
         for t in triggers {
-            let (Some(trigger), Some(inc)) = (self.fw.triggers.get(t), self.incidents.get(i))
-            else {
+            if let Some(free) = self.free.get_mut(t)
+                && free.remove(&(old_to, i.n, i.slot))
+            {
+                free.insert((to, i.n, i.slot));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ pruning
+
+    /// Forgets what can no longer change a decision (without history only).
+    ///
+    /// An observation accepted from now on starts no earlier than
+    /// `now − horizon`; it can join only incidents ending after that minus
+    /// the slack, and its incident's windows reach back at most the longest
+    /// window. So an incident ending before `now − horizon − reach` is never
+    /// touched again, and once the same holds for every member of every
+    /// breach it belongs to, and none of those is under review (whose clock
+    /// reads its incidents), nothing reads it again either.
+    fn prune(&mut self, now: Timestamp) {
+        self.pruning.last = Some(now);
+        let cutoff = now.minus(self.fw.horizon).minus(self.fw.reach);
+        while let Some(&std::cmp::Reverse((key, n, slot))) = self.pruning.incidents.peek() {
+            if key >= cutoff.millis() {
+                break;
+            }
+            self.pruning.incidents.pop();
+            self.consider_pruning(IncRef { n, slot }, cutoff);
+        }
+        let forget = now.minus(self.fw.horizon).millis();
+        while let Some(e) = self.pruning.seen.peek() {
+            if e.from_ms >= forget {
+                break;
+            }
+            if let Some(e) = self.pruning.seen.pop() {
+                self.seen.remove(e.hash, &e.id);
+            }
+        }
+    }
+
+    fn consider_pruning(&mut self, i: IncRef, cutoff: Timestamp) {
+        let Some(inc) = self.incident(i) else {
+            return;
+        };
+        let mut last_end = inc.to;
+        let mut reviewed = None;
+        for (_, b) in &inc.breaches {
+            let Some(state) = self.breach(*b) else {
                 continue;
             };
-            if let Some(&b) = self.assigned.get(t).and_then(|a| a.get(&i)) {
-                self.refresh_breach(b, recorded, out);
-                continue;
+            if state.view.status == crate::decision::BreachStatus::UnderReview {
+                reviewed = Some(*b);
             }
-            if !inc.triggers.contains(&t) {
-                if !self.trigger_matches(trigger, inc) {
-                    continue;
-                }
-                let to = inc.to;
-                if let Some(inc) = self.incidents.get_mut(i) {
-                    inc.triggers.push(t);
-                    inc.triggers.sort_unstable();
-                }
-                if let Some(free) = self.free.get_mut(t) {
-                    free.insert((to, i));
+            for m in &state.members {
+                if let Some(x) = self.incident(*m) {
+                    last_end = last_end.max(x.to);
                 }
             }
-            self.try_open(t, i, recorded, out);
         }
-    }
-
-    /// Opens a breach of trigger `t` if the free incidents in a window
-    /// around incident `i` reach the threshold, or accumulate enough.
-    fn try_open(&mut self, t: usize, i: usize, recorded: Timestamp, out: &mut Vec<Decision>) {
-        let (Some(trigger), Some(inc), Some(free)) = (
-            self.fw.triggers.get(t),
-            self.incidents.get(i),
-            self.free.get(t),
-        ) else {
-            return;
-        };
-        if trigger.threshold <= 0 {
+        if last_end >= cutoff {
+            self.pruning
+                .incidents
+                .push(std::cmp::Reverse((last_end.millis(), i.n, i.slot)));
             return;
         }
-        let threshold = u64::try_from(trigger.threshold).unwrap_or(u64::MAX);
-        // Windows containing incident i end between its end and its start + window;
-        // their members end between its end − window and its start + window.
-        let lo = inc.to.minus(trigger.window);
-        let hi = inc.from.plus(trigger.window);
-        let near: Vec<(Timestamp, usize)> =
-            free.range((lo, 0)..=(hi, usize::MAX)).copied().collect();
-        for &(anchor, _) in near.iter().filter(|(end, _)| *end >= inc.to) {
-            let start = anchor.minus(trigger.window);
-            let mut sum = 0u64;
-            let mut timely = false;
-            let mut members = Vec::new();
-            for &(_, j) in &near {
-                let Some(x) = self.incidents.get(j) else {
-                    continue;
-                };
-                if x.from >= start && x.to <= anchor {
-                    sum = sum.saturating_add(Self::trigger_count(trigger, x));
-                    timely |= x.timely;
-                    members.push(j);
-                }
+        if let Some(b) = reviewed {
+            if let Some(state) = self.breach_mut(b) {
+                state.waiting.push(i);
             }
-            if members.contains(&i) && timely && sum >= threshold {
-                members.sort_unstable();
-                let explanation = format!(
-                    "trigger `{}`: {sum} {} ({} end) within {} (observed {start} to {anchor}) reached the threshold of {}",
-                    trigger.id,
-                    count_word(trigger.count),
-                    end_word(trigger.range_end),
-                    trigger.window,
-                    trigger.threshold
-                );
-                self.open_breach(t, members, sum, false, explanation, recorded, out);
-                return;
-            }
-        }
-        // Sub-threshold probing: enough incidents within the accumulation window.
-        let Some(acc) = trigger.accumulate.clone() else {
-            return;
-        };
-        if acc.incidents == 0 {
             return;
         }
-        let start = inc.to.minus(acc.window);
-        let mut members: Vec<usize> = free
-            .range((start, 0)..=(inc.to, usize::MAX))
-            .map(|&(_, j)| j)
-            .filter(|j| self.incidents.get(*j).is_some_and(|x| x.timely))
-            .collect();
-        if members.len() >= acc.incidents as usize && members.contains(&i) {
-            members.sort_unstable();
-            let sum: u64 = members
-                .iter()
-                .filter_map(|j| self.incidents.get(*j))
-                .map(|x| Self::trigger_count(trigger, x))
-                .sum();
-            let explanation = format!(
-                "trigger `{}`: {} incidents below its threshold within {} (observed {start} to {}) reached the accumulation limit of {}",
-                trigger.id,
-                members.len(),
-                acc.window,
-                inc.to,
-                acc.incidents
-            );
-            self.open_breach(t, members, sum, true, explanation, recorded, out);
+        let Some(inc) = self.incidents.remove(i.slot) else {
+            return;
+        };
+        if let Some(index) = self.kind_index_mut(&inc.kind) {
+            index.by_start.remove(&(inc.from, i.n, i.slot));
         }
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn open_breach(
-        &mut self,
-        t: usize,
-        members: Vec<usize>,
-        sum: u64,
-        accumulated: bool,
-        explanation: String,
-        recorded: Timestamp,
-        out: &mut Vec<Decision>,
-    ) {
-        let Some(trigger) = self.fw.triggers.get(t) else {
-            return;
-        };
-        let b = self.breaches.len();
-        let id = format!("B{}", b + 1);
-        let view = Breach {
-            id: id.clone(),
-            trigger: trigger.id.clone(),
-            category: category_word(trigger.category).to_string(),
-            opened_at: recorded,
-            certified_at: None,
-            status: BreachStatus::Open,
-            review_deadline: None,
-            incidents: members
-                .iter()
-                .filter_map(|j| self.incidents.get(*j))
-                .map(Inc::label)
-                .collect(),
-            count: CountRange {
-                low: sum,
-                high: sum,
-            },
-            accumulated,
-            framework_version: self.fw.version.clone(),
-            framework_hash: self.fw.hash.clone(),
-            explanation: explanation.clone(),
-        };
-        out.push(Decision::BreachOpened {
-            at: recorded,
-            breach: id,
-            trigger: trigger.id.clone(),
-            explanation,
-        });
-        for j in &members {
-            let end = self.incidents.get(*j).map(|x| x.to);
-            if let (Some(free), Some(end)) = (self.free.get_mut(t), end) {
-                free.remove(&(end, *j));
-            }
-            if let Some(a) = self.assigned.get_mut(t) {
-                a.insert(*j, b);
-            }
-        }
-        self.breaches.push(BreachState {
-            view,
-            trigger: t,
-            incidents: members,
-        });
-        self.refresh_breach(b, recorded, out);
-    }
-
-    // ------------------------------------------------------------ certification
-
-    /// Re-evaluates a breach after its evidence changed.
-    fn refresh_breach(&mut self, b: usize, recorded: Timestamp, out: &mut Vec<Decision>) {
-        let Some(state) = self.breaches.get(b) else {
-            return;
-        };
-        let Some(trigger) = self.fw.triggers.get(state.trigger) else {
-            return;
-        };
-        // Keep the count current.
-        let (mut low, mut high) = (0u64, 0u64);
-        for inc in state
-            .incidents
-            .iter()
-            .filter_map(|j| self.incidents.get(*j))
+        if let Kind::Other(name) = &inc.kind
+            && self
+                .other_kinds
+                .get(name)
+                .is_some_and(|x| x.by_start.is_empty())
         {
-            let r = inc.count(trigger.count);
-            low = low.saturating_add(r.low);
-            high = high.saturating_add(r.high);
+            self.other_kinds.remove(name);
         }
-        if trigger.count == CountKind::Incidents {
-            let n = state.incidents.len() as u64;
-            (low, high) = (n, n);
-        }
-        if state.view.status != BreachStatus::Open {
-            if let Some(state) = self.breaches.get_mut(b) {
-                state.view.count = CountRange { low, high };
-            }
-            return;
-        }
-        let status = state.view.status;
-        let verdict = self.evaluate(state);
-        let contested = self.breach_contest(state);
-        let review = trigger
-            .standard
-            .as_ref()
-            .and_then(|s| self.fw.standards.get(s))
-            .and_then(|s| s.review.clone());
-        let Some(state) = self.breaches.get_mut(b) else {
-            return;
-        };
-        state.view.count = CountRange { low, high };
-        if status != BreachStatus::Open {
-            return;
-        }
-        let Ok(evidence) = verdict else {
-            if let Err(missing) = verdict {
-                state.view.explanation = format!(
-                    "{} — not certified yet: {missing}",
-                    first_sentence(&state.view.explanation)
-                );
-            }
-            return;
-        };
-        let base = first_sentence(&state.view.explanation);
-        let id = state.view.id.clone();
-        match (contested.first(), review.as_ref().and_then(|r| r.duration)) {
-            (_, Some(duration)) => {
-                let deadline = recorded.plus(duration);
-                state.view.status = BreachStatus::UnderReview;
-                state.view.review_deadline = Some(deadline);
-                state.view.explanation =
-                    format!("{base}; {evidence}; review by the technical cell until {deadline}");
-                out.push(Decision::ReviewOpened {
-                    at: recorded,
-                    breach: id,
-                    deadline,
-                });
-            }
-            (Some(reason), None) => {
-                state.view.status = BreachStatus::Escalated;
-                state.view.explanation = format!(
-                    "{base}; {evidence}; contested ({reason}): escalated to leaders' sign-off"
-                );
-                out.push(Decision::Escalated {
-                    at: recorded,
-                    breach: id,
-                    reason: reason.clone(),
-                });
-            }
-            (None, None) => {
-                state.view.status = BreachStatus::Certified;
-                state.view.certified_at = Some(recorded);
-                state.view.explanation = format!("{base}; {evidence}");
-                out.push(Decision::Certified {
-                    at: recorded,
-                    breach: id,
-                    trigger: state.view.trigger.clone(),
-                    explanation: state.view.explanation.clone(),
-                });
+        for t in &inc.triggers {
+            if let Some(free) = self.free.get_mut(*t) {
+                free.remove(&(inc.to, i.n, i.slot));
             }
         }
-    }
-
-    /// Whether a breach's evidence meets its trigger's standard: Ok with a
-    /// description of the evidence, or Err with what is missing.
-    fn evaluate(&self, state: &BreachState) -> Result<String, String> {
-        let Some(trigger) = self.fw.triggers.get(state.trigger) else {
-            return Err("unknown trigger".into());
-        };
-        let sid = trigger
-            .standard
-            .as_deref()
-            .ok_or("the trigger names no evidence standard")?;
-        let standard = self
-            .fw
-            .standards
-            .get(sid)
-            .ok_or_else(|| format!("standard `{sid}` is not declared"))?;
-        let all: Vec<&Obs> = state
-            .incidents
-            .iter()
-            .filter_map(|j| self.incidents.get(*j))
-            .flat_map(|inc| inc.obs.iter())
-            .filter(|o| standard.classes.contains(&o.class))
-            .collect();
-        let ids: BTreeSet<&InputId> = all.iter().map(|o| &o.input).collect();
-        // A re-report of another observation in hand is not independent evidence.
-        let usable: Vec<&Obs> = all
-            .iter()
-            .copied()
-            .filter(|o| {
-                !o.derived_from
-                    .iter()
-                    .any(|d| ids.contains(d) && *d != o.input)
-            })
-            .collect();
-        let sources: Vec<Source<&str, &str>> = usable
-            .iter()
-            .map(|o| Source {
-                class: o.class.as_str(),
-                party: o.input.party.as_str(),
-                neutral: o.neutral,
-            })
-            .collect();
-        let required = standard
-            .independent_classes
-            .unwrap_or(1)
-            .max(standard.independent_parties.unwrap_or(1))
-            .max(1) as usize;
-        let matched = independence::max_matching(&sources);
-        let mut groups: BTreeMap<(&str, &str), u16> = BTreeMap::new();
-        for o in &usable {
-            let g = groups
-                .entry((o.input.party.as_str(), o.class.as_str()))
-                .or_insert(0);
-            *g = (*g).max(o.confidence);
-        }
-        let confidence = combine(groups.values().copied());
-        let described: Vec<String> = groups.keys().map(|(p, c)| format!("{p}/{c}")).collect();
-        if !independence::independent(required, standard.neutral, &sources) {
-            let neutral = if standard.neutral {
-                ", one of them neutral"
-            } else {
-                ""
+        for (_, b) in &inc.breaches {
+            let gone = match self.breach_mut(*b) {
+                Some(state) => {
+                    state.held = state.held.saturating_sub(1);
+                    state.held == 0
+                }
+                None => false,
             };
-            return Err(format!(
-                "standard `{sid}` needs {required} independent sources{neutral}; the evidence offers {matched} ({})",
-                if described.is_empty() {
-                    "none".to_string()
-                } else {
-                    described.join(", ")
-                }
-            ));
-        }
-        if let Some(min) = standard.min_confidence
-            && confidence < min.get()
-        {
-            return Err(format!(
-                "standard `{sid}` needs confidence {} bp; combined confidence is {confidence} bp",
-                min.get()
-            ));
-        }
-        let mut attributed = String::new();
-        if let Some(rule) = &standard.attribution {
-            let found = usable.iter().find(|o| {
-                o.attribution.as_ref().is_some_and(|a| {
-                    self.fw.adversaries.contains(&a.actor)
-                        && a.confidence_bp >= rule.min_confidence.get()
-                        && (rule.basis.is_empty() || a.basis.iter().any(|b| rule.basis.contains(b)))
-                }) && rule.by.as_ref().is_none_or(|by| *by == o.class)
-            });
-            match found.and_then(|o| o.attribution.as_ref().map(|a| (o, a))) {
-                Some((o, a)) => {
-                    attributed = format!(
-                        "; attributed to `{}` by {} at {} bp ({})",
-                        a.actor,
-                        o.input,
-                        a.confidence_bp,
-                        a.basis.join(", ")
-                    );
-                }
-                None => {
-                    return Err(format!(
-                        "standard `{sid}` needs an attribution to the adversary at {} bp or more on an accepted basis{}",
-                        rule.min_confidence.get(),
-                        rule.by
-                            .as_ref()
-                            .map(|b| format!(" from `{b}`"))
-                            .unwrap_or_default()
-                    ));
-                }
+            if gone {
+                self.breaches.remove(b.slot);
+                self.breach_slots.remove(&b.n);
             }
         }
-        Ok(format!(
-            "standard `{sid}` met: {matched} independent sources of {required} needed ({}), confidence {confidence} bp{attributed}",
-            described.join(", ")
-        ))
     }
 
-    fn breach_contest(&self, state: &BreachState) -> Vec<String> {
-        state
-            .incidents
-            .iter()
-            .filter_map(|j| self.incidents.get(*j))
-            .flat_map(contest_reasons)
-            .collect()
-    }
-
-    // ------------------------------------------------------------ reviews
-
-    fn review(
-        &mut self,
-        recorded: Timestamp,
-        r: &model::Review,
-        out: &mut Vec<Decision>,
-    ) -> Result<(), String> {
-        self.party_known(&r.id.party)?;
-        let b = self
-            .breaches
-            .iter()
-            .position(|x| x.view.id == r.breach)
-            .ok_or_else(|| format!("there is no breach `{}`", r.breach))?;
-        let state = self.breaches.get(b).ok_or("no such breach")?;
-        if state.view.status != BreachStatus::UnderReview {
-            return Err(format!("breach `{}` is not under review", r.breach));
-        }
-        let trigger = self
-            .fw
-            .triggers
-            .get(state.trigger)
-            .ok_or("unknown trigger")?;
-        let standard = trigger
-            .standard
-            .as_ref()
-            .and_then(|s| self.fw.standards.get(s))
-            .ok_or("no standard")?;
-        let reviewer = standard.classes.iter().any(|c| {
-            self.fw
-                .classes
-                .get(c)
-                .is_some_and(|info| info.neutral && info.operated_by.contains(&r.id.party))
-        });
-        if !reviewer {
-            return Err(format!(
-                "`{}` may not review breach `{}`: reviews come from the parties operating a neutral source class of standard `{}`",
-                r.id.party, r.breach, standard.id
-            ));
-        }
-        out.push(Decision::Accepted {
-            at: recorded,
-            input: r.id.clone(),
-        });
-        let Some(state) = self.breaches.get_mut(b) else {
-            return Ok(());
-        };
-        let id = state.view.id.clone();
-        let base = state.view.explanation.clone();
-        match r.finding {
-            Finding::Certify => {
-                state.view.status = BreachStatus::Certified;
-                state.view.certified_at = Some(recorded);
-                state.view.explanation = format!("{base}; certified by the review of {}", r.id);
-                out.push(Decision::Certified {
-                    at: recorded,
-                    breach: id,
-                    trigger: state.view.trigger.clone(),
-                    explanation: state.view.explanation.clone(),
-                });
-            }
-            Finding::Reject => {
-                state.view.status = BreachStatus::Closed;
-                state.view.explanation = format!("{base}; rejected by the review of {}", r.id);
-                out.push(Decision::Closed {
-                    at: recorded,
-                    breach: id,
-                    reason: format!("rejected by the review of {}", r.id),
-                });
-            }
-            Finding::Contest => {
-                state.view.status = BreachStatus::Escalated;
-                state.view.explanation = format!(
-                    "{base}; contested by the review of {}: escalated to leaders' sign-off",
-                    r.id
-                );
-                out.push(Decision::Escalated {
-                    at: recorded,
-                    breach: id,
-                    reason: format!("contested by the review of {}", r.id),
-                });
-            }
-        }
-        Ok(())
-    }
-
-    fn review_expired(&mut self, b: usize, deadline: Timestamp, out: &mut Vec<Decision>) {
-        let Some(state) = self.breaches.get(b) else {
+    /// Without history: a breach's review ended, so the incidents that
+    /// waited for it may go.
+    pub(crate) fn review_ended(&mut self, b: BreachRef) {
+        if self.keep_history {
             return;
+        }
+        let waiting = match self.breach_mut(b) {
+            Some(state) => std::mem::take(&mut state.waiting),
+            None => return,
         };
-        let contested = self.breach_contest(state);
-        let outcome = self
-            .fw
-            .triggers
-            .get(state.trigger)
-            .and_then(|t| t.standard.as_ref())
-            .and_then(|s| self.fw.standards.get(s))
-            .and_then(|s| s.review.as_ref())
-            .and_then(|r| r.on_expiry);
-        let Some(state) = self.breaches.get_mut(b) else {
-            return;
-        };
-        let id = state.view.id.clone();
-        let base = state.view.explanation.clone();
-        // A contested breach is never certified because a clock ran out.
-        let outcome = match (contested.first(), outcome) {
-            (Some(_), _) | (None, Some(Outcome::Escalate)) => Outcome::Escalate,
-            (None, Some(Outcome::Fire)) => Outcome::Fire,
-            (None, Some(Outcome::Lapse) | None) => Outcome::Lapse,
-        };
-        match outcome {
-            Outcome::Fire => {
-                state.view.status = BreachStatus::Certified;
-                state.view.certified_at = Some(deadline);
-                state.view.explanation = format!(
-                    "{base}; the review clock ran out at {deadline}: certified, as the standard says"
-                );
-                out.push(Decision::Certified {
-                    at: deadline,
-                    breach: id,
-                    trigger: state.view.trigger.clone(),
-                    explanation: state.view.explanation.clone(),
-                });
-            }
-            Outcome::Lapse => {
-                state.view.status = BreachStatus::Closed;
-                state.view.explanation =
-                    format!("{base}; the review clock ran out at {deadline}: lapsed");
-                out.push(Decision::Closed {
-                    at: deadline,
-                    breach: id,
-                    reason: "the review clock ran out: lapsed".into(),
-                });
-            }
-            Outcome::Escalate => {
-                let reason = match contested.first() {
-                    Some(r) => format!("the review clock ran out on a contested breach ({r})"),
-                    None => "the review clock ran out: escalate, as the standard says".into(),
-                };
-                state.view.status = BreachStatus::Escalated;
-                state.view.explanation =
-                    format!("{base}; {reason}: escalated to leaders' sign-off");
-                out.push(Decision::Escalated {
-                    at: deadline,
-                    breach: id,
-                    reason,
-                });
-            }
+        for i in waiting {
+            self.pruning
+                .incidents
+                .push(std::cmp::Reverse((i64::MIN, i.n, i.slot)));
         }
     }
 
     // ------------------------------------------------------------ views
 
     fn incident_view(&self, inc: &Inc) -> Incident {
-        let mut groups: BTreeMap<(&str, &str), u16> = BTreeMap::new();
-        for o in &inc.obs {
-            let g = groups
-                .entry((o.input.party.as_str(), o.class.as_str()))
-                .or_insert(0);
-            *g = (*g).max(o.confidence);
-        }
         let reasons = contest_reasons(inc);
         let zone = inc
             .obs
             .iter()
-            .filter_map(|o| o.area.clone())
-            .min_by_key(|z| (self.fw.zone_depth(z), z.clone()));
+            .filter_map(|o| o.area)
+            .min_by_key(|z| (self.fw.zone_depth(*z), *z))
+            .map(|z| self.fw.zones.name(z).to_string());
         Incident {
-            id: format!("I{}", inc.n),
-            kind: inc.kind.clone(),
-            weapon: inc.weapon.clone(),
+            id: inc.label(),
+            kind: match &inc.kind {
+                Kind::Known(k) => self.fw.kinds.name(*k).to_string(),
+                Kind::Other(name) => name.to_string(),
+            },
+            weapon: inc.weapon.map(|w| self.fw.weapons.name(w).to_string()),
             from: inc.from,
             to: inc.to,
             zone,
-            count: Self::shown_count(inc),
+            count: inc.shown_count(),
             sources: inc
                 .obs
                 .iter()
                 .map(|o| SourceRef {
-                    input: o.input.clone(),
+                    input: (*o.input).clone(),
                     party: o.input.party.clone(),
-                    class: o.class.clone(),
+                    class: self.fw.classes.name(o.class).to_string(),
                     confidence_bp: o.confidence,
                     late: o.late,
                 })
                 .collect(),
-            confidence_bp: combine(groups.values().copied()),
+            confidence_bp: combine(fusion::groups(inc.obs.iter()).into_iter().map(|g| g.2)),
             contested: !reasons.is_empty(),
             contest_reasons: reasons,
         }
     }
-}
-
-/// Why an incident's facts are contested, if they are.
-fn contest_reasons(inc: &Inc) -> Vec<String> {
-    let mut reasons = Vec::new();
-    if inc.actors.len() >= 2 {
-        let who: Vec<String> = inc
-            .obs
-            .iter()
-            .filter_map(|o| {
-                o.attribution
-                    .as_ref()
-                    .map(|a| format!("{} says `{}`", o.input, a.actor))
-            })
-            .collect();
-        reasons.push(format!("contradicting attribution: {}", who.join("; ")));
-    }
-    if inc.only_protected && !inc.obs.is_empty() {
-        let parties: BTreeSet<&str> = inc.obs.iter().map(|o| o.input.party.as_str()).collect();
-        let list: Vec<&str> = parties.into_iter().collect();
-        reasons.push(format!(
-            "evidence only from the interested party ({})",
-            list.join(", ")
-        ));
-    }
-    reasons
-}
-
-/// Combined confidence of independent groups: 1 − Π(1 − cᵢ), in basis points,
-/// with integer arithmetic (each factor rounded down).
-fn combine(confidences: impl Iterator<Item = u16>) -> u16 {
-    let mut doubt: u32 = 10_000;
-    for c in confidences {
-        doubt = doubt * (10_000 - u32::from(c.min(10_000))) / 10_000;
-    }
-    u16::try_from(10_000 - doubt).unwrap_or(10_000)
-}
-
-fn first_sentence(explanation: &str) -> String {
-    explanation
-        .split(" — not certified yet")
-        .next()
-        .unwrap_or(explanation)
-        .split("; ")
-        .next()
-        .unwrap_or(explanation)
-        .to_string()
-}
-
-fn count_word(count: CountKind) -> &'static str {
-    match count {
-        CountKind::Launched => "launched",
-        CountKind::Destroyed => "destroyed",
-        CountKind::Hit => "hit",
-        CountKind::NotReached => "not reaching their target",
-        CountKind::Incidents => "incidents",
-        CountKind::Crossings => "crossings",
-        CountKind::Casualties => "casualties",
-    }
-}
-
-fn end_word(end: RangeEnd) -> &'static str {
-    match end {
-        RangeEnd::Low => "low",
-        RangeEnd::High => "high",
-    }
-}
-
-fn category_word(category: Category) -> &'static str {
-    framework::check::category_name(category)
 }

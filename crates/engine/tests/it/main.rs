@@ -1,6 +1,10 @@
 //! The engine's integration tests: one binary.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod differential;
+mod history;
+mod mix;
+mod oracle;
 mod properties;
 mod rules;
 

@@ -161,3 +161,56 @@ fn one_party_never_satisfies_independence() {
         breaches[0].explanation
     );
 }
+
+#[test]
+fn a_re_report_joins_the_incident_of_what_it_re_reports() {
+    let mut e = Engine::new(&ukraine()).unwrap();
+    let launch = |msg: &str, at: &str, launched: u32, extra: &str| {
+        obs(
+            "ukraine",
+            "gs",
+            msg,
+            "general-staff",
+            "missile_launch",
+            at,
+            &format!(r#","counts":{{"launched":{launched}}}{KYIV}{extra}"#),
+        )
+    };
+    // Two salvos 31 minutes apart (beyond the 30-minute slack), and a
+    // report between them that fits both: it joins the later one.
+    let a = launch("1", "2025-11-01T02:00:00Z", 35, "");
+    let b = launch("2", "2025-11-01T02:31:00Z", 0, "");
+    let c = launch("3", "2025-11-01T02:30:00Z", 34, "");
+    run(
+        &mut e,
+        &[
+            ("2025-11-01T02:01:00Z", &a),
+            ("2025-11-01T02:32:00Z", &b),
+            ("2025-11-01T02:33:00Z", &c),
+        ],
+    );
+    let before: Vec<_> = e
+        .incidents()
+        .iter()
+        .map(|i| (i.id.clone(), i.count))
+        .collect();
+    // A re-report of the first salvo fits both too, but it is the first.
+    let again = launch(
+        "1-again",
+        "2025-11-01T02:00:00Z",
+        35,
+        r#","derived_from":[{"party":"ukraine","source":"gs","message":"1"}]"#,
+    );
+    let d = run(&mut e, &[("2025-11-01T02:40:00Z", &again)]);
+    assert!(
+        d.iter()
+            .any(|x| matches!(x, Decision::IncidentJoined { incident, .. } if incident == "I1")),
+        "{d:#?}"
+    );
+    let after: Vec<_> = e
+        .incidents()
+        .iter()
+        .map(|i| (i.id.clone(), i.count))
+        .collect();
+    assert_eq!(before, after);
+}

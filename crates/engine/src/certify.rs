@@ -1,0 +1,911 @@
+//! Triggers over windows → breaches → certification against evidence
+//! standards, with the technical cell's review clock.
+//!
+//! While a breach is open, the evidence it rests on is summarised as it
+//! grows — the highest confidence per (party, class) group, whether an
+//! attribution meets the standard — and the standard is judged again only
+//! when that summary changes. A re-report (`derived_from`) can take evidence
+//! away again, so a breach holding one is judged from all its reports.
+
+use base::Timestamp;
+use framework::independence::{self, Source};
+use framework::schema::{Category, CountKind, Outcome, RangeEnd};
+use model::Finding;
+
+use crate::compile::{AttributionRule, Compiled, Ix, StandardInfo, StandardRef, TriggerInfo};
+use crate::decision::{Breach, BreachStatus, CountRange, Decision};
+use crate::fusion::{self, BreachRef, Inc, IncRef, Kind, Obs, combine, contest_reasons, label};
+use crate::state::{Engine, Slab};
+
+/// A breach candidate of one trigger, and what became of it.
+#[derive(Clone, Debug)]
+pub(crate) struct BreachState {
+    pub view: Breach,
+    pub n: u64,
+    pub trigger: usize,
+    /// Its incidents, in order of opening.
+    pub members: Vec<IncRef>,
+    /// The explanation's first sentence (the threshold crossed).
+    headline: String,
+    evidence: Evidence,
+    /// Members not yet forgotten (without history).
+    pub held: usize,
+    /// Members that may be forgotten once the review ends (without history).
+    pub waiting: Vec<IncRef>,
+}
+
+/// What an open breach's evidence amounts to, kept as reports join.
+#[derive(Clone, Debug, Default)]
+struct Evidence {
+    /// Per member: how many of its observations are summarised.
+    folded: Vec<usize>,
+    /// Highest confidence per (party, class), ascending by group.
+    groups: Vec<(Ix, Ix, u16)>,
+    /// A group appeared since independence was last measured.
+    regrouped: bool,
+    /// Independent sources the groups offer, and whether they meet the standard.
+    matched: usize,
+    independent: bool,
+    /// Some report carries an attribution the standard accepts.
+    attributed: bool,
+    /// Some report is derived from another: summarise from all reports.
+    derived: bool,
+    /// What the standard still misses, as judged on the summary; `None`
+    /// once the summary changed (or before it was judged).
+    missing: Option<Missing>,
+}
+
+/// What keeps an open breach from certification. Put in words only when a
+/// view is built: while evidence trickles in, it is judged again and again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Missing {
+    /// The trigger names no standard, or one not declared.
+    Standard,
+    Independence,
+    Confidence(u16),
+    Attribution,
+}
+
+fn count_word(count: CountKind) -> &'static str {
+    match count {
+        CountKind::Launched => "launched",
+        CountKind::Destroyed => "destroyed",
+        CountKind::Hit => "hit",
+        CountKind::NotReached => "not reaching their target",
+        CountKind::Incidents => "incidents",
+        CountKind::Crossings => "crossings",
+        CountKind::Casualties => "casualties",
+    }
+}
+
+fn end_word(end: RangeEnd) -> &'static str {
+    match end {
+        RangeEnd::Low => "low",
+        RangeEnd::High => "high",
+    }
+}
+
+fn category_word(category: Category) -> &'static str {
+    framework::check::category_name(category)
+}
+
+fn first_sentence(explanation: &str) -> String {
+    explanation
+        .split(" — not certified yet")
+        .next()
+        .unwrap_or(explanation)
+        .split("; ")
+        .next()
+        .unwrap_or(explanation)
+        .to_string()
+}
+
+fn trigger_count(t: &TriggerInfo, inc: &Inc) -> u64 {
+    let r = inc.count(t.count);
+    match t.range_end {
+        RangeEnd::Low => r.low,
+        RangeEnd::High => r.high,
+    }
+}
+
+/// Whether an observation's attribution meets a standard's rule.
+fn attributes(fw: &Compiled, rule: &AttributionRule, o: &Obs) -> bool {
+    o.attribution.as_ref().is_some_and(|a| {
+        fw.parties
+            .get(&a.actor)
+            .is_some_and(|p| fw.adversary.get(usize::from(p)).copied().unwrap_or(false))
+            && a.confidence_bp >= rule.min_confidence
+            && (rule.basis.is_empty() || a.basis.iter().any(|b| rule.basis.contains(b)))
+    }) && rule.by.is_none_or(|by| by == Some(o.class))
+}
+
+/// A breach's evidence: its members' reports of the standard's classes.
+fn evidence<'a>(
+    incidents: &'a Slab<Inc>,
+    members: &'a [IncRef],
+    standard: &'a StandardInfo,
+) -> impl Iterator<Item = &'a Obs> + 'a {
+    members
+        .iter()
+        .filter_map(|m| incidents.get(m.slot).filter(|inc| inc.n == m.n))
+        .flat_map(|inc| inc.obs.iter())
+        .filter(|o| standard.classes.contains(usize::from(o.class)))
+}
+
+/// The reports that count: a re-report of another report in hand is not
+/// independent evidence.
+fn usable<'a>(all: &[&'a Obs]) -> Vec<&'a Obs> {
+    if all.iter().all(|o| o.derived_from.is_empty()) {
+        return all.to_vec();
+    }
+    all.iter()
+        .copied()
+        .filter(|o| {
+            !o.derived_from
+                .iter()
+                .any(|d| *d != *o.input && all.iter().any(|x| *x.input == *d))
+        })
+        .collect()
+}
+
+impl Evidence {
+    /// Summarises the members' reports not yet summarised; forgets the
+    /// verdict if the summary changed.
+    fn fold(
+        &mut self,
+        fw: &Compiled,
+        incidents: &Slab<Inc>,
+        members: &[IncRef],
+        standard: &StandardInfo,
+    ) {
+        self.folded.resize(members.len(), 0);
+        let mut fresh = false;
+        let mut changed = false;
+        for (m, folded) in members.iter().zip(self.folded.iter_mut()) {
+            let Some(inc) = incidents.get(m.slot).filter(|inc| inc.n == m.n) else {
+                continue;
+            };
+            for o in inc.obs.iter().skip(*folded) {
+                if !standard.classes.contains(usize::from(o.class)) {
+                    continue;
+                }
+                fresh = true;
+                self.derived |= !o.derived_from.is_empty();
+                if self.derived {
+                    continue;
+                }
+                match fusion::add_to_group(&mut self.groups, o.party, o.class, o.confidence) {
+                    Some(true) => {
+                        self.regrouped = true;
+                        changed = true;
+                    }
+                    Some(false) => changed = true,
+                    None => {}
+                }
+                if !self.attributed
+                    && let Some(rule) = &standard.attribution
+                    && attributes(fw, rule, o)
+                {
+                    self.attributed = true;
+                    changed = true;
+                }
+            }
+            *folded = inc.obs.len();
+        }
+        if self.derived && fresh {
+            let all: Vec<&Obs> = evidence(incidents, members, standard).collect();
+            let usable = usable(&all);
+            self.groups = fusion::groups(usable.iter().copied());
+            self.attributed = standard
+                .attribution
+                .as_ref()
+                .is_some_and(|rule| usable.iter().any(|o| attributes(fw, rule, o)));
+            self.regrouped = true;
+            changed = true;
+        }
+        if changed {
+            self.missing = None;
+        }
+    }
+
+    /// Whether the summary meets the standard: Ok with a description of the
+    /// evidence, or Err with what is missing.
+    fn judge(
+        &mut self,
+        fw: &Compiled,
+        incidents: &Slab<Inc>,
+        members: &[IncRef],
+        standard: &StandardInfo,
+    ) -> Result<String, Missing> {
+        if self.regrouped {
+            let sources = self.sources(fw);
+            self.matched = independence::max_matching(&sources);
+            self.independent =
+                independence::independent(standard.required, standard.neutral, &sources);
+            self.regrouped = false;
+        }
+        if !self.independent {
+            return Err(Missing::Independence);
+        }
+        let confidence = self.confidence();
+        if let Some(min) = standard.min_confidence
+            && confidence < min
+        {
+            return Err(Missing::Confidence(confidence));
+        }
+        let mut attributed = String::new();
+        if let Some(rule) = &standard.attribution {
+            let found = if self.attributed {
+                let all: Vec<&Obs> = evidence(incidents, members, standard).collect();
+                usable(&all)
+                    .into_iter()
+                    .find(|o| attributes(fw, rule, o))
+                    .and_then(|o| o.attribution.as_ref().map(|a| (o, a)))
+            } else {
+                None
+            };
+            let Some((o, a)) = found else {
+                return Err(Missing::Attribution);
+            };
+            attributed = format!(
+                "; attributed to `{}` by {} at {} bp ({})",
+                a.actor,
+                o.input,
+                a.confidence_bp,
+                a.basis.join(", ")
+            );
+        }
+        Ok(format!(
+            "standard `{}` met: {} independent sources of {} needed ({}), confidence {confidence} bp{attributed}",
+            standard.id,
+            self.matched,
+            standard.required,
+            self.described(fw).join(", ")
+        ))
+    }
+
+    fn sources(&self, fw: &Compiled) -> Vec<Source<Ix, Ix>> {
+        self.groups
+            .iter()
+            .map(|&(party, class, _)| Source {
+                class,
+                party,
+                neutral: fw.class(class).is_some_and(|c| c.neutral),
+            })
+            .collect()
+    }
+
+    fn confidence(&self) -> u16 {
+        combine(self.groups.iter().map(|g| g.2))
+    }
+
+    /// The groups in words: `party/class`.
+    fn described(&self, fw: &Compiled) -> Vec<String> {
+        self.groups
+            .iter()
+            .map(|&(p, c, _)| format!("{}/{}", fw.parties.name(p), fw.classes.name(c)))
+            .collect()
+    }
+
+    /// What is missing, in words.
+    fn explain(&self, fw: &Compiled, trigger: &TriggerInfo, missing: Missing) -> String {
+        let standard = match &trigger.standard {
+            StandardRef::Known(s) => fw.standard(*s),
+            StandardRef::None | StandardRef::Undeclared(_) => None,
+        };
+        let (Some(standard), false) = (standard, missing == Missing::Standard) else {
+            return match &trigger.standard {
+                StandardRef::Undeclared(sid) => format!("standard `{sid}` is not declared"),
+                StandardRef::Known(_) | StandardRef::None => {
+                    "the trigger names no evidence standard".into()
+                }
+            };
+        };
+        let sid = &standard.id;
+        match missing {
+            Missing::Standard | Missing::Independence => {
+                let neutral = if standard.neutral {
+                    ", one of them neutral"
+                } else {
+                    ""
+                };
+                let described = self.described(fw);
+                format!(
+                    "standard `{sid}` needs {} independent sources{neutral}; the evidence offers {} ({})",
+                    standard.required,
+                    self.matched,
+                    if described.is_empty() {
+                        "none".to_string()
+                    } else {
+                        described.join(", ")
+                    }
+                )
+            }
+            Missing::Confidence(confidence) => format!(
+                "standard `{sid}` needs confidence {} bp; combined confidence is {confidence} bp",
+                standard.min_confidence.unwrap_or(0)
+            ),
+            Missing::Attribution => {
+                let (min, by) = standard
+                    .attribution
+                    .as_ref()
+                    .map(|rule| (rule.min_confidence, rule.by_name.as_deref()))
+                    .unwrap_or((0, None));
+                format!(
+                    "standard `{sid}` needs an attribution to the adversary at {min} bp or more on an accepted basis{}",
+                    by.map(|b| format!(" from `{b}`")).unwrap_or_default()
+                )
+            }
+        }
+    }
+}
+
+impl BreachState {
+    /// The breach as reports show it: while it is open, its explanation
+    /// says what the standard still misses.
+    pub fn view(&self, fw: &Compiled) -> Breach {
+        let mut view = self.view.clone();
+        if view.status == BreachStatus::Open
+            && let (Some(missing), Some(trigger)) =
+                (self.evidence.missing, fw.triggers.get(self.trigger))
+        {
+            view.explanation = format!(
+                "{} — not certified yet: {}",
+                self.headline,
+                self.evidence.explain(fw, trigger, missing)
+            );
+        }
+        view
+    }
+}
+
+impl Engine {
+    // ------------------------------------------------------------ triggers
+
+    fn trigger_matches(&self, t: &TriggerInfo, inc: &Inc) -> bool {
+        // An unreported model is compatible with any: the kind already says
+        // what was launched, and a missing detail must not hide a breach.
+        if let (Some(compatible), Some(w)) = (&t.weapons, inc.weapon)
+            && !compatible.get(usize::from(w)).copied().unwrap_or(false)
+        {
+            return false;
+        }
+        if let Some(targets) = &t.targets
+            && !inc.targets.iter().any(|x| targets.contains(x))
+        {
+            return false;
+        }
+        if let Some(zones) = &t.zones {
+            let inside = zones
+                .iter()
+                .any(|&z| match self.fw.zone(z).map(|z| z.kind) {
+                    Some(framework::schema::ZoneKind::Line) => inc.lines.contains(&z),
+                    Some(framework::schema::ZoneKind::Area) => {
+                        inc.areas.iter().any(|&a| self.fw.zone_within(a, z))
+                            || inc.anchor_in.contains(&z)
+                    }
+                    None => false,
+                });
+            if !inside {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Runs the triggers that count incident `i`'s kind after it changed.
+    pub(crate) fn triggers_for(&mut self, i: IncRef, recorded: Timestamp, out: &mut Vec<Decision>) {
+        let Some(Kind::Known(k)) = self.incident(i).map(|inc| inc.kind.clone()) else {
+            return;
+        };
+        let count = self
+            .fw
+            .kind_triggers
+            .get(usize::from(k))
+            .map_or(0, Vec::len);
+        for idx in 0..count {
+            let Some(&t) = self
+                .fw
+                .kind_triggers
+                .get(usize::from(k))
+                .and_then(|l| l.get(idx))
+            else {
+                continue;
+            };
+            let (Some(trigger), Some(inc)) = (self.fw.triggers.get(t), self.incident(i)) else {
+                continue;
+            };
+            if let Some(b) = inc.breach_for(t) {
+                self.refresh_breach(b, recorded, out);
+                continue;
+            }
+            if !inc.triggers.contains(&t) {
+                if !self.trigger_matches(trigger, inc) {
+                    continue;
+                }
+                let to = inc.to;
+                if let Some(inc) = self.incidents.get_mut(i.slot) {
+                    inc.triggers.push(t);
+                    inc.triggers.sort_unstable();
+                }
+                if let Some(free) = self.free.get_mut(t) {
+                    free.insert((to, i.n, i.slot));
+                }
+            }
+            self.try_open(t, i, recorded, out);
+        }
+    }
+
+    /// Opens a breach of trigger `t` if the free incidents in a window
+    /// around incident `i` reach the threshold, or accumulate enough.
+    fn try_open(&mut self, t: usize, i: IncRef, recorded: Timestamp, out: &mut Vec<Decision>) {
+        let mut near = std::mem::take(&mut self.scratch);
+        let opened = self.window_reached(t, i, &mut near);
+        self.scratch = near;
+        if let Some((members, sum, accumulated, explanation)) = opened {
+            self.open_breach(t, members, sum, accumulated, explanation, recorded, out);
+        }
+    }
+
+    /// The members, count, kind and explanation of a breach of trigger `t`
+    /// that incident `i` completes, if it completes one.
+    fn window_reached(
+        &self,
+        t: usize,
+        i: IncRef,
+        near: &mut Vec<(Timestamp, u64, usize)>,
+    ) -> Option<(Vec<IncRef>, u64, bool, String)> {
+        let (Some(trigger), Some(inc), Some(free)) =
+            (self.fw.triggers.get(t), self.incident(i), self.free.get(t))
+        else {
+            return None;
+        };
+        if trigger.threshold <= 0 {
+            return None;
+        }
+        let threshold = u64::try_from(trigger.threshold).unwrap_or(u64::MAX);
+        // Windows containing incident i end between its end and its start + window;
+        // their members end between its end − window and its start + window.
+        let lo = inc.to.minus(trigger.window);
+        let hi = inc.from.plus(trigger.window);
+        near.clear();
+        near.extend(free.range((lo, 0, 0)..=(hi, u64::MAX, usize::MAX)).copied());
+        for &(anchor, _, _) in near.iter().filter(|(end, _, _)| *end >= inc.to) {
+            let start = anchor.minus(trigger.window);
+            let mut sum = 0u64;
+            let mut timely = false;
+            let mut has_i = false;
+            for &(_, n, slot) in near.iter() {
+                let Some(x) = self.incident(IncRef { n, slot }) else {
+                    continue;
+                };
+                if x.from >= start && x.to <= anchor {
+                    sum = sum.saturating_add(trigger_count(trigger, x));
+                    timely |= x.timely;
+                    has_i |= n == i.n;
+                }
+            }
+            if has_i && timely && sum >= threshold {
+                let mut members: Vec<IncRef> = near
+                    .iter()
+                    .map(|&(_, n, slot)| IncRef { n, slot })
+                    .filter(|m| {
+                        self.incident(*m)
+                            .is_some_and(|x| x.from >= start && x.to <= anchor)
+                    })
+                    .collect();
+                members.sort_unstable();
+                let explanation = format!(
+                    "trigger `{}`: {sum} {} ({} end) within {} (observed {start} to {anchor}) reached the threshold of {}",
+                    trigger.id,
+                    count_word(trigger.count),
+                    end_word(trigger.range_end),
+                    trigger.window,
+                    trigger.threshold
+                );
+                return Some((members, sum, false, explanation));
+            }
+        }
+        if let Some(acc) = &trigger.accumulate
+            && acc.incidents > 0
+        {
+            // Sub-threshold probing: enough incidents within the accumulation window.
+            let start = inc.to.minus(acc.window);
+            let mut members: Vec<IncRef> = free
+                .range((start, 0, 0)..=(inc.to, u64::MAX, usize::MAX))
+                .map(|&(_, n, slot)| IncRef { n, slot })
+                .filter(|m| self.incident(*m).is_some_and(|x| x.timely))
+                .collect();
+            if members.len() >= acc.incidents as usize && members.contains(&i) {
+                members.sort_unstable();
+                let sum: u64 = members
+                    .iter()
+                    .filter_map(|m| self.incident(*m))
+                    .map(|x| trigger_count(trigger, x))
+                    .sum();
+                let explanation = format!(
+                    "trigger `{}`: {} incidents below its threshold within {} (observed {start} to {}) reached the accumulation limit of {}",
+                    trigger.id,
+                    members.len(),
+                    acc.window,
+                    inc.to,
+                    acc.incidents
+                );
+                return Some((members, sum, true, explanation));
+            }
+        }
+        None
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn open_breach(
+        &mut self,
+        t: usize,
+        members: Vec<IncRef>,
+        sum: u64,
+        accumulated: bool,
+        explanation: String,
+        recorded: Timestamp,
+        out: &mut Vec<Decision>,
+    ) {
+        let Some(trigger) = self.fw.triggers.get(t) else {
+            return;
+        };
+        self.breaches_opened += 1;
+        let n = self.breaches_opened;
+        let id = label('B', n);
+        let view = Breach {
+            id: id.clone(),
+            trigger: trigger.id.clone(),
+            category: category_word(trigger.category).to_string(),
+            opened_at: recorded,
+            certified_at: None,
+            status: BreachStatus::Open,
+            review_deadline: None,
+            incidents: members
+                .iter()
+                .filter_map(|m| self.incident(*m))
+                .map(Inc::label)
+                .collect(),
+            count: CountRange {
+                low: sum,
+                high: sum,
+            },
+            accumulated,
+            framework_version: self.fw.version.clone(),
+            framework_hash: self.fw.hash.clone(),
+            explanation: explanation.clone(),
+        };
+        out.push(Decision::BreachOpened {
+            at: recorded,
+            breach: id,
+            trigger: trigger.id.clone(),
+            explanation: explanation.clone(),
+        });
+        let slot = self.breaches.insert(BreachState {
+            view,
+            n,
+            trigger: t,
+            headline: first_sentence(&explanation),
+            evidence: Evidence::default(),
+            held: members.len(),
+            waiting: Vec::new(),
+            members: Vec::new(),
+        });
+        let b = BreachRef { n, slot };
+        self.breach_slots.insert(n, slot);
+        for m in &members {
+            let end = self.incident(*m).map(|x| x.to);
+            if let (Some(free), Some(end)) = (self.free.get_mut(t), end) {
+                free.remove(&(end, m.n, m.slot));
+            }
+            if let Some(inc) = self.incidents.get_mut(m.slot).filter(|x| x.n == m.n) {
+                inc.breaches.push((t, b));
+            }
+        }
+        if let Some(state) = self.breach_mut(b) {
+            state.members = members;
+        }
+        self.refresh_breach(b, recorded, out);
+    }
+
+    // ------------------------------------------------------------ certification
+
+    /// The first reason any of a breach's incidents is contested.
+    fn breach_contest(&self, state: &BreachState) -> Option<String> {
+        state
+            .members
+            .iter()
+            .filter_map(|m| self.incident(*m))
+            .filter(|inc| inc.contested())
+            .flat_map(contest_reasons)
+            .next()
+    }
+
+    /// Re-evaluates a breach after its evidence changed.
+    fn refresh_breach(&mut self, b: BreachRef, recorded: Timestamp, out: &mut Vec<Decision>) {
+        let Engine {
+            fw,
+            incidents,
+            breaches,
+            clocks,
+            ..
+        } = self;
+        let Some(state) = breaches.get_mut(b.slot).filter(|s| s.n == b.n) else {
+            return;
+        };
+        let Some(trigger) = fw.triggers.get(state.trigger) else {
+            return;
+        };
+        // Keep the count current.
+        let (mut low, mut high) = (0u64, 0u64);
+        for inc in state
+            .members
+            .iter()
+            .filter_map(|m| incidents.get(m.slot).filter(|x| x.n == m.n))
+        {
+            let r = inc.count(trigger.count);
+            low = low.saturating_add(r.low);
+            high = high.saturating_add(r.high);
+        }
+        if trigger.count == CountKind::Incidents {
+            let n = state.members.len() as u64;
+            (low, high) = (n, n);
+        }
+        state.view.count = CountRange { low, high };
+        if state.view.status != BreachStatus::Open {
+            return;
+        }
+        let standard = match &trigger.standard {
+            StandardRef::Known(s) => fw.standard(*s),
+            StandardRef::None | StandardRef::Undeclared(_) => None,
+        };
+        if let Some(standard) = standard {
+            state.evidence.fold(fw, incidents, &state.members, standard);
+        }
+        if state.evidence.missing.is_some() {
+            // The same evidence summary: the same verdict, nothing changes.
+            return;
+        }
+        let verdict = match standard {
+            Some(standard) => state
+                .evidence
+                .judge(fw, incidents, &state.members, standard),
+            None => Err(Missing::Standard),
+        };
+        let evidence = match verdict {
+            Ok(evidence) => evidence,
+            Err(missing) => {
+                state.evidence.missing = Some(missing);
+                return;
+            }
+        };
+        let review = standard.and_then(|s| s.review.clone());
+        let base = state.headline.clone();
+        let id = state.view.id.clone();
+        let trigger_id = state.view.trigger.clone();
+        let n = state.n;
+        let contested = state
+            .members
+            .iter()
+            .filter_map(|m| incidents.get(m.slot).filter(|x| x.n == m.n))
+            .filter(|inc| inc.contested())
+            .flat_map(contest_reasons)
+            .next();
+        match (contested, review.as_ref().and_then(|r| r.duration)) {
+            (_, Some(duration)) => {
+                let deadline = recorded.plus(duration);
+                state.view.status = BreachStatus::UnderReview;
+                state.view.review_deadline = Some(deadline);
+                state.view.explanation =
+                    format!("{base}; {evidence}; review by the technical cell until {deadline}");
+                clocks.insert((deadline, n));
+                out.push(Decision::ReviewOpened {
+                    at: recorded,
+                    breach: id,
+                    deadline,
+                });
+            }
+            (Some(reason), None) => {
+                state.view.status = BreachStatus::Escalated;
+                state.view.explanation = format!(
+                    "{base}; {evidence}; contested ({reason}): escalated to leaders' sign-off"
+                );
+                out.push(Decision::Escalated {
+                    at: recorded,
+                    breach: id,
+                    reason,
+                });
+            }
+            (None, None) => {
+                state.view.status = BreachStatus::Certified;
+                state.view.certified_at = Some(recorded);
+                state.view.explanation = format!("{base}; {evidence}");
+                out.push(Decision::Certified {
+                    at: recorded,
+                    breach: id,
+                    trigger: trigger_id,
+                    explanation: state.view.explanation.clone(),
+                });
+            }
+        }
+        state.evidence = Evidence::default();
+    }
+
+    // ------------------------------------------------------------ reviews
+
+    /// The breach a review names: held, once held (and forgotten), or none.
+    fn find_breach(&self, id: &str) -> Result<BreachRef, bool> {
+        let n = id
+            .strip_prefix('B')
+            .and_then(|digits| digits.parse::<u64>().ok())
+            .filter(|n| (1..=self.breaches_opened).contains(n) && label('B', *n) == id);
+        let Some(n) = n else {
+            return Err(false);
+        };
+        match self.breach_slots.get(&n) {
+            Some(&slot) => Ok(BreachRef { n, slot }),
+            None => Err(true),
+        }
+    }
+
+    pub(crate) fn review(
+        &mut self,
+        recorded: Timestamp,
+        r: &model::Review,
+        out: &mut Vec<Decision>,
+    ) -> Result<(), String> {
+        let party = self.party_known(&r.id.party)?;
+        let b = match self.find_breach(&r.breach) {
+            Ok(b) => b,
+            // Forgotten breaches were never under review.
+            Err(true) => return Err(format!("breach `{}` is not under review", r.breach)),
+            Err(false) => return Err(format!("there is no breach `{}`", r.breach)),
+        };
+        let state = self.breach(b).ok_or("no such breach")?;
+        if state.view.status != BreachStatus::UnderReview {
+            return Err(format!("breach `{}` is not under review", r.breach));
+        }
+        let trigger = self
+            .fw
+            .triggers
+            .get(state.trigger)
+            .ok_or("unknown trigger")?;
+        let standard = match &trigger.standard {
+            StandardRef::Known(s) => self.fw.standard(*s),
+            _ => None,
+        }
+        .ok_or("no standard")?;
+        if !standard.reviewers.contains(usize::from(party)) {
+            return Err(format!(
+                "`{}` may not review breach `{}`: reviews come from the parties operating a neutral source class of standard `{}`",
+                r.id.party, r.breach, standard.id
+            ));
+        }
+        out.push(Decision::Accepted {
+            at: recorded,
+            input: r.id.clone(),
+        });
+        let Some(state) = self.breach_mut(b) else {
+            return Ok(());
+        };
+        let id = state.view.id.clone();
+        let base = state.view.explanation.clone();
+        let deadline = state.view.review_deadline;
+        match r.finding {
+            Finding::Certify => {
+                state.view.status = BreachStatus::Certified;
+                state.view.certified_at = Some(recorded);
+                state.view.explanation = format!("{base}; certified by the review of {}", r.id);
+                out.push(Decision::Certified {
+                    at: recorded,
+                    breach: id,
+                    trigger: state.view.trigger.clone(),
+                    explanation: state.view.explanation.clone(),
+                });
+            }
+            Finding::Reject => {
+                state.view.status = BreachStatus::Closed;
+                state.view.explanation = format!("{base}; rejected by the review of {}", r.id);
+                out.push(Decision::Closed {
+                    at: recorded,
+                    breach: id,
+                    reason: format!("rejected by the review of {}", r.id),
+                });
+            }
+            Finding::Contest => {
+                state.view.status = BreachStatus::Escalated;
+                state.view.explanation = format!(
+                    "{base}; contested by the review of {}: escalated to leaders' sign-off",
+                    r.id
+                );
+                out.push(Decision::Escalated {
+                    at: recorded,
+                    breach: id,
+                    reason: format!("contested by the review of {}", r.id),
+                });
+            }
+        }
+        if let Some(deadline) = deadline {
+            self.clocks.remove(&(deadline, b.n));
+        }
+        self.review_ended(b);
+        Ok(())
+    }
+
+    /// The review clock of breach number `n` ran out at `deadline`.
+    pub(crate) fn review_expired(&mut self, n: u64, deadline: Timestamp, out: &mut Vec<Decision>) {
+        let Some(&slot) = self.breach_slots.get(&n) else {
+            return;
+        };
+        let b = BreachRef { n, slot };
+        let Some(state) = self.breach(b) else {
+            return;
+        };
+        if state.view.status != BreachStatus::UnderReview {
+            return;
+        }
+        let contested = self.breach_contest(state);
+        let outcome = self
+            .fw
+            .triggers
+            .get(state.trigger)
+            .and_then(|t| match &t.standard {
+                StandardRef::Known(s) => self.fw.standard(*s),
+                _ => None,
+            })
+            .and_then(|s| s.review.as_ref())
+            .and_then(|r| r.on_expiry);
+        let Some(state) = self.breach_mut(b) else {
+            return;
+        };
+        let id = state.view.id.clone();
+        let base = state.view.explanation.clone();
+        // A contested breach is never certified because a clock ran out.
+        let outcome = match (&contested, outcome) {
+            (Some(_), _) | (None, Some(Outcome::Escalate)) => Outcome::Escalate,
+            (None, Some(Outcome::Fire)) => Outcome::Fire,
+            (None, Some(Outcome::Lapse) | None) => Outcome::Lapse,
+        };
+        match outcome {
+            Outcome::Fire => {
+                state.view.status = BreachStatus::Certified;
+                state.view.certified_at = Some(deadline);
+                state.view.explanation = format!(
+                    "{base}; the review clock ran out at {deadline}: certified, as the standard says"
+                );
+                out.push(Decision::Certified {
+                    at: deadline,
+                    breach: id,
+                    trigger: state.view.trigger.clone(),
+                    explanation: state.view.explanation.clone(),
+                });
+            }
+            Outcome::Lapse => {
+                state.view.status = BreachStatus::Closed;
+                state.view.explanation =
+                    format!("{base}; the review clock ran out at {deadline}: lapsed");
+                out.push(Decision::Closed {
+                    at: deadline,
+                    breach: id,
+                    reason: "the review clock ran out: lapsed".into(),
+                });
+            }
+            Outcome::Escalate => {
+                let reason = match &contested {
+                    Some(r) => format!("the review clock ran out on a contested breach ({r})"),
+                    None => "the review clock ran out: escalate, as the standard says".into(),
+                };
+                state.view.status = BreachStatus::Escalated;
+                state.view.explanation =
+                    format!("{base}; {reason}: escalated to leaders' sign-off");
+                out.push(Decision::Escalated {
+                    at: deadline,
+                    breach: id,
+                    reason,
+                });
+            }
+        }
+        self.review_ended(b);
+    }
+}

@@ -1,0 +1,506 @@
+//! Fusion: observations of one real event become one incident (same kind,
+//! compatible weapon, overlapping time within the slack, compatible place),
+//! and each incident keeps its count ranges current as reports join.
+//!
+//! An observation is held as integers (interned ids, fixed-point points),
+//! with its identity once, shared with the engine's table of inputs seen.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use base::Timestamp;
+use framework::schema::CountKind;
+use model::{Attribution, Counts, InputId, Point};
+
+use crate::compile::{Compiled, Ix};
+use crate::decision::CountRange;
+
+/// One observation as an incident holds it.
+#[derive(Clone, Debug)]
+pub(crate) struct Obs {
+    pub input: Arc<InputId>,
+    pub party: Ix,
+    pub class: Ix,
+    pub confidence: u16,
+    /// True when it joined after its class's `late_max`.
+    pub late: bool,
+    pub from: Timestamp,
+    pub to: Timestamp,
+    pub counts: Counts,
+    /// The area it reports for: its zone, the zone containing its point, or none.
+    pub area: Option<Ix>,
+    pub point: Option<Point>,
+    /// Lines its track crosses, or the line it names for a crossing.
+    pub lines: Box<[Ix]>,
+    pub weapon: Option<Ix>,
+    /// Its target category, if some trigger names it.
+    pub target: Option<Ix>,
+    pub attribution: Option<Box<Attribution>>,
+    pub derived_from: Box<[InputId]>,
+}
+
+/// An incident's place in the engine: its number (`I{n}`, in order of
+/// opening) and its slot in the table (reused once an incident is pruned).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct IncRef {
+    pub n: u64,
+    pub slot: usize,
+}
+
+/// A breach's number (`B{n}`) and slot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct BreachRef {
+    pub n: u64,
+    pub slot: usize,
+}
+
+/// An observation kind: one a trigger counts, or any other (kinds are open).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Known(Ix),
+    Other(Box<str>),
+}
+
+/// Count kinds with a value per report (`Incidents` has none).
+pub(crate) const VALUE_KINDS: usize = 6;
+
+/// Number of count kinds cached per incident (see `count_slot`).
+pub(crate) const COUNT_KINDS: usize = 7;
+
+const ALL_COUNTS: [CountKind; COUNT_KINDS] = [
+    CountKind::Launched,
+    CountKind::Destroyed,
+    CountKind::Hit,
+    CountKind::NotReached,
+    CountKind::Crossings,
+    CountKind::Casualties,
+    CountKind::Incidents,
+];
+
+pub(crate) fn count_slot(kind: CountKind) -> usize {
+    match kind {
+        CountKind::Launched => 0,
+        CountKind::Destroyed => 1,
+        CountKind::Hit => 2,
+        CountKind::NotReached => 3,
+        CountKind::Crossings => 4,
+        CountKind::Casualties => 5,
+        CountKind::Incidents => 6,
+    }
+}
+
+/// Counts before any report: none, and one incident.
+const INITIAL_COUNTS: [CountRange; COUNT_KINDS] = [
+    CountRange { low: 0, high: 0 },
+    CountRange { low: 0, high: 0 },
+    CountRange { low: 0, high: 0 },
+    CountRange { low: 0, high: 0 },
+    CountRange { low: 0, high: 0 },
+    CountRange { low: 0, high: 0 },
+    CountRange { low: 1, high: 1 },
+];
+
+/// A report's value for a count kind, if it carries one.
+fn value(o: &Obs, kind: CountKind) -> Option<u64> {
+    let c = &o.counts;
+    let v = match kind {
+        CountKind::Launched => c.launched,
+        CountKind::Destroyed => c.destroyed,
+        CountKind::Hit => c.hit,
+        CountKind::NotReached => c.not_reached,
+        CountKind::Crossings => c.crossings.or((!o.lines.is_empty()).then_some(1)),
+        CountKind::Casualties => c.casualties,
+        CountKind::Incidents => Some(1),
+    };
+    v.map(u64::from)
+}
+
+/// A running tally of one count kind for the common case: every report
+/// carrying it is for one area, and the range is (least, greatest).
+#[derive(Clone, Copy, Debug)]
+struct Tally {
+    /// The area of the first report carrying a value (`Some(None)`: no area).
+    first_area: Option<Option<Ix>>,
+    one_area: bool,
+    lo: u64,
+    hi: u64,
+}
+
+impl Default for Tally {
+    fn default() -> Tally {
+        Tally {
+            first_area: None,
+            one_area: true,
+            lo: u64::MAX,
+            hi: 0,
+        }
+    }
+}
+
+/// Observations of one real event, fused.
+#[derive(Clone, Debug)]
+pub(crate) struct Inc {
+    pub n: u64,
+    pub kind: Kind,
+    /// Weapon model, the most specific reported.
+    pub weapon: Option<Ix>,
+    pub from: Timestamp,
+    pub to: Timestamp,
+    pub obs: Vec<Obs>,
+    /// The first point reported: fusion measures distances from it.
+    pub anchor: Option<Point>,
+    /// The area zones containing the anchor, ascending.
+    pub anchor_in: Box<[Ix]>,
+    /// The distinct areas reported for.
+    pub areas: Vec<Ix>,
+    /// The distinct lines its observations cross or name.
+    pub lines: Vec<Ix>,
+    /// The distinct (known) target categories reported.
+    pub targets: Vec<Ix>,
+    /// Count ranges per count kind, kept current as observations join.
+    pub counts: [CountRange; COUNT_KINDS],
+    tallies: [Tally; VALUE_KINDS],
+    /// Distinct attribution actors named by its observations.
+    pub actors: BTreeSet<String>,
+    /// True while every observation comes from the protected state.
+    pub only_protected: bool,
+    /// True once an observation arrived within its class's `late_max`.
+    pub timely: bool,
+    /// Triggers it matches, ascending.
+    pub triggers: Vec<usize>,
+    /// Per trigger, the breach it belongs to.
+    pub breaches: Vec<(usize, BreachRef)>,
+}
+
+impl Inc {
+    /// Opens an incident on its first observation.
+    pub fn open(fw: &Compiled, n: u64, kind: Kind, obs: Obs, protected: bool) -> Inc {
+        let mut inc = Inc {
+            n,
+            kind,
+            weapon: obs.weapon,
+            from: obs.from,
+            to: obs.to,
+            obs: Vec::with_capacity(4),
+            anchor: None,
+            anchor_in: Box::default(),
+            areas: Vec::new(),
+            lines: Vec::new(),
+            targets: Vec::new(),
+            counts: INITIAL_COUNTS,
+            tallies: [Tally::default(); VALUE_KINDS],
+            actors: BTreeSet::new(),
+            only_protected: protected,
+            timely: !obs.late,
+            triggers: Vec::new(),
+            breaches: Vec::new(),
+        };
+        inc.absorb(fw, obs);
+        inc
+    }
+
+    /// Adds a later observation (the caller keeps the indexes current).
+    pub fn join(&mut self, fw: &Compiled, obs: Obs, protected: bool) {
+        self.from = self.from.min(obs.from);
+        self.to = self.to.max(obs.to);
+        if let Some(w) = obs.weapon {
+            let more_specific = self.weapon.is_none_or(|cur| fw.weapon_within(w, cur));
+            if more_specific {
+                self.weapon = Some(w);
+            }
+        }
+        self.only_protected &= protected;
+        self.timely |= !obs.late;
+        self.absorb(fw, obs);
+    }
+
+    /// What opening and joining share: place, lines, targets, actors, counts.
+    fn absorb(&mut self, fw: &Compiled, obs: Obs) {
+        if self.anchor.is_none()
+            && let Some(p) = obs.point
+        {
+            self.anchor = Some(p);
+            self.anchor_in = fw.areas_containing(p).into_boxed_slice();
+        }
+        if let Some(a) = obs.area
+            && !self.areas.contains(&a)
+        {
+            self.areas.push(a);
+        }
+        for l in obs.lines.iter() {
+            if !self.lines.contains(l) {
+                self.lines.push(*l);
+            }
+        }
+        if let Some(t) = obs.target
+            && !self.targets.contains(&t)
+        {
+            self.targets.push(t);
+        }
+        if let Some(a) = &obs.attribution
+            && !self.actors.contains(&a.actor)
+        {
+            self.actors.insert(a.actor.clone());
+        }
+        let mut values = [None; VALUE_KINDS];
+        for (v, kind) in values.iter_mut().zip(ALL_COUNTS) {
+            *v = value(&obs, kind);
+        }
+        let area = obs.area;
+        self.obs.push(obs);
+        let Inc {
+            obs,
+            tallies,
+            counts,
+            ..
+        } = self;
+        for ((kind, v), (t, range)) in ALL_COUNTS
+            .iter()
+            .zip(values)
+            .zip(tallies.iter_mut().zip(counts.iter_mut()))
+        {
+            let Some(v) = v else { continue };
+            match t.first_area {
+                None => t.first_area = Some(area),
+                Some(a) if a != area => t.one_area = false,
+                Some(_) => {}
+            }
+            t.lo = t.lo.min(v);
+            t.hi = t.hi.max(v);
+            *range = if t.one_area {
+                CountRange {
+                    low: t.lo,
+                    high: t.hi,
+                }
+            } else {
+                count_range(fw, obs, *kind)
+            };
+        }
+    }
+
+    pub fn count(&self, kind: CountKind) -> CountRange {
+        self.counts
+            .get(count_slot(kind))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// The count an incident shows in reports: the first count any report carries.
+    pub fn shown_count(&self) -> CountRange {
+        for kind in [
+            CountKind::Launched,
+            CountKind::Crossings,
+            CountKind::Hit,
+            CountKind::Destroyed,
+            CountKind::NotReached,
+            CountKind::Casualties,
+        ] {
+            let r = self.count(kind);
+            if r.high > 0 {
+                return r;
+            }
+        }
+        CountRange { low: 1, high: 1 }
+    }
+
+    /// Whether its facts are contested (see `contest_reasons`).
+    pub fn contested(&self) -> bool {
+        self.actors.len() >= 2 || (self.only_protected && !self.obs.is_empty())
+    }
+
+    /// The breach it belongs to for trigger `t`, if any.
+    pub fn breach_for(&self, t: usize) -> Option<BreachRef> {
+        self.breaches
+            .iter()
+            .find(|(trigger, _)| *trigger == t)
+            .map(|(_, b)| *b)
+    }
+
+    pub fn label(&self) -> String {
+        label('I', self.n)
+    }
+}
+
+/// `I7`, `B12`: a letter and a number.
+pub(crate) fn label(letter: char, n: u64) -> String {
+    let mut s = String::with_capacity(8);
+    s.push(letter);
+    s.push_str(itoa(n, &mut [0u8; 20]));
+    s
+}
+
+/// Decimal digits of `n` without the formatting machinery.
+fn itoa(mut n: u64, buf: &mut [u8; 20]) -> &str {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        if let Some(b) = buf.get_mut(i) {
+            *b = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || i == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(buf.get(i..).unwrap_or_default()).unwrap_or_default()
+}
+
+/// Why an incident's facts are contested, if they are.
+pub(crate) fn contest_reasons(inc: &Inc) -> Vec<String> {
+    let mut reasons = Vec::new();
+    if inc.actors.len() >= 2 {
+        let who: Vec<String> = inc
+            .obs
+            .iter()
+            .filter_map(|o| {
+                o.attribution
+                    .as_ref()
+                    .map(|a| format!("{} says `{}`", o.input, a.actor))
+            })
+            .collect();
+        reasons.push(format!("contradicting attribution: {}", who.join("; ")));
+    }
+    if inc.only_protected && !inc.obs.is_empty() {
+        let parties: BTreeSet<&str> = inc.obs.iter().map(|o| o.input.party.as_str()).collect();
+        let list: Vec<&str> = parties.into_iter().collect();
+        reasons.push(format!(
+            "evidence only from the interested party ({})",
+            list.join(", ")
+        ));
+    }
+    reasons
+}
+
+/// The first reason an incident is contested, if it is.
+pub(crate) fn first_contest_reason(inc: &Inc) -> Option<String> {
+    if !inc.contested() {
+        return None;
+    }
+    contest_reasons(inc).into_iter().next()
+}
+
+/// The range of count `kind` over observations reporting for several areas
+/// (DESIGN "Counting"): per area, direct reports are alternatives; parts add
+/// up; low = max(direct min, Σ parts' lows), high likewise. Areas are keyed
+/// `None` (the whole, unspecified) first, then by zone id.
+fn count_range(fw: &Compiled, obs: &[Obs], kind: CountKind) -> CountRange {
+    type Area = Option<Ix>;
+    let mut direct: BTreeMap<Area, (u64, u64)> = BTreeMap::new();
+    for o in obs {
+        let Some(v) = value(o, kind) else { continue };
+        let entry = direct.entry(o.area).or_insert((v, v));
+        entry.0 = entry.0.min(v);
+        entry.1 = entry.1.max(v);
+    }
+    if direct.is_empty() {
+        return CountRange::default();
+    }
+    // Parent of each area: the nearest reported area containing it; the
+    // unspecified whole contains all.
+    let parent_of = |area: Area| -> Option<Area> {
+        let z = area?;
+        let chain = fw.zone(z).map(|info| info.chain.as_slice()).unwrap_or(&[]);
+        if let Some(p) = chain.iter().find(|p| direct.contains_key(&Some(**p))) {
+            return Some(Some(*p));
+        }
+        direct.contains_key(&None).then_some(None)
+    };
+    fn range(
+        area: Area,
+        direct: &BTreeMap<Area, (u64, u64)>,
+        children: &BTreeMap<Area, Vec<Area>>,
+        depth: usize,
+    ) -> (u64, u64) {
+        let (dmin, dmax) = direct.get(&area).copied().unwrap_or((0, 0));
+        let (mut low, mut high) = (0u64, 0u64);
+        if depth < 64 {
+            for child in children.get(&area).into_iter().flatten() {
+                let (l, h) = range(*child, direct, children, depth + 1);
+                low = low.saturating_add(l);
+                high = high.saturating_add(h);
+            }
+        }
+        (dmin.max(low), dmax.max(high))
+    }
+    let mut children: BTreeMap<Area, Vec<Area>> = BTreeMap::new();
+    let mut roots = Vec::new();
+    for area in direct.keys() {
+        match parent_of(*area) {
+            Some(p) => children.entry(p).or_default().push(*area),
+            None => roots.push(*area),
+        }
+    }
+    let (mut low, mut high) = (0u64, 0u64);
+    for root in &roots {
+        let (l, h) = range(*root, &direct, &children, 0);
+        low = low.saturating_add(l);
+        high = high.saturating_add(h);
+    }
+    CountRange {
+        low,
+        high: high.max(low),
+    }
+}
+
+/// Combined confidence of independent groups: 1 − Π(1 − cᵢ), in basis points,
+/// with integer arithmetic (each factor rounded down).
+pub(crate) fn combine(confidences: impl Iterator<Item = u16>) -> u16 {
+    let mut doubt: u32 = 10_000;
+    for c in confidences {
+        doubt = doubt * (10_000 - u32::from(c.min(10_000))) / 10_000;
+    }
+    u16::try_from(10_000 - doubt).unwrap_or(10_000)
+}
+
+/// The highest confidence per (party, class) group, ascending by group
+/// (the ids' order), for reports that count.
+pub(crate) fn groups<'a>(obs: impl Iterator<Item = &'a Obs>) -> Vec<(Ix, Ix, u16)> {
+    let mut groups: Vec<(Ix, Ix, u16)> = Vec::new();
+    for o in obs {
+        add_to_group(&mut groups, o.party, o.class, o.confidence);
+    }
+    groups
+}
+
+/// Raises (or adds) one group's confidence: `Some(true)` if the group is
+/// new, `Some(false)` if its confidence rose, `None` if nothing changed.
+pub(crate) fn add_to_group(
+    groups: &mut Vec<(Ix, Ix, u16)>,
+    party: Ix,
+    class: Ix,
+    c: u16,
+) -> Option<bool> {
+    match groups.binary_search_by(|(p, k, _)| (*p, *k).cmp(&(party, class))) {
+        Ok(i) => match groups.get_mut(i) {
+            Some(g) if g.2 < c => {
+                g.2 = c;
+                Some(false)
+            }
+            _ => None,
+        },
+        Err(i) => {
+            groups.insert(i, (party, class, c));
+            Some(true)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_letter_and_number() {
+        assert_eq!(label('I', 0), "I0");
+        assert_eq!(label('I', 7), "I7");
+        assert_eq!(label('B', 1234567890123), "B1234567890123");
+        assert_eq!(label('B', u64::MAX), format!("B{}", u64::MAX));
+    }
+
+    #[test]
+    fn combining_is_in_group_order_and_rounds_down() {
+        assert_eq!(combine([9000u16, 8000].into_iter()), 9800);
+        assert_eq!(combine(std::iter::empty()), 0);
+        assert_eq!(combine([10_000u16].into_iter()), 10_000);
+    }
+}
