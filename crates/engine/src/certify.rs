@@ -15,6 +15,7 @@ use model::Finding;
 use crate::compile::{AttributionRule, Compiled, Ix, StandardInfo, StandardRef, TriggerInfo};
 use crate::decision::{Breach, BreachStatus, CountRange, Decision};
 use crate::fusion::{self, BreachRef, Inc, IncRef, Kind, Obs, combine, contest_reasons, label};
+use crate::rfc3339::Rfc3339;
 use crate::state::{Engine, Slab};
 
 /// A breach candidate of one trigger, and what became of it.
@@ -66,6 +67,162 @@ enum Missing {
     Attribution,
 }
 
+/// Up to this many evidence groups, independence is measured without
+/// allocating (`small`); beyond, by `framework::independence` itself.
+const SMALL: usize = 16;
+
+/// `framework::independence` for a few groups, on the stack: the same rule
+/// (a maximum matching between classes and parties; with a neutral source
+/// required, one neutral group fixed and a matching among the groups
+/// independent of it), the same numbers.
+mod small {
+    use super::SMALL;
+    use crate::compile::Ix;
+
+    /// The largest number of groups with pairwise distinct classes and parties.
+    fn matching(groups: &[(Ix, Ix)]) -> usize {
+        // Left: classes; right: parties; adjacency as bit rows.
+        let (mut classes, mut parties) = ([0 as Ix; SMALL], [0 as Ix; SMALL]);
+        let (mut nc, mut np) = (0usize, 0usize);
+        let mut adjacency = [0u32; SMALL];
+        for &(party, class) in groups {
+            let c = match classes.iter().take(nc).position(|x| *x == class) {
+                Some(c) => c,
+                None => {
+                    if let Some(slot) = classes.get_mut(nc) {
+                        *slot = class;
+                    }
+                    nc += 1;
+                    nc - 1
+                }
+            };
+            let p = match parties.iter().take(np).position(|x| *x == party) {
+                Some(p) => p,
+                None => {
+                    if let Some(slot) = parties.get_mut(np) {
+                        *slot = party;
+                    }
+                    np += 1;
+                    np - 1
+                }
+            };
+            if let Some(row) = adjacency.get_mut(c) {
+                *row |= 1 << p;
+            }
+        }
+        fn augment(c: usize, adjacency: &[u32], owner: &mut [usize], visited: &mut u32) -> bool {
+            let mut row = adjacency.get(c).copied().unwrap_or(0);
+            while row != 0 {
+                let p = row.trailing_zeros() as usize;
+                row &= row - 1;
+                if *visited & (1 << p) != 0 {
+                    continue;
+                }
+                *visited |= 1 << p;
+                let held = owner.get(p).copied().unwrap_or(usize::MAX);
+                if held == usize::MAX || augment(held, adjacency, owner, visited) {
+                    if let Some(o) = owner.get_mut(p) {
+                        *o = c;
+                    }
+                    return true;
+                }
+            }
+            false
+        }
+        let mut owner = [usize::MAX; SMALL];
+        let adjacency = adjacency.get(..nc).unwrap_or_default();
+        (0..nc)
+            .filter(|&c| augment(c, adjacency, &mut owner, &mut 0))
+            .count()
+    }
+
+    /// (largest matching, whether the standard's independence is met) for
+    /// at most `SMALL` (party, class, confidence) groups.
+    pub(super) fn independence(
+        groups: &[(Ix, Ix, u16)],
+        required: usize,
+        neutral: bool,
+        is_neutral: impl Fn(Ix) -> bool,
+    ) -> (usize, bool) {
+        let mut pairs = [(0 as Ix, 0 as Ix); SMALL];
+        let n = groups.len().min(SMALL);
+        for (slot, g) in pairs.iter_mut().zip(groups) {
+            *slot = (g.0, g.1);
+        }
+        let pairs = pairs.get(..n).unwrap_or_default();
+        let matched = matching(pairs);
+        if !neutral {
+            return (matched, matched >= required);
+        }
+        let met = pairs
+            .iter()
+            .filter(|(_, class)| is_neutral(*class))
+            .any(|&(party, class)| {
+                let mut rest = [(0 as Ix, 0 as Ix); SMALL];
+                let mut k = 0;
+                for &(p, c) in pairs {
+                    if p != party && c != class {
+                        if let Some(slot) = rest.get_mut(k) {
+                            *slot = (p, c);
+                        }
+                        k += 1;
+                    }
+                }
+                1 + matching(rest.get(..k).unwrap_or_default()) >= required
+            });
+        (matched, met)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use framework::independence::{self, Source};
+
+        #[test]
+        fn measures_as_the_framework_does() {
+            let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+            let mut next = |n: u64| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                seed % n
+            };
+            for _ in 0..20_000 {
+                let len = next(9) as usize;
+                let mut groups: Vec<(u16, u16, u16)> = Vec::new();
+                for _ in 0..len {
+                    let g = (next(5) as u16, next(6) as u16, 0);
+                    if !groups.iter().any(|x| (x.0, x.1) == (g.0, g.1)) {
+                        groups.push(g);
+                    }
+                }
+                groups.sort_unstable();
+                let neutral_classes = next(64);
+                let is_neutral = |c: u16| neutral_classes & (1 << c) != 0;
+                let sources: Vec<Source<u16, u16>> = groups
+                    .iter()
+                    .map(|&(party, class, _)| Source {
+                        class,
+                        party,
+                        neutral: is_neutral(class),
+                    })
+                    .collect();
+                for required in 1..5 {
+                    for neutral in [false, true] {
+                        assert_eq!(
+                            super::independence(&groups, required, neutral, is_neutral),
+                            (
+                                independence::max_matching(&sources),
+                                independence::independent(required, neutral, &sources)
+                            ),
+                            "{groups:?} {required} {neutral} {neutral_classes:b}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn count_word(count: CountKind) -> &'static str {
     match count {
         CountKind::Launched => "launched",
@@ -90,6 +247,10 @@ fn category_word(category: Category) -> &'static str {
 }
 
 fn first_sentence(explanation: &str) -> String {
+    // Neither separator in it (the common case): the whole of it.
+    if !explanation.bytes().any(|b| b == b';' || b == 0xE2) {
+        return explanation.to_string();
+    }
     explanation
         .split(" — not certified yet")
         .next()
@@ -143,7 +304,7 @@ fn usable<'a>(all: &[&'a Obs]) -> Vec<&'a Obs> {
         .filter(|o| {
             !o.derived_from
                 .iter()
-                .any(|d| *d != *o.input && all.iter().any(|x| *x.input == *d))
+                .any(|d| !o.input.is(d) && all.iter().any(|x| x.input.is(d)))
         })
         .collect()
 }
@@ -218,10 +379,17 @@ impl Evidence {
         standard: &StandardInfo,
     ) -> Result<String, Missing> {
         if self.regrouped {
-            let sources = self.sources(fw);
-            self.matched = independence::max_matching(&sources);
-            self.independent =
-                independence::independent(standard.required, standard.neutral, &sources);
+            (self.matched, self.independent) = if self.groups.len() <= SMALL {
+                small::independence(&self.groups, standard.required, standard.neutral, |class| {
+                    fw.class(class).is_some_and(|c| c.neutral)
+                })
+            } else {
+                let sources = self.sources(fw);
+                (
+                    independence::max_matching(&sources),
+                    independence::independent(standard.required, standard.neutral, &sources),
+                )
+            };
             self.regrouped = false;
         }
         if !self.independent {
@@ -426,7 +594,6 @@ impl Engine {
                 let to = inc.to;
                 if let Some(inc) = self.incidents.get_mut(i.slot) {
                     inc.triggers.push(t);
-                    inc.triggers.sort_unstable();
                 }
                 if let Some(free) = self.free.get_mut(t) {
                     free.insert((to, i.n, i.slot));
@@ -496,11 +663,13 @@ impl Engine {
                     .collect();
                 members.sort_unstable();
                 let explanation = format!(
-                    "trigger `{}`: {sum} {} ({} end) within {} (observed {start} to {anchor}) reached the threshold of {}",
+                    "trigger `{}`: {sum} {} ({} end) within {} (observed {} to {}) reached the threshold of {}",
                     trigger.id,
                     count_word(trigger.count),
                     end_word(trigger.range_end),
                     trigger.window,
+                    Rfc3339(start),
+                    Rfc3339(anchor),
                     trigger.threshold
                 );
                 return Some((members, sum, false, explanation));
@@ -524,11 +693,12 @@ impl Engine {
                     .map(|x| trigger_count(trigger, x))
                     .sum();
                 let explanation = format!(
-                    "trigger `{}`: {} incidents below its threshold within {} (observed {start} to {}) reached the accumulation limit of {}",
+                    "trigger `{}`: {} incidents below its threshold within {} (observed {} to {}) reached the accumulation limit of {}",
                     trigger.id,
                     members.len(),
                     acc.window,
-                    inc.to,
+                    Rfc3339(start),
+                    Rfc3339(inc.to),
                     acc.incidents
                 );
                 return Some((members, sum, true, explanation));
@@ -697,8 +867,10 @@ impl Engine {
                 let deadline = recorded.plus(duration);
                 state.view.status = BreachStatus::UnderReview;
                 state.view.review_deadline = Some(deadline);
-                state.view.explanation =
-                    format!("{base}; {evidence}; review by the technical cell until {deadline}");
+                state.view.explanation = format!(
+                    "{base}; {evidence}; review by the technical cell until {}",
+                    Rfc3339(deadline)
+                );
                 clocks.insert((deadline, n));
                 out.push(Decision::ReviewOpened {
                     at: recorded,
@@ -872,7 +1044,8 @@ impl Engine {
                 state.view.status = BreachStatus::Certified;
                 state.view.certified_at = Some(deadline);
                 state.view.explanation = format!(
-                    "{base}; the review clock ran out at {deadline}: certified, as the standard says"
+                    "{base}; the review clock ran out at {}: certified, as the standard says",
+                    Rfc3339(deadline)
                 );
                 out.push(Decision::Certified {
                     at: deadline,
@@ -883,8 +1056,10 @@ impl Engine {
             }
             Outcome::Lapse => {
                 state.view.status = BreachStatus::Closed;
-                state.view.explanation =
-                    format!("{base}; the review clock ran out at {deadline}: lapsed");
+                state.view.explanation = format!(
+                    "{base}; the review clock ran out at {}: lapsed",
+                    Rfc3339(deadline)
+                );
                 out.push(Decision::Closed {
                     at: deadline,
                     breach: id,

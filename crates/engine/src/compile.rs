@@ -55,11 +55,27 @@ impl Bits {
     }
 }
 
-/// Names of one sort, in sorted order, and the way back from a name.
+/// Names of one sort, in sorted order, and the way back from a name: by
+/// length, then by the first eight bytes (a name is rarely one of more
+/// than a few of its length), for names up to `SHORT_NAME_MAX` bytes.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Names {
     names: Vec<String>,
+    by_length: Vec<Vec<(u64, Ix)>>,
     index: HashMap<Box<str>, Ix, FastBuild>,
+}
+
+/// Names up to this long are found by length and prefix.
+const SHORT_NAME_MAX: usize = 64;
+
+/// The first eight bytes of a name as a number (zero padded).
+#[inline]
+fn prefix(name: &str) -> u64 {
+    let mut buf = [0u8; 8];
+    for (b, c) in buf.iter_mut().zip(name.bytes()) {
+        *b = c;
+    }
+    u64::from_le_bytes(buf)
 }
 
 impl Names {
@@ -71,17 +87,35 @@ impl Names {
                 names.len()
             ));
         }
-        let index = names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.as_str().into(), i as Ix))
-            .collect();
-        Ok(Names { names, index })
+        let mut by_length = vec![Vec::new(); SHORT_NAME_MAX + 1];
+        let mut index = HashMap::default();
+        for (i, n) in names.iter().enumerate() {
+            match by_length.get_mut(n.len()) {
+                Some(list) => list.push((prefix(n), i as Ix)),
+                None => {
+                    index.insert(n.as_str().into(), i as Ix);
+                }
+            }
+        }
+        Ok(Names {
+            names,
+            by_length,
+            index,
+        })
     }
 
     #[inline]
     pub fn get(&self, name: &str) -> Option<Ix> {
-        self.index.get(name).copied()
+        match self.by_length.get(name.len()) {
+            Some(list) => {
+                let p = prefix(name);
+                list.iter()
+                    .filter(|(q, _)| *q == p)
+                    .map(|(_, ix)| *ix)
+                    .find(|ix| self.name(*ix) == name)
+            }
+            None => self.index.get(name).copied(),
+        }
     }
 
     pub fn name(&self, ix: Ix) -> &str {
@@ -90,6 +124,34 @@ impl Names {
 
     pub fn len(&self) -> usize {
         self.names.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_found_by_length_prefix_and_whole() {
+        let long = "x".repeat(SHORT_NAME_MAX + 3);
+        let mut list = vec![
+            "uav".to_string(),
+            "us".into(),
+            "uk".into(),
+            "one-way-attack-uav".into(),
+            "one-way-attack-uaw".into(),
+            long.clone(),
+        ];
+        list.sort();
+        let names = Names::new(list.clone(), "names").unwrap();
+        for (i, n) in list.iter().enumerate() {
+            assert_eq!(names.get(n), Some(i as Ix), "{n}");
+            assert_eq!(names.name(i as Ix), n);
+        }
+        for missing in ["", "u", "usa", "one-way-attack-uax", "x"] {
+            assert_eq!(names.get(missing), None, "{missing}");
+        }
+        assert_eq!(names.get(&long[1..]), None);
     }
 }
 
@@ -664,7 +726,7 @@ impl Compiled {
     }
 
     /// Every area zone containing a point, ascending.
-    pub fn areas_containing(&self, p: Point) -> Vec<Ix> {
+    pub fn areas_containing(&self, p: Point) -> crate::fusion::Few<Ix> {
         self.areas
             .iter()
             .copied()

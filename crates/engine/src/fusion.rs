@@ -15,10 +15,99 @@ use model::{Attribution, Counts, InputId, Point};
 use crate::compile::{Compiled, Ix};
 use crate::decision::CountRange;
 
+/// An input's identity in one shared allocation: party, source and
+/// message back to back (held by its observation and the table of inputs
+/// seen; an `InputId` is made from it only for a view).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Ident {
+    bytes: Arc<[u8]>,
+    party_end: u32,
+    source_end: u32,
+}
+
+impl Ident {
+    pub fn new(id: &InputId) -> Ident {
+        let (p, s, m) = (
+            id.party.as_bytes(),
+            id.source.as_bytes(),
+            id.message.as_bytes(),
+        );
+        let mut buf = [0u8; 128];
+        let len = p.len() + s.len() + m.len();
+        let bytes: Arc<[u8]> = match buf.get_mut(..len) {
+            Some(b) => {
+                let (bp, rest) = b.split_at_mut(p.len());
+                let (bs, bm) = rest.split_at_mut(s.len());
+                bp.copy_from_slice(p);
+                bs.copy_from_slice(s);
+                bm.copy_from_slice(m);
+                Arc::from(&*b)
+            }
+            None => Arc::from([p, s, m].concat()),
+        };
+        // Identities are bounded by the wire's line length, far below 4 GiB.
+        let end = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Ident {
+            bytes,
+            party_end: end(p.len()),
+            source_end: end(p.len() + s.len()),
+        }
+    }
+
+    fn part(&self, from: u32, to: Option<u32>) -> &[u8] {
+        let from = from as usize;
+        match to {
+            Some(to) => self.bytes.get(from..to as usize),
+            None => self.bytes.get(from..),
+        }
+        .unwrap_or_default()
+    }
+
+    fn text(&self, from: u32, to: Option<u32>) -> &str {
+        // Made from three `str`s: each part is UTF-8.
+        std::str::from_utf8(self.part(from, to)).unwrap_or_default()
+    }
+
+    pub fn party(&self) -> &str {
+        self.text(0, Some(self.party_end))
+    }
+
+    pub fn source(&self) -> &str {
+        self.text(self.party_end, Some(self.source_end))
+    }
+
+    pub fn message(&self) -> &str {
+        self.text(self.source_end, None)
+    }
+
+    /// Whether this is identity `id`.
+    #[inline]
+    pub fn is(&self, id: &InputId) -> bool {
+        self.part(0, Some(self.party_end)) == id.party.as_bytes()
+            && self.part(self.party_end, Some(self.source_end)) == id.source.as_bytes()
+            && self.part(self.source_end, None) == id.message.as_bytes()
+    }
+
+    pub fn to_id(&self) -> InputId {
+        InputId {
+            party: self.party().to_string(),
+            source: self.source().to_string(),
+            message: self.message().to_string(),
+        }
+    }
+}
+
+/// As `InputId` shows itself: `party/source/message`.
+impl std::fmt::Display for Ident {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}/{}", self.party(), self.source(), self.message())
+    }
+}
+
 /// One observation as an incident holds it.
 #[derive(Clone, Debug)]
 pub(crate) struct Obs {
-    pub input: Arc<InputId>,
+    pub input: Ident,
     pub party: Ix,
     pub class: Ix,
     pub confidence: u16,
@@ -48,10 +137,53 @@ pub(crate) struct IncRef {
 }
 
 /// A breach's number (`B{n}`) and slot.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct BreachRef {
     pub n: u64,
     pub slot: usize,
+}
+
+/// A short list kept inline up to four entries, spilling to the heap
+/// beyond: most incidents name one area, match one trigger and belong to
+/// one breach at most, and allocating for each would cost more than the
+/// rest of their bookkeeping.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Few<T> {
+    inline: [T; 4],
+    len: usize,
+    spill: Vec<T>,
+}
+
+impl<T: Copy + Default + PartialEq> Few<T> {
+    pub fn push(&mut self, v: T) {
+        match self.inline.get_mut(self.len) {
+            Some(slot) => *slot = v,
+            None => self.spill.push(v),
+        }
+        self.len += 1;
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &T> {
+        self.inline.iter().take(self.len).chain(self.spill.iter())
+    }
+
+    pub fn contains(&self, v: &T) -> bool {
+        self.iter().any(|x| x == v)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl<T: Copy + Default + PartialEq> FromIterator<T> for Few<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Few<T> {
+        let mut few = Few::default();
+        for v in items {
+            few.push(v);
+        }
+        few
+    }
 }
 
 /// An observation kind: one a trigger counts, or any other (kinds are open).
@@ -101,9 +233,9 @@ const INITIAL_COUNTS: [CountRange; COUNT_KINDS] = [
 ];
 
 /// A report's value for a count kind, if it carries one.
-fn value(o: &Obs, kind: CountKind) -> Option<u64> {
+fn value(o: &Obs, kind: CountKind) -> Option<u32> {
     let c = &o.counts;
-    let v = match kind {
+    match kind {
         CountKind::Launched => c.launched,
         CountKind::Destroyed => c.destroyed,
         CountKind::Hit => c.hit,
@@ -111,8 +243,7 @@ fn value(o: &Obs, kind: CountKind) -> Option<u64> {
         CountKind::Crossings => c.crossings.or((!o.lines.is_empty()).then_some(1)),
         CountKind::Casualties => c.casualties,
         CountKind::Incidents => Some(1),
-    };
-    v.map(u64::from)
+    }
 }
 
 /// A running tally of one count kind for the common case: every report
@@ -122,8 +253,8 @@ struct Tally {
     /// The area of the first report carrying a value (`Some(None)`: no area).
     first_area: Option<Option<Ix>>,
     one_area: bool,
-    lo: u64,
-    hi: u64,
+    lo: u32,
+    hi: u32,
 }
 
 impl Default for Tally {
@@ -131,7 +262,7 @@ impl Default for Tally {
         Tally {
             first_area: None,
             one_area: true,
-            lo: u64::MAX,
+            lo: u32::MAX,
             hi: 0,
         }
     }
@@ -150,13 +281,13 @@ pub(crate) struct Inc {
     /// The first point reported: fusion measures distances from it.
     pub anchor: Option<Point>,
     /// The area zones containing the anchor, ascending.
-    pub anchor_in: Box<[Ix]>,
+    pub anchor_in: Few<Ix>,
     /// The distinct areas reported for.
-    pub areas: Vec<Ix>,
+    pub areas: Few<Ix>,
     /// The distinct lines its observations cross or name.
-    pub lines: Vec<Ix>,
+    pub lines: Few<Ix>,
     /// The distinct (known) target categories reported.
-    pub targets: Vec<Ix>,
+    pub targets: Few<Ix>,
     /// Count ranges per count kind, kept current as observations join.
     pub counts: [CountRange; COUNT_KINDS],
     tallies: [Tally; VALUE_KINDS],
@@ -166,10 +297,10 @@ pub(crate) struct Inc {
     pub only_protected: bool,
     /// True once an observation arrived within its class's `late_max`.
     pub timely: bool,
-    /// Triggers it matches, ascending.
-    pub triggers: Vec<usize>,
+    /// Triggers it matches.
+    pub triggers: Few<usize>,
     /// Per trigger, the breach it belongs to.
-    pub breaches: Vec<(usize, BreachRef)>,
+    pub breaches: Few<(usize, BreachRef)>,
 }
 
 impl Inc {
@@ -181,19 +312,19 @@ impl Inc {
             weapon: obs.weapon,
             from: obs.from,
             to: obs.to,
-            obs: Vec::with_capacity(4),
+            obs: Vec::with_capacity(1),
             anchor: None,
-            anchor_in: Box::default(),
-            areas: Vec::new(),
-            lines: Vec::new(),
-            targets: Vec::new(),
+            anchor_in: Few::default(),
+            areas: Few::default(),
+            lines: Few::default(),
+            targets: Few::default(),
             counts: INITIAL_COUNTS,
             tallies: [Tally::default(); VALUE_KINDS],
             actors: BTreeSet::new(),
             only_protected: protected,
             timely: !obs.late,
-            triggers: Vec::new(),
-            breaches: Vec::new(),
+            triggers: Few::default(),
+            breaches: Few::default(),
         };
         inc.absorb(fw, obs);
         inc
@@ -220,7 +351,7 @@ impl Inc {
             && let Some(p) = obs.point
         {
             self.anchor = Some(p);
-            self.anchor_in = fw.areas_containing(p).into_boxed_slice();
+            self.anchor_in = fw.areas_containing(p);
         }
         if let Some(a) = obs.area
             && !self.areas.contains(&a)
@@ -269,8 +400,8 @@ impl Inc {
             t.hi = t.hi.max(v);
             *range = if t.one_area {
                 CountRange {
-                    low: t.lo,
-                    high: t.hi,
+                    low: u64::from(t.lo),
+                    high: u64::from(t.hi),
                 }
             } else {
                 count_range(fw, obs, *kind)
@@ -347,28 +478,10 @@ fn itoa(mut n: u64, buf: &mut [u8; 20]) -> &str {
 
 /// Why an incident's facts are contested, if they are.
 pub(crate) fn contest_reasons(inc: &Inc) -> Vec<String> {
-    let mut reasons = Vec::new();
-    if inc.actors.len() >= 2 {
-        let who: Vec<String> = inc
-            .obs
-            .iter()
-            .filter_map(|o| {
-                o.attribution
-                    .as_ref()
-                    .map(|a| format!("{} says `{}`", o.input, a.actor))
-            })
-            .collect();
-        reasons.push(format!("contradicting attribution: {}", who.join("; ")));
-    }
-    if inc.only_protected && !inc.obs.is_empty() {
-        let parties: BTreeSet<&str> = inc.obs.iter().map(|o| o.input.party.as_str()).collect();
-        let list: Vec<&str> = parties.into_iter().collect();
-        reasons.push(format!(
-            "evidence only from the interested party ({})",
-            list.join(", ")
-        ));
-    }
-    reasons
+    attribution_contested(inc)
+        .into_iter()
+        .chain(interested_only(inc))
+        .collect()
 }
 
 /// The first reason an incident is contested, if it is.
@@ -376,7 +489,41 @@ pub(crate) fn first_contest_reason(inc: &Inc) -> Option<String> {
     if !inc.contested() {
         return None;
     }
-    contest_reasons(inc).into_iter().next()
+    attribution_contested(inc).or_else(|| interested_only(inc))
+}
+
+fn attribution_contested(inc: &Inc) -> Option<String> {
+    if inc.actors.len() < 2 {
+        return None;
+    }
+    let who: Vec<String> = inc
+        .obs
+        .iter()
+        .filter_map(|o| {
+            o.attribution
+                .as_ref()
+                .map(|a| format!("{} says `{}`", o.input, a.actor))
+        })
+        .collect();
+    Some(format!("contradicting attribution: {}", who.join("; ")))
+}
+
+fn interested_only(inc: &Inc) -> Option<String> {
+    let first = inc.obs.first()?.input.party();
+    if !inc.only_protected {
+        return None;
+    }
+    const SAYS: &str = "evidence only from the interested party (";
+    if inc.obs.iter().all(|o| o.input.party() == first) {
+        let mut reason = String::with_capacity(SAYS.len() + first.len() + 1);
+        reason.push_str(SAYS);
+        reason.push_str(first);
+        reason.push(')');
+        return Some(reason);
+    }
+    let parties: BTreeSet<&str> = inc.obs.iter().map(|o| o.input.party()).collect();
+    let list: Vec<&str> = parties.into_iter().collect();
+    Some(format!("{SAYS}{})", list.join(", ")))
 }
 
 /// The range of count `kind` over observations reporting for several areas
@@ -387,7 +534,9 @@ fn count_range(fw: &Compiled, obs: &[Obs], kind: CountKind) -> CountRange {
     type Area = Option<Ix>;
     let mut direct: BTreeMap<Area, (u64, u64)> = BTreeMap::new();
     for o in obs {
-        let Some(v) = value(o, kind) else { continue };
+        let Some(v) = value(o, kind).map(u64::from) else {
+            continue;
+        };
         let entry = direct.entry(o.area).or_insert((v, v));
         entry.0 = entry.0.min(v);
         entry.1 = entry.1.max(v);

@@ -16,6 +16,7 @@ use model::{Input, Observation};
 const K0: u64 = 0x243f_6a88_85a3_08d3;
 const K1: u64 = 0x1319_8a2e_0370_7344;
 const K2: u64 = 0xa409_3822_299f_31d0;
+const K3: u64 = 0x082e_fa98_ec4e_6c89;
 
 /// Multiplies in 128 bits and folds the halves: the mixing step of
 /// foldhash and wyhash.
@@ -36,6 +37,23 @@ fn word(bytes: &[u8]) -> u64 {
     u64::from_le_bytes(buf)
 }
 
+/// Mixes a run of bytes into `seed`, sixteen bytes per multiplication.
+#[inline]
+fn mix_bytes(seed: u64, bytes: &[u8]) -> u64 {
+    let mut h = seed ^ (bytes.len() as u64).wrapping_mul(K3);
+    let mut blocks = bytes.chunks_exact(16);
+    for b in &mut blocks {
+        let (lo, hi) = b.split_at(8);
+        h = fold(word(lo) ^ h, word(hi) ^ K1);
+    }
+    let rest = blocks.remainder();
+    if !rest.is_empty() {
+        let (lo, hi) = rest.split_at(rest.len().min(8));
+        h = fold(word(lo) ^ h, word(hi) ^ K2);
+    }
+    h
+}
+
 /// A fast, deterministic hasher for the engine's hash maps.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct FastHasher {
@@ -52,12 +70,7 @@ impl FastHasher {
 impl Hasher for FastHasher {
     #[inline]
     fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(word(c));
-        }
-        let rest = chunks.remainder();
-        self.add(word(rest) ^ ((bytes.len() as u64) << 56));
+        self.state = mix_bytes(self.state, bytes);
     }
     #[inline]
     fn write_u8(&mut self, i: u8) {
@@ -118,17 +131,18 @@ pub(crate) fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
     h.finish()
 }
 
-/// A 64-bit fingerprint of an input's whole content: equal inputs have
+/// A 64-bit fingerprint of an input's content but its identity (inputs are
+/// compared only with others of the same identity): equal inputs have
 /// equal fingerprints; different inputs differ but for a chance of 2⁻⁶⁴.
 /// A collision could only answer a changed copy of an input as a duplicate
 /// instead of rejecting it — and both change nothing — so a party crafting
 /// one for its own inputs gains nothing.
 pub(crate) fn fingerprint(input: &Input) -> u64 {
-    let mut h = FastHasher::default();
+    let mut s = Sponge(K0);
     match input {
         Input::Observation(o) => {
-            h.write_u8(1);
-            observation(o, &mut h);
+            s.one(1);
+            observation(o, &mut s);
         }
         // Rare inputs: their canonical encoding says everything they hold.
         Input::Vote(_)
@@ -138,17 +152,60 @@ pub(crate) fn fingerprint(input: &Input) -> u64 {
         | Input::Delivery(_)
         | Input::Retraction(_)
         | Input::Amendment(_) => {
-            h.write_u8(2);
-            h.write(&model::canonical::to_vec(input));
+            s.one(2);
+            s.bytes(&model::canonical::to_vec(input));
         }
     }
-    h.finish()
+    fold(s.0, K2)
 }
 
-/// Feeds every field of an observation. The destructuring names every field
-/// (no `..`): a field added to the wire type fails to compile here until it
-/// is fingerprinted too.
-fn observation(o: &Observation, h: &mut FastHasher) {
+/// Absorbs values so that different values give different states: byte
+/// runs carry their lengths, absent values a tag of their own.
+struct Sponge(u64);
+
+impl Sponge {
+    #[inline]
+    fn pair(&mut self, a: u64, b: u64) {
+        self.0 = fold(a ^ self.0, b ^ K1);
+    }
+    #[inline]
+    fn one(&mut self, a: u64) {
+        self.pair(a, K3);
+    }
+    #[inline]
+    fn bytes(&mut self, b: &[u8]) {
+        self.0 = mix_bytes(self.0, b);
+    }
+    fn opt_str(&mut self, s: &Option<String>) {
+        match s {
+            None => self.one(0),
+            Some(s) => {
+                self.one(1);
+                self.bytes(s.as_bytes());
+            }
+        }
+    }
+    /// An optional number as (tag, value).
+    #[inline]
+    fn opt(v: Option<u32>) -> u64 {
+        v.map_or(0, |v| (1 << 32) | u64::from(v))
+    }
+    fn id(&mut self, id: &model::InputId) {
+        let model::InputId {
+            party,
+            source,
+            message,
+        } = id;
+        self.bytes(party.as_bytes());
+        self.bytes(source.as_bytes());
+        self.bytes(message.as_bytes());
+    }
+}
+
+/// Absorbs every field of an observation. The destructuring names every
+/// field (no `..`): a field added to the wire type fails to compile here
+/// until it is fingerprinted too.
+fn observation(o: &Observation, s: &mut Sponge) {
     let Observation {
         id,
         class,
@@ -164,28 +221,40 @@ fn observation(o: &Observation, h: &mut FastHasher) {
         releasability,
         attributes,
     } = o;
-    id.hash(h);
-    class.hash(h);
-    derived_from.hash(h);
+    // The identity is the table's key: the fingerprint is of the rest.
+    let _ = id;
+    s.bytes(class.as_bytes());
+    s.bytes(kind.as_bytes());
+    s.one(derived_from.len() as u64);
+    for d in derived_from {
+        s.id(d);
+    }
     let model::Observed { from, to } = observed;
-    from.hash(h);
-    to.hash(h);
+    s.pair(
+        from.millis() as u64,
+        to.map_or(0, |t| t.millis() as u64 ^ K0),
+    );
+    s.one(u64::from(to.is_some()));
     let model::Place {
         point,
         error_m,
         zone,
         track,
     } = place;
-    point.hash(h);
-    error_m.hash(h);
-    zone.hash(h);
-    h.write_usize(track.len());
+    s.pair(
+        point.map_or(0, |p| {
+            (u64::from(p.lon_e7 as u32) << 32) | u64::from(p.lat_e7 as u32)
+        }),
+        (u64::from(point.is_some()) << 40) | Sponge::opt(*error_m),
+    );
+    s.opt_str(zone);
+    s.one(track.len() as u64);
     for model::TrackPoint { lon_e7, lat_e7, at } in track {
-        lon_e7.hash(h);
-        lat_e7.hash(h);
-        at.hash(h);
+        s.pair(
+            (u64::from(*lon_e7 as u32) << 32) | u64::from(*lat_e7 as u32),
+            at.millis() as u64,
+        );
     }
-    kind.hash(h);
     let model::Counts {
         launched,
         destroyed,
@@ -194,33 +263,42 @@ fn observation(o: &Observation, h: &mut FastHasher) {
         crossings,
         casualties,
     } = counts;
-    for c in [launched, destroyed, hit, not_reached, crossings, casualties] {
-        c.hash(h);
-    }
-    weapon.hash(h);
-    target.hash(h);
+    s.pair(Sponge::opt(*launched), Sponge::opt(*destroyed));
+    s.pair(Sponge::opt(*hit), Sponge::opt(*not_reached));
+    s.pair(Sponge::opt(*crossings), Sponge::opt(*casualties));
+    s.opt_str(weapon);
+    s.opt_str(target);
     match attribution {
-        None => h.write_u8(0),
+        None => s.one(0),
         Some(model::Attribution {
             actor,
             confidence_bp,
             basis,
         }) => {
-            h.write_u8(1);
-            actor.hash(h);
-            confidence_bp.hash(h);
-            basis.hash(h);
+            s.pair(1, u64::from(*confidence_bp));
+            s.bytes(actor.as_bytes());
+            s.one(basis.len() as u64);
+            for b in basis {
+                s.bytes(b.as_bytes());
+            }
         }
     }
-    confidence_bp.hash(h);
     let model::Releasability { visibility, to } = releasability;
-    h.write_u8(match visibility {
+    let visibility: u64 = match visibility {
         model::Visibility::Public => 0,
         model::Visibility::Parties => 1,
         model::Visibility::Restricted => 2,
-    });
-    to.hash(h);
-    attributes.hash(h);
+    };
+    s.pair(u64::from(*confidence_bp), visibility);
+    s.one(to.len() as u64);
+    for p in to {
+        s.bytes(p.as_bytes());
+    }
+    s.one(attributes.len() as u64);
+    for (k, v) in attributes {
+        s.bytes(k.as_bytes());
+        s.bytes(v.as_bytes());
+    }
 }
 
 #[cfg(test)]
@@ -234,15 +312,35 @@ mod tests {
         model::decode_line(&line, 1).unwrap()
     }
 
+    fn fp(input: &Input) -> u64 {
+        fingerprint(input)
+    }
+
     #[test]
     fn equal_inputs_share_a_fingerprint_and_others_do_not() {
-        assert_eq!(fingerprint(&obs("1", 9000)), fingerprint(&obs("1", 9000)));
-        assert_ne!(fingerprint(&obs("1", 9000)), fingerprint(&obs("1", 9001)));
-        assert_ne!(fingerprint(&obs("1", 9000)), fingerprint(&obs("2", 9000)));
+        assert_eq!(fp(&obs("1", 9000)), fp(&obs("1", 9000)));
+        assert_ne!(fp(&obs("1", 9000)), fp(&obs("1", 9001)));
         let mut a = obs("1", 9000);
         if let Input::Observation(o) = &mut a {
             o.attributes.insert("note".into(), "x".into());
         }
-        assert_ne!(fingerprint(&a), fingerprint(&obs("1", 9000)));
+        assert_ne!(fp(&a), fp(&obs("1", 9000)));
+        // Where one field ends and the next begins is part of the content.
+        let (mut b, mut c) = (obs("1", 9000), obs("1", 9000));
+        if let (Input::Observation(b), Input::Observation(c)) = (&mut b, &mut c) {
+            b.weapon = Some("ab".into());
+            b.target = Some("c".into());
+            c.weapon = Some("a".into());
+            c.target = Some("bc".into());
+        }
+        assert_ne!(fp(&b), fp(&c));
+        // An absent value is not a zero.
+        let (mut d, mut e) = (obs("1", 9000), obs("1", 9000));
+        if let (Input::Observation(d), Input::Observation(e)) = (&mut d, &mut e) {
+            d.counts.launched = Some(0);
+            e.counts.hit = Some(0);
+        }
+        assert_ne!(fp(&d), fp(&obs("1", 9000)));
+        assert_ne!(fp(&d), fp(&e));
     }
 }

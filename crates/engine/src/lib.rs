@@ -24,6 +24,7 @@ pub mod decision;
 mod fusion;
 mod geo;
 mod hash;
+mod rfc3339;
 mod state;
 
 pub use decision::{Breach, BreachStatus, CountRange, Decision, Incident, SourceRef};

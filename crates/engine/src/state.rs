@@ -11,7 +11,6 @@ use std::cmp::Ordering;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 use std::hash::BuildHasherDefault;
-use std::sync::Arc;
 
 use base::{Duration, Timestamp};
 use framework::Framework;
@@ -22,7 +21,8 @@ use crate::certify::BreachState;
 use crate::compile::{Compiled, Ix};
 use crate::decision::{Breach, Decision, Incident, SourceRef};
 use crate::fusion::{
-    self, BreachRef, Inc, IncRef, Kind, Obs, combine, contest_reasons, first_contest_reason,
+    self, BreachRef, Few, Ident, Inc, IncRef, Kind, Obs, combine, contest_reasons,
+    first_contest_reason,
 };
 use crate::hash::{PassThrough, fingerprint, hash_of};
 
@@ -169,21 +169,21 @@ struct Seen {
 
 #[derive(Debug)]
 enum Bucket {
-    One(Arc<InputId>, u64),
-    Many(Vec<(Arc<InputId>, u64)>),
+    One(Ident, u64),
+    Many(Vec<(Ident, u64)>),
 }
 
 impl Seen {
     /// The content fingerprint of the input with identity `id` (hash `h`).
     fn get(&self, h: u64, id: &InputId) -> Option<u64> {
         match self.buckets.get(&h)? {
-            Bucket::One(k, v) => (**k == *id).then_some(*v),
-            Bucket::Many(list) => list.iter().find(|(k, _)| **k == *id).map(|(_, v)| *v),
+            Bucket::One(k, v) => k.is(id).then_some(*v),
+            Bucket::Many(list) => list.iter().find(|(k, _)| k.is(id)).map(|(_, v)| *v),
         }
     }
 
     /// Remembers an identity not held yet.
-    fn insert(&mut self, h: u64, id: Arc<InputId>, content: u64) {
+    fn insert(&mut self, h: u64, id: Ident, content: u64) {
         self.len += 1;
         match self.buckets.entry(h) {
             Entry::Vacant(e) => {
@@ -203,15 +203,15 @@ impl Seen {
         }
     }
 
-    fn remove(&mut self, h: u64, id: &InputId) {
+    fn remove(&mut self, h: u64, id: &Ident) {
         let Entry::Occupied(mut e) = self.buckets.entry(h) else {
             return;
         };
         let empty = match e.get_mut() {
-            Bucket::One(k, _) => **k == *id,
+            Bucket::One(k, _) => k == id,
             Bucket::Many(list) => {
                 let before = list.len();
-                list.retain(|(k, _)| **k != *id);
+                list.retain(|(k, _)| k != id);
                 if list.len() < before {
                     self.len -= 1;
                 }
@@ -232,7 +232,7 @@ impl Seen {
 struct Expiry {
     from_ms: i64,
     hash: u64,
-    id: Arc<InputId>,
+    id: Ident,
 }
 
 // A min-heap on `from_ms`; ties in any order (all expire together).
@@ -287,7 +287,7 @@ pub struct Engine {
     /// Review clocks by (deadline, breach number).
     pub(crate) clocks: BTreeSet<(Timestamp, u64)>,
     pub(crate) pruning: Pruning,
-    /// Reused buffers for the trigger windows.
+    /// A reused buffer for the trigger windows.
     pub(crate) scratch: Vec<(Timestamp, u64, usize)>,
 }
 
@@ -383,15 +383,13 @@ impl Engine {
         }
         let result = match input {
             Input::Observation(o) => self.observation(recorded, o, &mut out),
-            Input::Review(r) => self
-                .review(recorded, r, &mut out)
-                .map(|()| Arc::new(id.clone())),
+            Input::Review(r) => self.review(recorded, r, &mut out).map(|()| Ident::new(id)),
             _ => self.party_known(&id.party).map(|_| {
                 out.push(Decision::Accepted {
                     at: recorded,
                     input: id.clone(),
                 });
-                Arc::new(id.clone())
+                Ident::new(id)
             }),
         };
         match result {
@@ -402,7 +400,7 @@ impl Engine {
                     self.pruning.seen.push(Expiry {
                         from_ms: o.observed.from.millis(),
                         hash,
-                        id: Arc::clone(&key),
+                        id: key.clone(),
                     });
                 }
                 self.seen.insert(hash, key, content);
@@ -457,7 +455,8 @@ impl Engine {
             return Err(EngineError::TimeWentBack { last, given: now });
         }
         self.now = Some(now);
-        let mut out = Vec::new();
+        // An observation makes two decisions, mostly; rarely more.
+        let mut out = Vec::with_capacity(2);
         // Clocks fire in deadline order, then breach order.
         while let Some(&(deadline, n)) = self.clocks.first() {
             if deadline > now {
@@ -521,7 +520,7 @@ impl Engine {
         recorded: Timestamp,
         o: &Observation,
         out: &mut Vec<Decision>,
-    ) -> Result<Arc<InputId>, String> {
+    ) -> Result<Ident, String> {
         let party = o.id.party.as_str();
         let party_ix = self.party_known(party)?;
         let fw = &self.fw;
@@ -600,9 +599,9 @@ impl Engine {
                 .collect();
             lines.extend(fw.lines_crossed(&track));
         }
-        let key = Arc::new(o.id.clone());
+        let key = Ident::new(&o.id);
         let obs = Obs {
-            input: Arc::clone(&key),
+            input: key.clone(),
             party: party_ix,
             class: class_ix,
             confidence: o.confidence_bp,
@@ -633,10 +632,10 @@ impl Engine {
         };
         let i = match self.find_incident(&kind, &obs) {
             Some(i) => {
-                self.join(i, obs, protected, recorded, out);
+                self.join(i, obs, protected, recorded, &o.id, out);
                 i
             }
-            None => self.open_incident(kind, obs, protected, recorded, out),
+            None => self.open_incident(kind, obs, protected, recorded, &o.id, out),
         };
         self.triggers_for(i, recorded, out);
         Ok(key)
@@ -689,7 +688,11 @@ impl Engine {
         }
         let mut first = None;
         for (i, inc) in fitting {
-            if inc.obs.iter().any(|x| obs.derived_from.contains(&*x.input)) {
+            if inc
+                .obs
+                .iter()
+                .any(|x| obs.derived_from.iter().any(|d| x.input.is(d)))
+            {
                 return Some(i);
             }
             first.get_or_insert(i);
@@ -716,11 +719,12 @@ impl Engine {
         obs: Obs,
         protected: bool,
         recorded: Timestamp,
+        input: &InputId,
         out: &mut Vec<Decision>,
     ) -> IncRef {
         self.opened += 1;
         let n = self.opened;
-        let input = (*obs.input).clone();
+        let input = input.clone();
         let inc = Inc::open(&self.fw, n, kind, obs, protected);
         let label = inc.label();
         let contested = first_contest_reason(&inc);
@@ -758,9 +762,10 @@ impl Engine {
         obs: Obs,
         protected: bool,
         recorded: Timestamp,
+        input: &InputId,
         out: &mut Vec<Decision>,
     ) {
-        let input = (*obs.input).clone();
+        let input = input.clone();
         let Some(inc) = self.incidents.get_mut(i.slot).filter(|inc| inc.n == i.n) else {
             return;
         };
@@ -785,7 +790,7 @@ impl Engine {
         let triggers = if to != old_to {
             inc.triggers.clone()
         } else {
-            Vec::new()
+            Few::default()
         };
         if let Some(index) = self.kind_index_mut(&kind) {
             if from != old_from {
@@ -794,7 +799,7 @@ impl Engine {
             }
             index.span_max = index.span_max.max(span);
         }
-        for t in triggers {
+        for &t in triggers.iter() {
             if let Some(free) = self.free.get_mut(t)
                 && free.remove(&(old_to, i.n, i.slot))
             {
@@ -841,7 +846,7 @@ impl Engine {
         };
         let mut last_end = inc.to;
         let mut reviewed = None;
-        for (_, b) in &inc.breaches {
+        for (_, b) in inc.breaches.iter() {
             let Some(state) = self.breach(*b) else {
                 continue;
             };
@@ -880,12 +885,12 @@ impl Engine {
         {
             self.other_kinds.remove(name);
         }
-        for t in &inc.triggers {
+        for t in inc.triggers.iter() {
             if let Some(free) = self.free.get_mut(*t) {
                 free.remove(&(inc.to, i.n, i.slot));
             }
         }
-        for (_, b) in &inc.breaches {
+        for (_, b) in inc.breaches.iter() {
             let gone = match self.breach_mut(*b) {
                 Some(state) => {
                     state.held = state.held.saturating_sub(1);
@@ -942,8 +947,8 @@ impl Engine {
                 .obs
                 .iter()
                 .map(|o| SourceRef {
-                    input: (*o.input).clone(),
-                    party: o.input.party.clone(),
+                    input: o.input.to_id(),
+                    party: o.input.party().to_string(),
                     class: self.fw.classes.name(o.class).to_string(),
                     confidence_bp: o.confidence,
                     late: o.late,
