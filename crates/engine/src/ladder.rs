@@ -567,7 +567,10 @@ impl Ladder {
         let hash = fw.hash_hex();
         let short = hash.get(..12).unwrap_or(&hash);
         let framework = match &fw.meta {
-            Some(m) => format!("framework `{}` version {}, sha256 {short}…", m.id, m.version),
+            Some(m) => format!(
+                "framework `{}` version {}, sha256 {short}…",
+                m.id, m.version
+            ),
             None => format!("an unnamed framework, sha256 {short}…"),
         };
         let mut tiers = BTreeMap::new();
@@ -600,17 +603,19 @@ impl Ladder {
         }
         let mut standards = BTreeMap::new();
         for s in &fw.standards {
-            standards.entry(s.id.clone()).or_insert_with(|| StandardInfo {
-                classes: s.classes.iter().cloned().collect(),
-                required: s
-                    .independent_classes
-                    .unwrap_or(1)
-                    .max(s.independent_parties.unwrap_or(1))
-                    .max(1) as usize,
-                neutral: s.neutral,
-                min_confidence: s.min_confidence.map(|m| m.get()),
-                review_escalate_to: s.review.as_ref().and_then(|r| r.escalate_to.clone()),
-            });
+            standards
+                .entry(s.id.clone())
+                .or_insert_with(|| StandardInfo {
+                    classes: s.classes.iter().cloned().collect(),
+                    required: s
+                        .independent_classes
+                        .unwrap_or(1)
+                        .max(s.independent_parties.unwrap_or(1))
+                        .max(1) as usize,
+                    neutral: s.neutral,
+                    min_confidence: s.min_confidence.map(|m| m.get()),
+                    review_escalate_to: s.review.as_ref().and_then(|r| r.escalate_to.clone()),
+                });
         }
         let mut classes = BTreeMap::new();
         for c in &fw.source_classes {
@@ -781,7 +786,10 @@ impl Ladder {
             .as_deref()
             .and_then(|s| self.first_sign_off(s, &BTreeSet::new()));
         match (start, target) {
-            (_, Some(target)) if self.by_key.contains_key(&(breach.id.clone(), target.clone())) => {}
+            (_, Some(target))
+                if self
+                    .by_key
+                    .contains_key(&(breach.id.clone(), target.clone())) => {}
             (Some(start), Some(target)) => {
                 let cause = format!(
                     "breach `{}` of trigger `{}` is contested (escalated at {at}): {via} tier `{start}`, and the first sign-off tier reachable from it is `{target}`; a contested breach needs votes, so silence never fires it",
@@ -824,13 +832,13 @@ impl Ladder {
     pub fn superseded(&mut self, at: Timestamp, breach: &str, reason: &str) -> Vec<LadderEvent> {
         let at = self.clamp(at);
         let mut out = self.advance(at);
-        let ixs: Vec<usize> = self
+        // In order of activation.
+        let mut ixs: Vec<usize> = self
             .by_key
             .range((breach.to_string(), String::new())..)
             .take_while(|((b, _), _)| b == breach)
             .map(|(_, ix)| *ix)
             .collect();
-        let mut ixs = ixs;
         ixs.sort_unstable();
         for ix in ixs {
             let Some(act) = self.activations.get_mut(ix) else {
@@ -1121,9 +1129,8 @@ impl Ladder {
                     at,
                     breach: breach.to_string(),
                     tier: Some(tier_id.clone()),
-                    explanation: self.note(format!(
-                        "{cause}; but tier `{tier_id}` is not declared"
-                    )),
+                    explanation: self
+                        .note(format!("{cause}; but tier `{tier_id}` is not declared")),
                 });
                 continue;
             };
@@ -1198,14 +1205,14 @@ impl Ladder {
                 continue;
             }
             for edge in &tier.escalate {
-                if self.by_key.contains_key(&(breach.to_string(), edge.to.clone())) {
+                if self
+                    .by_key
+                    .contains_key(&(breach.to_string(), edge.to.clone()))
+                {
                     continue;
                 }
                 if let Some(why) = self.edge_holds(breach, edge) {
-                    let text = format!(
-                        "tier `{tier_id}` escalates to `{}` ({why})",
-                        edge.to
-                    );
+                    let text = format!("tier `{tier_id}` escalates to `{}` ({why})", edge.to);
                     out.push(LadderEvent::Escalated {
                         at,
                         breach: breach.to_string(),
@@ -1498,9 +1505,8 @@ impl Ladder {
                         };
                         if let Some(act) = self.activations.get_mut(ix) {
                             act.status = ActivationStatus::Escalated;
-                            act.explanation.push(format!(
-                                "escalated at {deadline} to `{target}`: {why}"
-                            ));
+                            act.explanation
+                                .push(format!("escalated at {deadline} to `{target}`: {why}"));
                         }
                         let text = format!("{why}; tier `{tier_id}` escalates to `{target}`");
                         out.push(LadderEvent::Escalated {
@@ -1910,7 +1916,10 @@ impl Ladder {
             .item_index
             .get(&a.item)
             .ok_or_else(|| format!("relief item `{}` is not declared in the framework", a.item))?;
-        let item = self.items.get(k).ok_or("the item is missing (an internal error)")?;
+        let item = self
+            .items
+            .get(k)
+            .ok_or("the item is missing (an internal error)")?;
         let sid = item.standard.as_ref().ok_or_else(|| {
             format!(
                 "relief item `{}` names no evidence standard, so no attestation can relieve it",
@@ -1924,10 +1933,12 @@ impl Ladder {
             ));
         }
         let party = a.id.party.as_str();
-        let class = self
-            .classes
-            .get(&a.class)
-            .ok_or_else(|| format!("source class `{}` is not declared in the framework", a.class))?;
+        let class = self.classes.get(&a.class).ok_or_else(|| {
+            format!(
+                "source class `{}` is not declared in the framework",
+                a.class
+            )
+        })?;
         if !class.operated_by.contains(party) {
             return Err(format!(
                 "`{party}` does not operate source class `{}`",
@@ -2073,7 +2084,10 @@ impl Ladder {
                 continue;
             }
             let rule = if named {
-                format!("the item names trigger `{}` in `violated_by`", breach.trigger)
+                format!(
+                    "the item names trigger `{}` in `violated_by`",
+                    breach.trigger
+                )
             } else {
                 "the framework sets `snapback_all`: any certified breach re-imposes everything"
                     .to_string()
@@ -2101,7 +2115,7 @@ impl Ladder {
                     continue;
                 }
                 if act.status == ActivationStatus::Relieved {
-                    act.status = ActivationStatus::Fired;
+                    act.status = ActivationStatus::Reimposed;
                 }
                 act.explanation.push(format!(
                     "re-imposed at {at}: breach `{}` of trigger `{}` undid relief item `{item_id}`",
@@ -2138,8 +2152,7 @@ impl Ladder {
         let Some((sid, standard)) = standard else {
             return Evaluation {
                 met: false,
-                summary: "the item has no declared evidence standard: it cannot be relieved"
-                    .into(),
+                summary: "the item has no declared evidence standard: it cannot be relieved".into(),
                 reasons: vec![Some("the item has no declared evidence standard".into()); n],
             };
         };
@@ -2148,7 +2161,8 @@ impl Ladder {
             if let Some(v) = &a.void {
                 *reason = Some(v.clone());
             } else if a.adversary {
-                *reason = Some("from an adversary party: the adversary's own word never counts".into());
+                *reason =
+                    Some("from an adversary party: the adversary's own word never counts".into());
             } else if !standard.classes.contains(&a.class) {
                 *reason = Some(format!(
                     "source class `{}` does not count toward standard `{sid}`",
@@ -2203,15 +2217,15 @@ impl Ladder {
             };
             let source = a.derived_from.iter().find(|d| {
                 **d != a.input
-                    && counted.iter().any(|o| {
-                        state
-                            .attestations
-                            .get(*o)
-                            .is_some_and(|b| b.input == **d)
-                    })
+                    && counted
+                        .iter()
+                        .any(|o| state.attestations.get(*o).is_some_and(|b| b.input == **d))
             });
             if let Some(d) = source {
-                derived.push((j, format!("derived from `{d}`, which counts: not independent evidence")));
+                derived.push((
+                    j,
+                    format!("derived from `{d}`, which counts: not independent evidence"),
+                ));
             }
         }
         for (j, r) in derived {
@@ -2368,9 +2382,10 @@ fn describe_sign_off(rule: Option<&VoteRule>, tally: &Tally) -> String {
 }
 
 fn describe_blocks(rule: Option<&VoteRule>, tally: &Tally) -> String {
-    let need = rule
-        .and_then(|r| r.block)
-        .map_or_else(|| "no threshold set (only veto holders block)".to_string(), |b| format!("{b} needed"));
+    let need = rule.and_then(|r| r.block).map_or_else(
+        || "no threshold set (only veto holders block)".to_string(),
+        |b| format!("{b} needed"),
+    );
     format!(
         "blocks: {} = weight {}, {need}; veto holders blocking alone: {}",
         weighted(&tally.blocks),

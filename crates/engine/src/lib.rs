@@ -24,6 +24,7 @@ pub mod decision;
 mod fusion;
 mod geo;
 mod hash;
+pub mod ladder;
 mod rfc3339;
 mod state;
 

@@ -426,14 +426,19 @@ fn sign_off_fires_at_quorum_before_the_deadline() {
     vote_ok(&mut l, h(1), &ballot("a", "k1", "B1", "t-so", Choice::For));
     vote_ok(&mut l, h(2), &ballot("b", "k1", "B1", "t-so", Choice::For));
     assert_eq!(status(&l, "B1", "t-so"), ActivationStatus::AwaitingVotes);
-    let events = vote_ok(&mut l, h(3), &ballot("d", "k1", "B1", "t-so", Choice::Against));
+    let events = vote_ok(
+        &mut l,
+        h(3),
+        &ballot("d", "k1", "B1", "t-so", Choice::Against),
+    );
     assert_eq!(names(&events), ["vote_counted", "fired", "order_issued"]);
     let v = view(&l, "B1", "t-so");
     assert_eq!(v.status, ActivationStatus::Fired);
     assert_eq!(v.fired_at, Some(h(3)));
     assert_eq!(v.actions[0].due, Some(h(3 + 7 * 24)));
     assert!(
-        v.explanation.contains("`a` (3), `b` (2) = weight 5 in 2 parties"),
+        v.explanation
+            .contains("`a` (3), `b` (2) = weight 5 in 2 parties"),
         "{}",
         v.explanation
     );
@@ -461,7 +466,11 @@ fn sign_off_vetoed_when_a_veto_stands_at_the_deadline() {
     let v = view(&l, "B1", "t-so");
     assert_eq!(v.status, ActivationStatus::Vetoed);
     assert!(v.actions.is_empty());
-    assert!(v.explanation.contains("vetoes standing: `d`"), "{}", v.explanation);
+    assert!(
+        v.explanation.contains("vetoes standing: `d`"),
+        "{}",
+        v.explanation
+    );
 }
 
 #[test]
@@ -488,7 +497,11 @@ fn veto_changed_to_for_before_the_deadline_fires() {
 fn one_party_voting_with_two_keys_counts_once() {
     let mut l = ladder();
     l.certified(h(0), &breach("B1", "trg-so", 1, h(0)));
-    vote_ok(&mut l, h(0), &ballot("d", "k1", "B1", "t-so", Choice::Against));
+    vote_ok(
+        &mut l,
+        h(0),
+        &ballot("d", "k1", "B1", "t-so", Choice::Against),
+    );
     // a alone has weight 3 and is one party, whatever keys it uses.
     vote_ok(&mut l, h(1), &ballot("a", "k1", "B1", "t-so", Choice::For));
     vote_ok(&mut l, h(2), &ballot("a", "k2", "B1", "t-so", Choice::For));
@@ -505,7 +518,11 @@ fn one_party_voting_with_two_keys_counts_once() {
         [("d".into(), "k1".into()), ("a".into(), "k3".into())]
     );
     // Its last vote counts: switching to against leaves no weight for.
-    vote_ok(&mut l, h(4), &ballot("a", "k1", "B1", "t-so", Choice::Against));
+    vote_ok(
+        &mut l,
+        h(4),
+        &ballot("a", "k1", "B1", "t-so", Choice::Against),
+    );
     vote_ok(&mut l, h(5), &ballot("b", "k1", "B1", "t-so", Choice::For));
     assert_eq!(status(&l, "B1", "t-so"), ActivationStatus::AwaitingVotes);
     l.advance(h(48));
@@ -520,16 +537,27 @@ fn a_vote_one_second_before_the_deadline_counts_and_one_at_it_does_not() {
     vote_ok(&mut l, h(1), &ballot("a", "k1", "B1", "t-so", Choice::For));
     // b's vote one second before the deadline counts: quorum at the deadline.
     let before = deadline.minus(Duration::from_seconds(1));
-    let events = vote_ok(&mut l, before, &ballot("b", "k1", "B1", "t-so", Choice::For));
+    let events = vote_ok(
+        &mut l,
+        before,
+        &ballot("b", "k1", "B1", "t-so", Choice::For),
+    );
     assert_eq!(names(&events), ["vote_counted"]);
     // d's veto at the deadline is late: it changes nothing, and the clock
     // (judged first, at its deadline) fires.
-    let events = vote_ok(&mut l, deadline, &ballot("d", "k1", "B1", "t-so", Choice::Veto));
+    let events = vote_ok(
+        &mut l,
+        deadline,
+        &ballot("d", "k1", "B1", "t-so", Choice::Veto),
+    );
     assert_eq!(names(&events), ["fired", "order_issued", "vote_late"]);
     let last = l.votes().pop().unwrap();
     assert!(!last.counted);
     assert!(
-        last.reason.as_deref().unwrap().starts_with("late: recorded at or after the deadline"),
+        last.reason
+            .as_deref()
+            .unwrap()
+            .starts_with("late: recorded at or after the deadline"),
         "{:?}",
         last.reason
     );
@@ -548,27 +576,56 @@ fn reverse_veto_block_below_the_threshold_fires() {
     let mut l = ladder();
     let events = l.certified(h(0), &breach("B1", "trg-rv", 1, h(0)));
     assert_eq!(names(&events), ["tier_entered"]);
-    assert_eq!(status(&l, "B1", "t-rv"), ActivationStatus::PendingBlockWindow);
+    assert_eq!(
+        status(&l, "B1", "t-rv"),
+        ActivationStatus::PendingBlockWindow
+    );
     // b (2) + c (1) = 3 of 4.
-    vote_ok(&mut l, h(1), &ballot("b", "k1", "B1", "t-rv", Choice::Block));
-    vote_ok(&mut l, h(2), &ballot("c", "k1", "B1", "t-rv", Choice::Block));
-    assert_eq!(status(&l, "B1", "t-rv"), ActivationStatus::PendingBlockWindow);
+    vote_ok(
+        &mut l,
+        h(1),
+        &ballot("b", "k1", "B1", "t-rv", Choice::Block),
+    );
+    vote_ok(
+        &mut l,
+        h(2),
+        &ballot("c", "k1", "B1", "t-rv", Choice::Block),
+    );
+    assert_eq!(
+        status(&l, "B1", "t-rv"),
+        ActivationStatus::PendingBlockWindow
+    );
     let events = l.advance(h(48));
     assert_eq!(names(&events), ["fired", "order_issued"]);
     let v = view(&l, "B1", "t-rv");
     assert_eq!(v.fired_at, Some(h(48)));
     assert_eq!(v.actions[0].due, Some(h(72)));
-    assert!(v.explanation.contains("weight 3, 4 needed"), "{}", v.explanation);
+    assert!(
+        v.explanation.contains("weight 3, 4 needed"),
+        "{}",
+        v.explanation
+    );
 }
 
 #[test]
 fn reverse_veto_qualified_block_blocks() {
     let mut l = ladder();
     l.certified(h(0), &breach("B1", "trg-rv", 1, h(0)));
-    vote_ok(&mut l, h(1), &ballot("a", "k1", "B1", "t-rv", Choice::Block));
-    vote_ok(&mut l, h(2), &ballot("c", "k1", "B1", "t-rv", Choice::Block));
+    vote_ok(
+        &mut l,
+        h(1),
+        &ballot("a", "k1", "B1", "t-rv", Choice::Block),
+    );
+    vote_ok(
+        &mut l,
+        h(2),
+        &ballot("c", "k1", "B1", "t-rv", Choice::Block),
+    );
     // Judged only at the deadline, however early the block stands.
-    assert_eq!(status(&l, "B1", "t-rv"), ActivationStatus::PendingBlockWindow);
+    assert_eq!(
+        status(&l, "B1", "t-rv"),
+        ActivationStatus::PendingBlockWindow
+    );
     let events = l.advance(h(49));
     assert_eq!(names(&events), ["blocked"]);
     assert_eq!(status(&l, "B1", "t-rv"), ActivationStatus::Blocked);
@@ -584,11 +641,27 @@ fn reverse_veto_qualified_block_blocks() {
 fn reverse_veto_block_withdrawn_before_the_deadline_fires() {
     let mut l = ladder();
     l.certified(h(0), &breach("B1", "trg-rv", 1, h(0)));
-    vote_ok(&mut l, h(1), &ballot("a", "k1", "B1", "t-rv", Choice::Block));
-    vote_ok(&mut l, h(2), &ballot("c", "k1", "B1", "t-rv", Choice::Block));
-    vote_ok(&mut l, h(47), &ballot("a", "k2", "B1", "t-rv", Choice::Withdraw));
+    vote_ok(
+        &mut l,
+        h(1),
+        &ballot("a", "k1", "B1", "t-rv", Choice::Block),
+    );
+    vote_ok(
+        &mut l,
+        h(2),
+        &ballot("c", "k1", "B1", "t-rv", Choice::Block),
+    );
+    vote_ok(
+        &mut l,
+        h(47),
+        &ballot("a", "k2", "B1", "t-rv", Choice::Withdraw),
+    );
     // A block at the deadline is late.
-    vote_ok(&mut l, h(48), &ballot("b", "k1", "B1", "t-rv", Choice::Block));
+    vote_ok(
+        &mut l,
+        h(48),
+        &ballot("b", "k1", "B1", "t-rv", Choice::Block),
+    );
     assert_eq!(status(&l, "B1", "t-rv"), ActivationStatus::Fired);
     assert_eq!(view(&l, "B1", "t-rv").fired_at, Some(h(48)));
 }
@@ -603,7 +676,11 @@ fn silence_fires_when_the_clock_says_fire() {
     let events = l.advance(h(48));
     assert_eq!(names(&events), ["fired", "order_issued"]);
     let v = view(&l, "B1", "t-so");
-    assert!(v.explanation.contains("silence means `fire`"), "{}", v.explanation);
+    assert!(
+        v.explanation.contains("silence means `fire`"),
+        "{}",
+        v.explanation
+    );
 }
 
 #[test]
@@ -635,7 +712,10 @@ fn a_contested_breach_goes_to_sign_off_and_never_fires_by_silence() {
     // trg-cyber's standard escalates reviews to t-leaders, whose silence fires.
     let events = l.escalated(h(0), &breach("B1", "trg-cyber", 1, h(0)));
     assert_eq!(names(&events), ["escalated", "tier_entered"]);
-    assert_eq!(status(&l, "B1", "t-leaders"), ActivationStatus::AwaitingVotes);
+    assert_eq!(
+        status(&l, "B1", "t-leaders"),
+        ActivationStatus::AwaitingVotes
+    );
     let events = l.advance(h(48));
     assert_eq!(names(&events), ["lapsed"]);
     let v = view(&l, "B1", "t-leaders");
@@ -644,7 +724,11 @@ fn a_contested_breach_goes_to_sign_off_and_never_fires_by_silence() {
     let mut l = ladder();
     l.escalated(h(0), &breach("B2", "trg-cyber", 1, h(0)));
     for p in ["a", "b", "c", "d"] {
-        vote_ok(&mut l, h(1), &ballot(p, "k1", "B2", "t-leaders", Choice::For));
+        vote_ok(
+            &mut l,
+            h(1),
+            &ballot(p, "k1", "B2", "t-leaders", Choice::For),
+        );
     }
     assert_eq!(status(&l, "B2", "t-leaders"), ActivationStatus::Fired);
     // Without a review escalation, the first sign-off reachable from the trigger's tier.
@@ -682,7 +766,11 @@ fn a_repeated_breach_escalates() {
     );
     let up = view(&l, "B3", "t2");
     assert_eq!(up.status, ActivationStatus::AwaitingVotes);
-    assert!(up.explanation.contains("repeat: 2 certified breaches"), "{}", up.explanation);
+    assert!(
+        up.explanation.contains("repeat: 2 certified breaches"),
+        "{}",
+        up.explanation
+    );
     // Outside the window: no escalation.
     let events = l.certified(h(24 * 45), &breach("B4", "trg-missile", 11, h(24 * 45)));
     assert!(!names(&events).contains(&"escalated".to_string()));
@@ -716,7 +804,10 @@ fn an_order_completed_and_one_missed() {
         err.reason,
         "order `B1/t1/intel` is addressed to `a`; `b` cannot report on it"
     );
-    assert!(l.order_report(h(1), &report("a", "B9/t1/intel", OrderStatus::Done)).is_err());
+    assert!(
+        l.order_report(h(1), &report("a", "B9/t1/intel", OrderStatus::Done))
+            .is_err()
+    );
     let events = l
         .order_report(h(2), &report("a", "B1/t1/intel", OrderStatus::Done))
         .unwrap();
@@ -788,7 +879,11 @@ fn ineligible_voters_and_bad_ballots_are_rejected() {
     let err = l
         .vote(h(1), &ballot("a", "k1", "B2", "t-so", Choice::For))
         .unwrap_err();
-    assert!(err.reason.contains("has not entered tier"), "{}", err.reason);
+    assert!(
+        err.reason.contains("has not entered tier"),
+        "{}",
+        err.reason
+    );
     let err = l
         .vote(h(1), &ballot("a", "k1", "B1", "t-so", Choice::Veto))
         .unwrap_err();
@@ -826,7 +921,11 @@ fn relief_on_attested_compliance_then_snapback_on_a_violation() {
     // The adversary's own word never counts, nor does one party's.
     let adversaries = BTreeSet::from(["adv".to_string()]);
     let events = l
-        .attestation(h(1), &attest("adv", "self", true, 10_000, "m1"), &adversaries)
+        .attestation(
+            h(1),
+            &attest("adv", "self", true, 10_000, "m1"),
+            &adversaries,
+        )
         .unwrap();
     assert_eq!(names(&events), ["attested"]);
     l.attestation(h(2), &attest("a", "radar", true, 9000, "m2"), &adversaries)
@@ -839,16 +938,27 @@ fn relief_on_attested_compliance_then_snapback_on_a_violation() {
     );
     // A neutral monitor makes two independent classes, 9900 bp.
     let events = l
-        .attestation(h(3), &attest("mon", "monitors", true, 9000, "m4"), &adversaries)
+        .attestation(
+            h(3),
+            &attest("mon", "monitors", true, 9000, "m4"),
+            &adversaries,
+        )
         .unwrap();
     assert_eq!(names(&events), ["attested", "relieved"]);
     assert_eq!(status(&l, "B1", "t1"), ActivationStatus::Relieved);
     // t-rv has not fired and imposes another package: untouched.
-    assert_eq!(status(&l, "B2", "t-rv"), ActivationStatus::PendingBlockWindow);
+    assert_eq!(
+        status(&l, "B2", "t-rv"),
+        ActivationStatus::PendingBlockWindow
+    );
     let relief = l.relief();
     assert_eq!(relief[0].status, ReliefStatus::Relieved);
     assert!(!relief[0].attestations[0].counted);
-    assert!(relief[0].explanation.contains("combined confidence 9900 bp"));
+    assert!(
+        relief[0]
+            .explanation
+            .contains("combined confidence 9900 bp")
+    );
     // A breach of a trigger the item does not name changes nothing.
     l.certified(h(4), &breach("B3", "trg-drone", 6, h(4)));
     assert_eq!(status(&l, "B1", "t1"), ActivationStatus::Relieved);
@@ -863,7 +973,11 @@ fn relief_on_attested_compliance_then_snapback_on_a_violation() {
     l.attestation(h(6), &attest("b", "radar", true, 9000, "m5"), &adversaries)
         .unwrap();
     let events = l
-        .attestation(h(7), &attest("mon", "monitors", true, 9000, "m6"), &adversaries)
+        .attestation(
+            h(7),
+            &attest("mon", "monitors", true, 9000, "m6"),
+            &adversaries,
+        )
         .unwrap();
     assert_eq!(names(&events), ["attested", "relieved"]);
     for b in ["B1", "B3", "B4"] {
@@ -1000,7 +1114,8 @@ impl Rule {
     }
 
     fn framework(&self, mode: &str) -> Framework {
-        let opt = |name: &str, v: Option<u32>| v.map_or(String::new(), |v| format!("{name} = {v}\n"));
+        let opt =
+            |name: &str, v: Option<u32>| v.map_or(String::new(), |v| format!("{name} = {v}\n"));
         let veto: Vec<String> = PARTIES[..4]
             .iter()
             .zip(self.veto)
@@ -1072,14 +1187,16 @@ fn arb_rule() -> impl Strategy<Value = Rule> {
         proptest::array::uniform4(proptest::bool::weighted(0.3)),
         prop_oneof![Just("fire"), Just("lapse"), Just("escalate")],
     )
-        .prop_map(|(weights, quorum, quorum_parties, block, veto, expiry)| Rule {
-            weights,
-            quorum,
-            quorum_parties,
-            block,
-            veto,
-            expiry,
-        })
+        .prop_map(
+            |(weights, quorum, quorum_parties, block, veto, expiry)| Rule {
+                weights,
+                quorum,
+                quorum_parties,
+                block,
+                veto,
+                expiry,
+            },
+        )
 }
 
 #[derive(Clone, Debug)]
@@ -1091,10 +1208,7 @@ struct GenVote {
 }
 
 fn arb_votes() -> impl Strategy<Value = Vec<GenVote>> {
-    let second = prop_oneof![
-        0i64..DEADLINE_S + 7200,
-        DEADLINE_S - 3..DEADLINE_S + 3,
-    ];
+    let second = prop_oneof![0i64..DEADLINE_S + 7200, DEADLINE_S - 3..DEADLINE_S + 3,];
     proptest::collection::vec(
         (second, 0..PARTIES.len(), 0u8..3, 0..CHOICES.len()).prop_map(
             |(second, party, key, choice)| GenVote {
@@ -1214,12 +1328,29 @@ fn observed(l: &Ladder) -> serde_json::Value {
 
 #[derive(Clone, Debug)]
 enum Step {
-    Certify { breach: u8, trigger: u8, count: u64 },
-    Escalate { breach: u8 },
+    Certify {
+        breach: u8,
+        trigger: u8,
+        count: u64,
+    },
+    Escalate {
+        breach: u8,
+    },
     Vote(GenVote, u8, u8),
-    Report { breach: u8, action: u8, party: u8, done: bool },
-    Attest { source: u8, complies: bool, confidence: u16 },
-    Supersede { breach: u8 },
+    Report {
+        breach: u8,
+        action: u8,
+        party: u8,
+        done: bool,
+    },
+    Attest {
+        source: u8,
+        complies: bool,
+        confidence: u16,
+    },
+    Supersede {
+        breach: u8,
+    },
 }
 
 fn arb_step() -> impl Strategy<Value = Step> {
@@ -1243,14 +1374,25 @@ fn run(steps: &[(i64, Step)], extra: &[Option<u8>]) -> (serde_json::Value, Vec<S
     let record = |r: Result<Vec<LadderEvent>, Rejected>, log: &mut Vec<String>| match r {
         Ok(events) => log.extend(events.iter().map(|e| serde_json::to_string(e).unwrap())),
         Err(rejected) => {
-            log.extend(rejected.events.iter().map(|e| serde_json::to_string(e).unwrap()));
+            log.extend(
+                rejected
+                    .events
+                    .iter()
+                    .map(|e| serde_json::to_string(e).unwrap()),
+            );
             log.push(format!("rejected: {}", rejected.reason));
         }
     };
     let triggers = ["trg-missile", "trg-drone", "trg-so", "trg-rv", "trg-cyber"];
     let tiers = ["t1", "t2", "t-so", "t-rv", "t-next"];
     let actions = ["intel", "fin", "deploy"];
-    let sources = [("a", "radar"), ("b", "radar"), ("c", "isr"), ("mon", "monitors"), ("adv", "self")];
+    let sources = [
+        ("a", "radar"),
+        ("b", "radar"),
+        ("c", "isr"),
+        ("mon", "monitors"),
+        ("adv", "self"),
+    ];
     let adversaries = BTreeSet::from(["adv".to_string()]);
     let mut previous = 0i64;
     for (n, (minute, step)) in steps.iter().enumerate() {
@@ -1261,7 +1403,11 @@ fn run(steps: &[(i64, Step)], extra: &[Option<u8>]) -> (serde_json::Value, Vec<S
         previous = *minute;
         let at = s(minute * 60);
         match step {
-            Step::Certify { breach: b, trigger, count } => {
+            Step::Certify {
+                breach: b,
+                trigger,
+                count,
+            } => {
                 let info = BreachInfo {
                     id: format!("B{b}"),
                     trigger: triggers[usize::from(*trigger)].into(),
@@ -1290,23 +1436,39 @@ fn run(steps: &[(i64, Step)], extra: &[Option<u8>]) -> (serde_json::Value, Vec<S
                 };
                 record(l.vote(at, &v), &mut log);
             }
-            Step::Report { breach: b, action, party, done } => {
+            Step::Report {
+                breach: b,
+                action,
+                party,
+                done,
+            } => {
                 let tier = if *action == 2 { "t-so" } else { "t1" };
                 let r = OrderReport {
                     id: id(PARTIES[usize::from(*party)], "desk", &format!("r{n}")),
                     order: format!("B{b}/{tier}/{}", actions[usize::from(*action)]),
-                    status: if *done { OrderStatus::Done } else { OrderStatus::Partial },
+                    status: if *done {
+                        OrderStatus::Done
+                    } else {
+                        OrderStatus::Partial
+                    },
                     note: None,
                 };
                 record(l.order_report(at, &r), &mut log);
             }
-            Step::Attest { source, complies, confidence } => {
+            Step::Attest {
+                source,
+                complies,
+                confidence,
+            } => {
                 let (party, class) = sources[usize::from(*source)];
                 let a = attest(party, class, *complies, *confidence, &format!("a{n}"));
                 record(l.attestation(at, &a, &adversaries), &mut log);
             }
             Step::Supersede { breach: b } => {
-                record(Ok(l.superseded(at, &format!("B{b}"), "withdrawn")), &mut log);
+                record(
+                    Ok(l.superseded(at, &format!("B{b}"), "withdrawn")),
+                    &mut log,
+                );
             }
         }
     }
