@@ -20,6 +20,7 @@
 
 mod certify;
 mod compile;
+pub mod decider;
 pub mod decision;
 mod fusion;
 mod geo;
@@ -28,5 +29,6 @@ pub mod ladder;
 mod rfc3339;
 mod state;
 
+pub use decider::{Decider, Step};
 pub use decision::{Breach, BreachStatus, CountRange, Decision, Incident, SourceRef};
 pub use state::{ENGINE_VERSION, Engine, EngineError, EngineOptions, Retained};

@@ -1,0 +1,198 @@
+//! Both halves of the decision engine together: [`Engine`] certifies
+//! breaches from observations; [`Ladder`] fires the response tiers for
+//! certified (or contested, escalated) breaches, counts votes, tracks orders,
+//! relief and snapback. The `Decider` routes each input to its half, feeds
+//! every certification and escalation to the ladder at the time it happened,
+//! and returns one ordered list of steps.
+//!
+//! Time order within one call: the engine's clocks first (review expiries
+//! up to the recorded time, each handed to the ladder at its own time), then
+//! the ladder's clocks, then the input itself.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use base::Timestamp;
+use framework::Framework;
+use framework::schema::{RangeEnd, Role};
+use model::{Input, InputId};
+use serde::Serialize;
+
+use crate::decision::Decision;
+use crate::ladder::{BreachInfo, Ladder, LadderEvent};
+use crate::state::{Engine, EngineError};
+
+/// One step of the decision log: the engine's or the ladder's. Both carry a
+/// `"decision"` tag, so the log reads as one list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Step {
+    Engine(Decision),
+    Ladder(LadderEvent),
+}
+
+/// The whole decision engine over one framework.
+#[derive(Debug)]
+pub struct Decider {
+    engine: Engine,
+    ladder: Ladder,
+    adversaries: BTreeSet<String>,
+    parties: BTreeSet<String>,
+    /// Trigger id → the end of the count range it compares.
+    range_end: BTreeMap<String, RangeEnd>,
+    /// Inputs the ladder took, by identity (votes, order reports, attestations).
+    ladder_seen: BTreeMap<InputId, Input>,
+}
+
+impl Decider {
+    pub fn new(fw: &Framework) -> Result<Decider, EngineError> {
+        Ok(Decider {
+            engine: Engine::new(fw)?,
+            ladder: Ladder::new(fw),
+            adversaries: fw
+                .parties
+                .iter()
+                .filter(|p| p.roles.contains(&Role::Adversary))
+                .map(|p| p.id.clone())
+                .collect(),
+            parties: fw.parties.iter().map(|p| p.id.clone()).collect(),
+            range_end: fw
+                .triggers
+                .iter()
+                .map(|t| (t.id.clone(), t.range_end.unwrap_or(RangeEnd::Low)))
+                .collect(),
+            ladder_seen: BTreeMap::new(),
+        })
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    pub fn ladder(&self) -> &Ladder {
+        &self.ladder
+    }
+
+    /// Moves "now" forward: the engine's clocks (each certification or
+    /// escalation handed to the ladder at its own time), then the ladder's.
+    pub fn advance(&mut self, now: Timestamp) -> Result<Vec<Step>, EngineError> {
+        let decisions = self.engine.advance(now)?;
+        let mut steps = self.route(decisions);
+        steps.extend(self.ladder.advance(now).into_iter().map(Step::Ladder));
+        Ok(steps)
+    }
+
+    /// Applies one input recorded at `recorded`.
+    pub fn submit(&mut self, recorded: Timestamp, input: &Input) -> Result<Vec<Step>, EngineError> {
+        match input {
+            Input::Vote(_) | Input::OrderReport(_) | Input::Attestation(_) => {
+                let mut steps = self.advance(recorded)?;
+                steps.extend(self.ladder_input(recorded, input));
+                Ok(steps)
+            }
+            _ => {
+                let mut steps = self.advance(recorded)?;
+                let decisions = self.engine.submit(recorded, input)?;
+                steps.extend(self.route(decisions));
+                Ok(steps)
+            }
+        }
+    }
+
+    /// Applies inputs that share one recorded time, in the engine's order
+    /// for simultaneous inputs (identity, then canonical bytes).
+    pub fn submit_batch(&mut self, recorded: Timestamp, inputs: &[Input]) -> Result<Vec<Step>, EngineError> {
+        let mut ordered: Vec<(&InputId, Vec<u8>, &Input)> =
+            inputs.iter().map(|i| (i.id(), model::canonical::to_vec(i), i)).collect();
+        ordered.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        let mut steps = self.advance(recorded)?;
+        for (_, _, input) in ordered {
+            steps.extend(self.submit(recorded, input)?);
+        }
+        Ok(steps)
+    }
+
+    fn ladder_input(&mut self, at: Timestamp, input: &Input) -> Vec<Step> {
+        let id = input.id().clone();
+        if let Some(previous) = self.ladder_seen.get(&id) {
+            let decision = if previous == input {
+                Decision::Duplicate { at, input: id }
+            } else {
+                Decision::Rejected {
+                    at,
+                    input: id,
+                    reason: "a different input with the same identity (party, source, message) was already recorded; send a new message id".into(),
+                }
+            };
+            return vec![Step::Engine(decision)];
+        }
+        if !self.parties.contains(&id.party) {
+            let reason = format!("`{}` is not a party of the framework", id.party);
+            return vec![Step::Engine(Decision::Rejected { at, input: id, reason })];
+        }
+        let problems = input.validate();
+        if let Some(problem) = problems.first() {
+            return vec![Step::Engine(Decision::Rejected { at, input: id, reason: problem.clone() })];
+        }
+        let result = match input {
+            Input::Vote(v) => self.ladder.vote(at, v),
+            Input::OrderReport(r) => self.ladder.order_report(at, r),
+            Input::Attestation(a) => self.ladder.attestation(at, a, &self.adversaries),
+            _ => return Vec::new(),
+        };
+        match result {
+            Ok(events) => {
+                self.ladder_seen.insert(id.clone(), input.clone());
+                let mut steps = vec![Step::Engine(Decision::Accepted { at, input: id })];
+                steps.extend(events.into_iter().map(Step::Ladder));
+                steps
+            }
+            Err(rejected) => {
+                let mut steps: Vec<Step> = rejected.events.into_iter().map(Step::Ladder).collect();
+                steps.push(Step::Engine(Decision::Rejected { at, input: id, reason: rejected.reason }));
+                steps
+            }
+        }
+    }
+
+    /// Passes the engine's decisions on, handing each certification and
+    /// escalation to the ladder at the time it happened.
+    fn route(&mut self, decisions: Vec<Decision>) -> Vec<Step> {
+        let mut steps = Vec::with_capacity(decisions.len());
+        for decision in decisions {
+            let handoff = match &decision {
+                Decision::Certified { at, breach, .. } => Some((*at, breach.clone(), true)),
+                Decision::Escalated { at, breach, .. } => Some((*at, breach.clone(), false)),
+                _ => None,
+            };
+            steps.push(Step::Engine(decision));
+            let Some((at, breach, certified)) = handoff else { continue };
+            let Some(info) = self.breach_info(&breach) else { continue };
+            let events = if certified { self.ladder.certified(at, &info) } else { self.ladder.escalated(at, &info) };
+            steps.extend(events.into_iter().map(Step::Ladder));
+        }
+        steps
+    }
+
+    fn breach_info(&self, id: &str) -> Option<BreachInfo> {
+        let breach = self.engine.breaches().into_iter().find(|b| b.id == id)?;
+        let count = match self.range_end.get(&breach.trigger) {
+            Some(RangeEnd::High) => breach.count.high,
+            _ => breach.count.low,
+        };
+        let first_observed = self
+            .engine
+            .incidents()
+            .into_iter()
+            .filter(|i| breach.incidents.contains(&i.id))
+            .map(|i| i.from)
+            .min()
+            .unwrap_or(breach.opened_at);
+        Some(BreachInfo {
+            id: breach.id,
+            trigger: breach.trigger,
+            count,
+            opened_at: breach.opened_at,
+            first_observed,
+        })
+    }
+}
