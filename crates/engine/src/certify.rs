@@ -14,8 +14,9 @@ use model::Finding;
 
 use crate::compile::{AttributionRule, Compiled, Ix, StandardInfo, StandardRef, TriggerInfo};
 use crate::decision::{Breach, BreachStatus, CountRange, Decision};
-use crate::fusion::{self, BreachRef, Inc, IncRef, Kind, Obs, combine, contest_reasons, label};
-use crate::rfc3339::Rfc3339;
+use crate::fusion::{
+    self, BreachRef, Inc, IncRef, Kind, Obs, Text, combine, contest_reasons, label,
+};
 use crate::state::{Engine, Slab};
 
 /// A breach candidate of one trigger, and what became of it.
@@ -423,13 +424,26 @@ impl Evidence {
                 a.basis.join(", ")
             );
         }
-        Ok(format!(
-            "standard `{}` met: {} independent sources of {} needed ({}), confidence {confidence} bp{attributed}",
-            standard.id,
-            self.matched,
-            standard.required,
-            self.described(fw).join(", ")
-        ))
+        let mut text = Text::with_capacity(160)
+            .s("standard `")
+            .s(&standard.id)
+            .s("` met: ")
+            .n(self.matched as u64)
+            .s(" independent sources of ")
+            .n(standard.required as u64)
+            .s(" needed (");
+        for (k, &(p, c, _)) in self.groups.iter().enumerate() {
+            if k > 0 {
+                text = text.s(", ");
+            }
+            text = text.s(fw.parties.name(p)).s("/").s(fw.classes.name(c));
+        }
+        Ok(text
+            .s("), confidence ")
+            .n(u64::from(confidence))
+            .s(" bp")
+            .s(&attributed)
+            .done())
     }
 
     fn sources(&self, fw: &Compiled) -> Vec<Source<Ix, Ix>> {
@@ -550,7 +564,7 @@ impl Engine {
                     Some(framework::schema::ZoneKind::Line) => inc.lines.contains(&z),
                     Some(framework::schema::ZoneKind::Area) => {
                         inc.areas.iter().any(|&a| self.fw.zone_within(a, z))
-                            || inc.anchor_in.contains(&z)
+                            || inc.anchor.is_some_and(|p| self.fw.area_contains(z, p))
                     }
                     None => false,
                 });
@@ -662,16 +676,24 @@ impl Engine {
                     })
                     .collect();
                 members.sort_unstable();
-                let explanation = format!(
-                    "trigger `{}`: {sum} {} ({} end) within {} (observed {} to {}) reached the threshold of {}",
-                    trigger.id,
-                    count_word(trigger.count),
-                    end_word(trigger.range_end),
-                    trigger.window,
-                    Rfc3339(start),
-                    Rfc3339(anchor),
-                    trigger.threshold
-                );
+                let explanation = Text::with_capacity(160)
+                    .s("trigger `")
+                    .s(&trigger.id)
+                    .s("`: ")
+                    .n(sum)
+                    .s(" ")
+                    .s(count_word(trigger.count))
+                    .s(" (")
+                    .s(end_word(trigger.range_end))
+                    .s(" end) within ")
+                    .s(&trigger.window_text)
+                    .s(" (observed ")
+                    .t(start)
+                    .s(" to ")
+                    .t(anchor)
+                    .s(") reached the threshold of ")
+                    .n(threshold)
+                    .done();
                 return Some((members, sum, false, explanation));
             }
         }
@@ -692,15 +714,20 @@ impl Engine {
                     .filter_map(|m| self.incident(*m))
                     .map(|x| trigger_count(trigger, x))
                     .sum();
-                let explanation = format!(
-                    "trigger `{}`: {} incidents below its threshold within {} (observed {} to {}) reached the accumulation limit of {}",
-                    trigger.id,
-                    members.len(),
-                    acc.window,
-                    Rfc3339(start),
-                    Rfc3339(inc.to),
-                    acc.incidents
-                );
+                let explanation = Text::with_capacity(160)
+                    .s("trigger `")
+                    .s(&trigger.id)
+                    .s("`: ")
+                    .n(members.len() as u64)
+                    .s(" incidents below its threshold within ")
+                    .s(&trigger.accumulate_text)
+                    .s(" (observed ")
+                    .t(start)
+                    .s(" to ")
+                    .t(inc.to)
+                    .s(") reached the accumulation limit of ")
+                    .n(u64::from(acc.incidents))
+                    .done();
                 return Some((members, sum, true, explanation));
             }
         }
@@ -867,10 +894,13 @@ impl Engine {
                 let deadline = recorded.plus(duration);
                 state.view.status = BreachStatus::UnderReview;
                 state.view.review_deadline = Some(deadline);
-                state.view.explanation = format!(
-                    "{base}; {evidence}; review by the technical cell until {}",
-                    Rfc3339(deadline)
-                );
+                state.view.explanation = Text::with_capacity(base.len() + evidence.len() + 64)
+                    .s(&base)
+                    .s("; ")
+                    .s(&evidence)
+                    .s("; review by the technical cell until ")
+                    .t(deadline)
+                    .done();
                 clocks.insert((deadline, n));
                 out.push(Decision::ReviewOpened {
                     at: recorded,
@@ -892,7 +922,11 @@ impl Engine {
             (None, None) => {
                 state.view.status = BreachStatus::Certified;
                 state.view.certified_at = Some(recorded);
-                state.view.explanation = format!("{base}; {evidence}");
+                state.view.explanation = Text::with_capacity(base.len() + evidence.len() + 2)
+                    .s(&base)
+                    .s("; ")
+                    .s(&evidence)
+                    .done();
                 out.push(Decision::Certified {
                     at: recorded,
                     breach: id,
@@ -1043,10 +1077,12 @@ impl Engine {
             Outcome::Fire => {
                 state.view.status = BreachStatus::Certified;
                 state.view.certified_at = Some(deadline);
-                state.view.explanation = format!(
-                    "{base}; the review clock ran out at {}: certified, as the standard says",
-                    Rfc3339(deadline)
-                );
+                state.view.explanation = Text::with_capacity(base.len() + 96)
+                    .s(&base)
+                    .s("; the review clock ran out at ")
+                    .t(deadline)
+                    .s(": certified, as the standard says")
+                    .done();
                 out.push(Decision::Certified {
                     at: deadline,
                     breach: id,
@@ -1056,10 +1092,12 @@ impl Engine {
             }
             Outcome::Lapse => {
                 state.view.status = BreachStatus::Closed;
-                state.view.explanation = format!(
-                    "{base}; the review clock ran out at {}: lapsed",
-                    Rfc3339(deadline)
-                );
+                state.view.explanation = Text::with_capacity(base.len() + 64)
+                    .s(&base)
+                    .s("; the review clock ran out at ")
+                    .t(deadline)
+                    .s(": lapsed")
+                    .done();
                 out.push(Decision::Closed {
                     at: deadline,
                     breach: id,

@@ -223,6 +223,9 @@ pub(crate) struct TriggerInfo {
     /// With a zones list: its declared zones.
     pub zones: Option<Vec<Ix>>,
     pub window: Duration,
+    /// The window and the accumulation window in words (`24h`, `7d`).
+    pub window_text: String,
+    pub accumulate_text: String,
     pub threshold: i64,
     pub count: CountKind,
     pub range_end: RangeEnd,
@@ -245,9 +248,7 @@ pub(crate) struct Compiled {
     pub weapon_within: Vec<Bits>,
     pub zones: Names,
     pub zone_info: Vec<ZoneInfo>,
-    /// Area zones with a geometry, ascending.
-    pub areas: Vec<Ix>,
-    /// The same, deepest first, then ascending: the first that contains a
+    /// Area zones with a geometry, deepest first, then ascending: the first that contains a
     /// point is the most specific.
     pub areas_by_depth: Vec<Ix>,
     /// Line zones with a geometry, ascending.
@@ -614,6 +615,12 @@ impl Compiled {
                 zones: (!t.zones.is_empty())
                     .then(|| t.zones.iter().filter_map(|z| zones.get(z)).collect()),
                 window,
+                window_text: window.to_string(),
+                accumulate_text: t
+                    .accumulate
+                    .as_ref()
+                    .map(|a| a.window.to_string())
+                    .unwrap_or_default(),
                 threshold,
                 count: t.count.unwrap_or(CountKind::Incidents),
                 range_end: t.range_end.unwrap_or(RangeEnd::Low),
@@ -652,7 +659,6 @@ impl Compiled {
             weapon_within,
             zones,
             zone_info,
-            areas,
             areas_by_depth,
             lines,
             kinds,
@@ -723,15 +729,6 @@ impl Compiled {
             .iter()
             .copied()
             .find(|&z| self.area_contains(z, p))
-    }
-
-    /// Every area zone containing a point, ascending.
-    pub fn areas_containing(&self, p: Point) -> crate::fusion::Few<Ix> {
-        self.areas
-            .iter()
-            .copied()
-            .filter(|&z| self.area_contains(z, p))
-            .collect()
     }
 
     /// The line zones a track crosses, ascending.

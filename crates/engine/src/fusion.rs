@@ -280,8 +280,6 @@ pub(crate) struct Inc {
     pub obs: Vec<Obs>,
     /// The first point reported: fusion measures distances from it.
     pub anchor: Option<Point>,
-    /// The area zones containing the anchor, ascending.
-    pub anchor_in: Few<Ix>,
     /// The distinct areas reported for.
     pub areas: Few<Ix>,
     /// The distinct lines its observations cross or name.
@@ -314,7 +312,6 @@ impl Inc {
             to: obs.to,
             obs: Vec::with_capacity(1),
             anchor: None,
-            anchor_in: Few::default(),
             areas: Few::default(),
             lines: Few::default(),
             targets: Few::default(),
@@ -347,11 +344,8 @@ impl Inc {
 
     /// What opening and joining share: place, lines, targets, actors, counts.
     fn absorb(&mut self, fw: &Compiled, obs: Obs) {
-        if self.anchor.is_none()
-            && let Some(p) = obs.point
-        {
-            self.anchor = Some(p);
-            self.anchor_in = fw.areas_containing(p);
+        if self.anchor.is_none() {
+            self.anchor = obs.point;
         }
         if let Some(a) = obs.area
             && !self.areas.contains(&a)
@@ -458,6 +452,36 @@ pub(crate) fn label(letter: char, n: u64) -> String {
     s.push(letter);
     s.push_str(itoa(n, &mut [0u8; 20]));
     s
+}
+
+/// Builds explanations from parts without the formatting machinery: they
+/// are made for every breach, on the hot path.
+#[derive(Debug)]
+pub(crate) struct Text(String);
+
+impl Text {
+    pub fn with_capacity(n: usize) -> Text {
+        Text(String::with_capacity(n))
+    }
+
+    pub fn s(mut self, part: &str) -> Text {
+        self.0.push_str(part);
+        self
+    }
+
+    pub fn n(mut self, v: u64) -> Text {
+        self.0.push_str(itoa(v, &mut [0u8; 20]));
+        self
+    }
+
+    pub fn t(mut self, t: base::Timestamp) -> Text {
+        crate::rfc3339::Rfc3339(t).push_to(&mut self.0);
+        self
+    }
+
+    pub fn done(self) -> String {
+        self.0
+    }
 }
 
 /// Decimal digits of `n` without the formatting machinery.

@@ -26,15 +26,34 @@ fn fold(a: u64, b: u64) -> u64 {
     (p as u64) ^ ((p >> 64) as u64)
 }
 
-/// Reads up to eight bytes as a little-endian word (zero padded).
+/// The eight bytes at `at` as a little-endian word (0 past the end).
 #[inline]
-fn word(bytes: &[u8]) -> u64 {
-    let mut buf = [0u8; 8];
-    let n = bytes.len().min(8);
-    if let (Some(dst), Some(src)) = (buf.get_mut(..n), bytes.get(..n)) {
-        dst.copy_from_slice(src);
+fn read8(b: &[u8], at: usize) -> u64 {
+    b.get(at..at + 8)
+        .and_then(|s| <[u8; 8]>::try_from(s).ok())
+        .map_or(0, u64::from_le_bytes)
+}
+
+/// The four bytes at `at` as a little-endian word (0 past the end).
+#[inline]
+fn read4(b: &[u8], at: usize) -> u64 {
+    b.get(at..at + 4)
+        .and_then(|s| <[u8; 4]>::try_from(s).ok())
+        .map_or(0, |w| u64::from(u32::from_le_bytes(w)))
+}
+
+/// Up to fifteen bytes as two words that, with the length, determine them
+/// (overlapping reads, as wyhash does: no copy, no loop).
+#[inline]
+fn tail(b: &[u8]) -> (u64, u64) {
+    let n = b.len();
+    let byte = |i: usize| u64::from(b.get(i).copied().unwrap_or(0));
+    match n {
+        0 => (0, 0),
+        1..=3 => (byte(0) | (byte(n / 2) << 8) | (byte(n - 1) << 16), 0),
+        4..=7 => (read4(b, 0), read4(b, n - 4)),
+        _ => (read8(b, 0), read8(b, n - 8)),
     }
-    u64::from_le_bytes(buf)
 }
 
 /// Mixes a run of bytes into `seed`, sixteen bytes per multiplication.
@@ -43,13 +62,12 @@ fn mix_bytes(seed: u64, bytes: &[u8]) -> u64 {
     let mut h = seed ^ (bytes.len() as u64).wrapping_mul(K3);
     let mut blocks = bytes.chunks_exact(16);
     for b in &mut blocks {
-        let (lo, hi) = b.split_at(8);
-        h = fold(word(lo) ^ h, word(hi) ^ K1);
+        h = fold(read8(b, 0) ^ h, read8(b, 8) ^ K1);
     }
     let rest = blocks.remainder();
     if !rest.is_empty() {
-        let (lo, hi) = rest.split_at(rest.len().min(8));
-        h = fold(word(lo) ^ h, word(hi) ^ K2);
+        let (lo, hi) = tail(rest);
+        h = fold(lo ^ h, hi ^ K2);
     }
     h
 }
@@ -342,5 +360,25 @@ mod tests {
         }
         assert_ne!(fp(&d), fp(&obs("1", 9000)));
         assert_ne!(fp(&d), fp(&e));
+    }
+
+    #[test]
+    fn byte_runs_of_every_short_length_mix_apart() {
+        let text = b"abcdefghijklmnopqrstuvwxyz0123456789";
+        let mut seen = std::collections::BTreeSet::new();
+        for len in 0..text.len() {
+            // One empty run, not one per place.
+            let starts = if len == 0 { 1 } else { text.len() - len };
+            for start in 0..starts {
+                let run = &text[start..start + len];
+                assert!(seen.insert(mix_bytes(K0, run)), "{run:?}");
+                // One byte changed anywhere changes the mix.
+                for i in 0..len {
+                    let mut other = run.to_vec();
+                    other[i] ^= 1;
+                    assert_ne!(mix_bytes(K0, run), mix_bytes(K0, &other));
+                }
+            }
+        }
     }
 }

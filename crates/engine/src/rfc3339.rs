@@ -17,9 +17,31 @@ pub(crate) struct Rfc3339(pub Timestamp);
 
 impl fmt::Display for Rfc3339 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.fast() {
+            Some((buf, n)) => f.write_str(
+                std::str::from_utf8(buf.get(..n).unwrap_or_default()).unwrap_or_default(),
+            ),
+            None => write!(f, "{}", self.0),
+        }
+    }
+}
+
+impl Rfc3339 {
+    /// Appends the text to `out`.
+    pub fn push_to(self, out: &mut String) {
+        match self.fast() {
+            Some((buf, n)) => out.push_str(
+                std::str::from_utf8(buf.get(..n).unwrap_or_default()).unwrap_or_default(),
+            ),
+            None => out.push_str(&self.0.to_string()),
+        }
+    }
+
+    /// The text in a buffer, for the years written directly.
+    fn fast(self) -> Option<([u8; 24], usize)> {
         let ms = self.0.millis();
         if !(0..YEAR_9999_MS).contains(&ms) {
-            return write!(f, "{}", self.0);
+            return None;
         }
         let (secs, milli) = (ms / 1000, ms % 1000);
         let (days, day_secs) = (secs / 86_400, secs % 86_400);
@@ -62,7 +84,7 @@ impl fmt::Display for Rfc3339 {
             put(day_secs % 60, 2, Some(b'.'));
             put(milli, 3, Some(b'Z'));
         }
-        f.write_str(std::str::from_utf8(buf.get(..n).unwrap_or_default()).unwrap_or_default())
+        Some((buf, n))
     }
 }
 
@@ -97,6 +119,9 @@ mod tests {
         for v in samples {
             let t = Timestamp::from_millis(v);
             assert_eq!(Rfc3339(t).to_string(), t.to_string(), "{v}");
+            let mut pushed = String::from("at ");
+            Rfc3339(t).push_to(&mut pushed);
+            assert_eq!(pushed, format!("at {t}"));
         }
     }
 }
