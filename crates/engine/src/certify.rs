@@ -272,7 +272,7 @@ fn trigger_count(t: &TriggerInfo, inc: &Inc) -> u64 {
 
 /// Whether an observation's attribution meets a standard's rule.
 fn attributes(fw: &Compiled, rule: &AttributionRule, o: &Obs) -> bool {
-    o.attribution.as_ref().is_some_and(|a| {
+    o.attribution().is_some_and(|a| {
         fw.parties
             .get(&a.actor)
             .is_some_and(|p| fw.adversary.get(usize::from(p)).copied().unwrap_or(false))
@@ -297,13 +297,13 @@ fn evidence<'a>(
 /// The reports that count: a re-report of another report in hand is not
 /// independent evidence.
 fn usable<'a>(all: &[&'a Obs]) -> Vec<&'a Obs> {
-    if all.iter().all(|o| o.derived_from.is_empty()) {
+    if all.iter().all(|o| o.derived_from().is_empty()) {
         return all.to_vec();
     }
     all.iter()
         .copied()
         .filter(|o| {
-            !o.derived_from
+            !o.derived_from()
                 .iter()
                 .any(|d| !o.input.is(d) && all.iter().any(|x| x.input.is(d)))
         })
@@ -332,7 +332,7 @@ impl Evidence {
                     continue;
                 }
                 fresh = true;
-                self.derived |= !o.derived_from.is_empty();
+                self.derived |= !o.derived_from().is_empty();
                 if self.derived {
                     continue;
                 }
@@ -409,7 +409,7 @@ impl Evidence {
                 usable(&all)
                     .into_iter()
                     .find(|o| attributes(fw, rule, o))
-                    .and_then(|o| o.attribution.as_ref().map(|a| (o, a)))
+                    .and_then(|o| o.attribution().map(|a| (o, a)))
             } else {
                 None
             };
@@ -1106,12 +1106,20 @@ impl Engine {
             }
             Outcome::Escalate => {
                 let reason = match &contested {
-                    Some(r) => format!("the review clock ran out on a contested breach ({r})"),
+                    Some(r) => Text::with_capacity(r.len() + 56)
+                        .s("the review clock ran out on a contested breach (")
+                        .s(r)
+                        .s(")")
+                        .done(),
                     None => "the review clock ran out: escalate, as the standard says".into(),
                 };
                 state.view.status = BreachStatus::Escalated;
-                state.view.explanation =
-                    format!("{base}; {reason}: escalated to leaders' sign-off");
+                state.view.explanation = Text::with_capacity(base.len() + reason.len() + 40)
+                    .s(&base)
+                    .s("; ")
+                    .s(&reason)
+                    .s(": escalated to leaders' sign-off")
+                    .done();
                 out.push(Decision::Escalated {
                     at: deadline,
                     breach: id,

@@ -109,10 +109,13 @@ impl Names {
         match self.by_length.get(name.len()) {
             Some(list) => {
                 let p = prefix(name);
-                list.iter()
-                    .filter(|(q, _)| *q == p)
-                    .map(|(_, ix)| *ix)
-                    .find(|ix| self.name(*ix) == name)
+                let mut found = list.iter().filter(|(q, _)| *q == p).map(|(_, ix)| *ix);
+                if name.len() <= 8 {
+                    // Same length, same (whole) prefix: the same name.
+                    found.next()
+                } else {
+                    found.find(|ix| self.name(*ix).as_bytes().get(8..) == name.as_bytes().get(8..))
+                }
             }
             None => self.index.get(name).copied(),
         }

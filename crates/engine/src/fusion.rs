@@ -104,7 +104,8 @@ impl std::fmt::Display for Ident {
     }
 }
 
-/// One observation as an incident holds it.
+/// One observation as an incident holds it: small and flat, since most
+/// reports are re-reports of an event known, and an incident holds them all.
 #[derive(Clone, Debug)]
 pub(crate) struct Obs {
     pub input: Ident,
@@ -115,17 +116,77 @@ pub(crate) struct Obs {
     pub late: bool,
     pub from: Timestamp,
     pub to: Timestamp,
-    pub counts: Counts,
+    pub counts: PackedCounts,
     /// The area it reports for: its zone, the zone containing its point, or none.
     pub area: Option<Ix>,
     pub point: Option<Point>,
-    /// Lines its track crosses, or the line it names for a crossing.
-    pub lines: Box<[Ix]>,
     pub weapon: Option<Ix>,
     /// Its target category, if some trigger names it.
     pub target: Option<Ix>,
-    pub attribution: Option<Box<Attribution>>,
-    pub derived_from: Box<[InputId]>,
+    /// Lines, attribution and sources, which few reports carry.
+    pub rare: Option<Box<Rare>>,
+}
+
+/// What few observations carry.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Rare {
+    /// Lines its track crosses, or the line it names for a crossing.
+    pub lines: Vec<Ix>,
+    pub attribution: Option<Attribution>,
+    pub derived_from: Vec<InputId>,
+}
+
+impl Obs {
+    pub fn lines(&self) -> &[Ix] {
+        self.rare.as_ref().map_or(&[], |r| r.lines.as_slice())
+    }
+
+    pub fn attribution(&self) -> Option<&Attribution> {
+        self.rare.as_ref().and_then(|r| r.attribution.as_ref())
+    }
+
+    pub fn derived_from(&self) -> &[InputId] {
+        self.rare
+            .as_ref()
+            .map_or(&[], |r| r.derived_from.as_slice())
+    }
+}
+
+/// A report's counts: each of the six kinds present or not, in 28 bytes
+/// instead of 48.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct PackedCounts {
+    values: [u32; VALUE_KINDS],
+    present: u8,
+}
+
+impl PackedCounts {
+    pub fn new(c: &Counts) -> PackedCounts {
+        let mut packed = PackedCounts::default();
+        let all = [
+            c.launched,
+            c.destroyed,
+            c.hit,
+            c.not_reached,
+            c.crossings,
+            c.casualties,
+        ];
+        for (k, (v, slot)) in all.iter().zip(packed.values.iter_mut()).enumerate() {
+            if let Some(v) = v {
+                *slot = *v;
+                packed.present |= 1 << k;
+            }
+        }
+        packed
+    }
+
+    /// The value of count slot `k` (see `count_slot`), if reported.
+    #[inline]
+    fn get(&self, k: usize) -> Option<u32> {
+        (self.present & (1 << k) != 0)
+            .then(|| self.values.get(k).copied())
+            .flatten()
+    }
 }
 
 /// An incident's place in the engine: its number (`I{n}`, in order of
@@ -234,15 +295,13 @@ const INITIAL_COUNTS: [CountRange; COUNT_KINDS] = [
 
 /// A report's value for a count kind, if it carries one.
 fn value(o: &Obs, kind: CountKind) -> Option<u32> {
-    let c = &o.counts;
     match kind {
-        CountKind::Launched => c.launched,
-        CountKind::Destroyed => c.destroyed,
-        CountKind::Hit => c.hit,
-        CountKind::NotReached => c.not_reached,
-        CountKind::Crossings => c.crossings.or((!o.lines.is_empty()).then_some(1)),
-        CountKind::Casualties => c.casualties,
         CountKind::Incidents => Some(1),
+        CountKind::Crossings => o
+            .counts
+            .get(count_slot(kind))
+            .or((!o.lines().is_empty()).then_some(1)),
+        _ => o.counts.get(count_slot(kind)),
     }
 }
 
@@ -352,7 +411,7 @@ impl Inc {
         {
             self.areas.push(a);
         }
-        for l in obs.lines.iter() {
+        for l in obs.lines() {
             if !self.lines.contains(l) {
                 self.lines.push(*l);
             }
@@ -362,7 +421,7 @@ impl Inc {
         {
             self.targets.push(t);
         }
-        if let Some(a) = &obs.attribution
+        if let Some(a) = obs.attribution()
             && !self.actors.contains(&a.actor)
         {
             self.actors.insert(a.actor.clone());
@@ -524,8 +583,7 @@ fn attribution_contested(inc: &Inc) -> Option<String> {
         .obs
         .iter()
         .filter_map(|o| {
-            o.attribution
-                .as_ref()
+            o.attribution()
                 .map(|a| format!("{} says `{}`", o.input, a.actor))
         })
         .collect();

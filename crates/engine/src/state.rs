@@ -21,8 +21,8 @@ use crate::certify::BreachState;
 use crate::compile::{Compiled, Ix};
 use crate::decision::{Breach, Decision, Incident, SourceRef};
 use crate::fusion::{
-    self, BreachRef, Few, Ident, Inc, IncRef, Kind, Obs, combine, contest_reasons,
-    first_contest_reason,
+    self, BreachRef, Few, Ident, Inc, IncRef, Kind, Obs, PackedCounts, Rare, combine,
+    contest_reasons, first_contest_reason,
 };
 use crate::hash::{PassThrough, fingerprint, hash_of};
 
@@ -348,7 +348,10 @@ impl Engine {
         recorded: Timestamp,
         input: &Input,
     ) -> Result<Vec<Decision>, EngineError> {
-        let mut out = self.advance(recorded)?;
+        // An observation makes two decisions, mostly, and up to four often
+        // (an incident opened and contested, a breach opened).
+        let mut out = Vec::with_capacity(4);
+        self.tick(recorded, &mut out)?;
         let id = input.id();
         if !self.keep_history
             && let Input::Observation(o) = input
@@ -449,26 +452,31 @@ impl Engine {
 
     /// Moves "now" to `now`, firing the clocks whose deadline is at or before it.
     pub fn advance(&mut self, now: Timestamp) -> Result<Vec<Decision>, EngineError> {
+        let mut out = Vec::new();
+        self.tick(now, &mut out)?;
+        Ok(out)
+    }
+
+    /// `advance`, into the decisions of the call that moves time.
+    fn tick(&mut self, now: Timestamp, out: &mut Vec<Decision>) -> Result<(), EngineError> {
         if let Some(last) = self.now
             && now < last
         {
             return Err(EngineError::TimeWentBack { last, given: now });
         }
         self.now = Some(now);
-        // An observation makes two decisions, mostly; rarely more.
-        let mut out = Vec::with_capacity(2);
         // Clocks fire in deadline order, then breach order.
         while let Some(&(deadline, n)) = self.clocks.first() {
             if deadline > now {
                 break;
             }
             self.clocks.pop_first();
-            self.review_expired(n, deadline, &mut out);
+            self.review_expired(n, deadline, out);
         }
         if !self.keep_history && self.pruning.last.is_none_or(|last| now > last) {
             self.prune(now);
         }
-        Ok(out)
+        Ok(())
     }
 
     /// The incidents, as reports show them, in order of opening.
@@ -608,14 +616,19 @@ impl Engine {
             late,
             from: o.observed.from,
             to: end,
-            counts: o.counts,
+            counts: PackedCounts::new(&o.counts),
             area,
             point,
-            lines: lines.into_boxed_slice(),
             weapon,
             target: o.target.as_deref().and_then(|t| fw.targets.get(t)),
-            attribution: o.attribution.clone().map(Box::new),
-            derived_from: o.derived_from.clone().into_boxed_slice(),
+            rare: (!lines.is_empty() || o.attribution.is_some() || !o.derived_from.is_empty())
+                .then(|| {
+                    Box::new(Rare {
+                        lines,
+                        attribution: o.attribution.clone(),
+                        derived_from: o.derived_from.clone(),
+                    })
+                }),
         };
         out.push(Decision::Accepted {
             at: recorded,
@@ -683,7 +696,7 @@ impl Engine {
                     && self.places_compatible(inc, obs, distance_m);
                 fits.then_some((i, inc))
             });
-        if obs.derived_from.is_empty() {
+        if obs.derived_from().is_empty() {
             return fitting.next().map(|(i, _)| i);
         }
         let mut first = None;
@@ -691,7 +704,7 @@ impl Engine {
             if inc
                 .obs
                 .iter()
-                .any(|x| obs.derived_from.iter().any(|d| x.input.is(d)))
+                .any(|x| obs.derived_from().iter().any(|d| x.input.is(d)))
             {
                 return Some(i);
             }
