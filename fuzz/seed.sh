@@ -14,3 +14,17 @@ for f in $(find "$root/examples" "$root/crates/framework/test_data" -name '*.tom
     n=$((n + 1))
 done
 echo "seeded $corpus with $n files"
+
+# Wire lines: the golden files and the scenarios' JSON-lines injects.
+wire="$root/fuzz/corpus/wire_decode"
+mkdir -p "$wire"
+for f in $(find "$root/crates/model/test_data" "$root/examples" -name '*.jsonl' 2>/dev/null | sort); do
+    cp "$f" "$wire/$(echo "${f#"$root"/}" | tr '/' '_')"
+done
+# Scenarios.
+scenarios="$root/fuzz/corpus/scenario_load"
+mkdir -p "$scenarios"
+for f in $(find "$root/examples" -path '*/scenarios/*.toml' 2>/dev/null | sort); do
+    cp "$f" "$scenarios/$(echo "${f#"$root"/}" | tr '/' '_')"
+done
+echo "seeded $wire and $scenarios"
