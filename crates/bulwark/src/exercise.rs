@@ -124,9 +124,9 @@ fn print_text(r: &Report) {
         }
         say!(
             "{}  {:<10}      {}",
-            entry.decision.at(),
+            exercise::step_at(&entry.step),
             entry.offset,
-            exercise::describe(r.scenario.start, &entry.decision)
+            exercise::describe_step(r.scenario.start, &entry.step)
         );
     }
     while shown_inject < r.injects.len() {

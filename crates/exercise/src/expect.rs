@@ -1,10 +1,14 @@
 //! Judging expectations against what the engine decided. Works on plain
-//! values (decisions, incidents, breaches), so it can be tested on synthetic
-//! outcomes without an engine.
+//! values (decisions, incidents, breaches, the ladder's views), so it can be
+//! tested on synthetic outcomes without an engine.
 
 use base::Timestamp;
+use engine::ladder::{
+    ActivationStatus, ActivationView, MissedView, OrderView, ReliefStatus, ReliefView, VoteView,
+};
 use engine::{Breach, BreachStatus, Decision, Incident};
-use model::InputId;
+use framework::schema::Mode;
+use model::{Choice, InputId};
 use serde::Serialize;
 
 use crate::load::{Check, Expectation, IncidentRef};
@@ -20,6 +24,82 @@ pub struct Outcome<'a> {
     pub incidents: &'a [Incident],
     /// The engine's breaches at the end of the run.
     pub breaches: &'a [Breach],
+    /// The ladder's activations at the end of the run, in order of activation.
+    pub activations: &'a [ActivationView],
+    /// Every vote the ladder recorded, in order of recording.
+    pub votes: &'a [VoteView],
+    /// Every order that was open past its deadline.
+    pub deadlines_missed: &'a [MissedView],
+    /// Every relief item at the end of the run.
+    pub relief: &'a [ReliefView],
+}
+
+/// An outcome of the engine alone (no ladder), for tests and tools that
+/// judge only breaches and incidents.
+impl<'a> Outcome<'a> {
+    pub fn engine_only(
+        start: Timestamp,
+        decisions: &'a [Decision],
+        incidents: &'a [Incident],
+        breaches: &'a [Breach],
+    ) -> Outcome<'a> {
+        Outcome {
+            start,
+            decisions,
+            incidents,
+            breaches,
+            activations: &[],
+            votes: &[],
+            deadlines_missed: &[],
+            relief: &[],
+        }
+    }
+}
+
+/// An activation's status as an expectation names it.
+pub fn activation_status(s: ActivationStatus) -> Status {
+    match s {
+        ActivationStatus::Fired => Status::Fired,
+        ActivationStatus::AwaitingVotes => Status::AwaitingVotes,
+        ActivationStatus::PendingBlockWindow => Status::PendingBlockWindow,
+        ActivationStatus::Blocked => Status::Blocked,
+        ActivationStatus::Vetoed => Status::Vetoed,
+        ActivationStatus::Lapsed => Status::Lapsed,
+        ActivationStatus::Escalated => Status::Escalated,
+        ActivationStatus::Relieved => Status::Relieved,
+        ActivationStatus::Reimposed => Status::Reimposed,
+        ActivationStatus::Superseded => Status::Superseded,
+        ActivationStatus::Completed => Status::Completed,
+    }
+}
+
+/// A relief item's status as an expectation names it.
+pub fn relief_status(s: ReliefStatus) -> Status {
+    match s {
+        ReliefStatus::InForce => Status::InForce,
+        ReliefStatus::Relieved => Status::Relieved,
+        ReliefStatus::Reimposed => Status::Reimposed,
+    }
+}
+
+/// A ballot as the wire format writes it.
+pub fn ballot_word(c: Choice) -> &'static str {
+    match c {
+        Choice::For => "for",
+        Choice::Against => "against",
+        Choice::Veto => "veto",
+        Choice::Block => "block",
+        Choice::Withdraw => "withdraw",
+    }
+}
+
+/// A tier's mode in words.
+pub fn mode_word(m: Mode) -> &'static str {
+    match m {
+        Mode::Automatic => "automatic",
+        Mode::ReverseVeto => "reverse veto",
+        Mode::SignOff => "sign-off",
+    }
 }
 
 /// One expectation, judged.
@@ -366,6 +446,156 @@ pub fn evaluate(e: &Expectation, o: &Outcome<'_>) -> Evaluation {
                 ),
             }
         }
+        Check::Tier {
+            tier,
+            breach,
+            trigger,
+            entered,
+            fired,
+            fired_by,
+            status,
+        } => judge_tier(
+            o,
+            tier,
+            breach.as_deref(),
+            trigger.as_deref(),
+            *entered,
+            *fired,
+            *fired_by,
+            *status,
+        ),
+        Check::Vote {
+            input,
+            counted,
+            reason_contains,
+        } => {
+            let mut wanted = Vec::new();
+            match counted {
+                Some(true) => wanted.push("counted".to_string()),
+                Some(false) => wanted.push("not counted".to_string()),
+                None => wanted.push("recorded".to_string()),
+            }
+            if let Some(r) = reason_contains {
+                wanted.push(format!("the reason mentioning \"{r}\""));
+            }
+            let expected = format!("expected vote `{input}` {}", wanted.join(", "));
+            match o.votes.iter().find(|v| &v.input == input) {
+                None => (
+                    false,
+                    format!(
+                        "{expected}; the ladder recorded no such vote: {}",
+                        fate(o.start, o.decisions, input)
+                    ),
+                ),
+                Some(v) => {
+                    let met = counted.is_none_or(|c| v.counted == c)
+                        && reason_contains.as_ref().is_none_or(|r| {
+                            v.reason.as_ref().is_some_and(|reason| {
+                                reason.to_lowercase().contains(&r.to_lowercase())
+                            })
+                        });
+                    (met, format!("{expected}; {}", describe_vote(o.start, v)))
+                }
+            }
+        }
+        Check::Order {
+            order,
+            completed,
+            completed_by,
+            missed,
+        } => {
+            let mut wanted = Vec::new();
+            match completed {
+                Some(true) => wanted.push("completed".to_string()),
+                Some(false) => wanted.push("not completed".to_string()),
+                None => {}
+            }
+            if let Some(t) = completed_by {
+                wanted.push(format!("completed by {}", offset(o.start, *t)));
+            }
+            match missed {
+                Some(true) => wanted.push("its deadline missed".to_string()),
+                Some(false) => wanted.push("its deadline not missed".to_string()),
+                None => {}
+            }
+            let expected = format!("expected order `{order}` {}", wanted.join(", "));
+            let found = o
+                .activations
+                .iter()
+                .flat_map(|a| a.actions.iter())
+                .find(|a| &a.order == order);
+            match found {
+                None => (false, format!("{expected}; no such order was issued")),
+                Some(a) => {
+                    let was_missed = o.deadlines_missed.iter().any(|m| &m.order == order);
+                    let met = completed.is_none_or(|c| a.completed_at.is_some() == c)
+                        && completed_by.is_none_or(|t| a.completed_at.is_some_and(|c| c <= t))
+                        && missed.is_none_or(|m| was_missed == m);
+                    (
+                        met,
+                        format!("{expected}; {}", describe_order(o.start, a, was_missed)),
+                    )
+                }
+            }
+        }
+        Check::DeadlinesMissed { breach, count } => {
+            let of: Vec<&str> = o
+                .deadlines_missed
+                .iter()
+                .filter(|m| breach.as_ref().is_none_or(|b| &m.breach == b))
+                .map(|m| m.order.as_str())
+                .collect();
+            let which = match breach {
+                Some(b) => format!(" of breach `{b}`"),
+                None => String::new(),
+            };
+            (
+                of.len() == *count as usize,
+                format!(
+                    "expected {} missed deadline{}{which}; there {} {}{}",
+                    count,
+                    plural(*count as usize, "s"),
+                    if of.len() == 1 { "was" } else { "were" },
+                    of.len(),
+                    listed(&of)
+                ),
+            )
+        }
+        Check::Relief {
+            item,
+            status,
+            relieved_by,
+            reimposed_by,
+        } => {
+            let mut wanted = Vec::new();
+            if let Some(s) = status {
+                wanted.push(format!("with status {}", s.as_str()));
+            }
+            if let Some(t) = relieved_by {
+                wanted.push(format!("relieved by {}", offset(o.start, *t)));
+            }
+            if let Some(t) = reimposed_by {
+                wanted.push(format!("re-imposed by {}", offset(o.start, *t)));
+            }
+            let expected = format!("expected relief item `{item}` {}", wanted.join(", "));
+            match o.relief.iter().find(|r| &r.item == item) {
+                None => (false, format!("{expected}; the ladder has no such item")),
+                Some(r) => {
+                    let met = status.is_none_or(|s| relief_status(r.status) == s)
+                        && relieved_by.is_none_or(|t| r.relieved_at.is_some_and(|at| at <= t))
+                        && reimposed_by.is_none_or(|t| r.reimposed_at.is_some_and(|at| at <= t));
+                    let mut what = format!("`{item}` is {}", relief_status(r.status).as_str());
+                    if let Some(at) = r.relieved_at {
+                        what.push_str(&format!(", relieved at {}", offset(o.start, at)));
+                    }
+                    if let Some(at) = r.reimposed_at {
+                        what.push_str(&format!(", re-imposed at {}", offset(o.start, at)));
+                    }
+                    what.push_str(&format!(" ({})", r.explanation));
+                    (met, format!("{expected}; {what}"))
+                }
+            }
+        }
     };
     Evaluation {
         id: e.id.clone(),
@@ -373,6 +603,157 @@ pub fn evaluate(e: &Expectation, o: &Outcome<'_>) -> Evaluation {
         detail,
         note: e.note.clone(),
     }
+}
+
+/// Judges a `tier` expectation.
+#[allow(clippy::too_many_arguments)]
+fn judge_tier(
+    o: &Outcome<'_>,
+    tier: &str,
+    breach: Option<&str>,
+    trigger: Option<&str>,
+    entered: Option<bool>,
+    fired: Option<bool>,
+    fired_by: Option<Timestamp>,
+    status: Option<Status>,
+) -> (bool, String) {
+    let trigger_of = |b: &str| {
+        o.breaches
+            .iter()
+            .find(|x| x.id == b)
+            .map(|x| x.trigger.as_str())
+    };
+    let of: Vec<&ActivationView> = o
+        .activations
+        .iter()
+        .filter(|a| a.tier == tier)
+        .filter(|a| breach.is_none_or(|b| a.breach == b))
+        .filter(|a| trigger.is_none_or(|t| trigger_of(&a.breach) == Some(t)))
+        .collect();
+    let mut scope = match (breach, trigger) {
+        (Some(b), Some(t)) => format!(" for breach `{b}` (of `{t}`)"),
+        (Some(b), None) => format!(" for breach `{b}`"),
+        (None, Some(t)) => format!(" for a breach of `{t}`"),
+        (None, None) => String::new(),
+    };
+    if scope.is_empty() && entered != Some(false) && fired != Some(false) {
+        scope = " for some breach".into();
+    }
+    let mut expected: Vec<String> = Vec::new();
+    let met = if entered == Some(false) {
+        expected.push(format!("tier `{tier}` not entered{scope}"));
+        of.is_empty()
+    } else if fired == Some(false) {
+        expected.push(format!("tier `{tier}` never fired{scope}"));
+        let mut met = of.iter().all(|a| a.fired_at.is_none());
+        if let Some(s) = status {
+            expected.push(format!("every activation of it {}", s.as_str()));
+            met &= !of.is_empty() && of.iter().all(|a| activation_status(a.status) == s);
+        }
+        met
+    } else {
+        let mut wanted: Vec<String> = Vec::new();
+        if entered == Some(true) {
+            wanted.push("entered".into());
+        }
+        if fired == Some(true) {
+            wanted.push("fired".into());
+        }
+        if let Some(t) = fired_by {
+            wanted.push(format!("fired by {}", offset(o.start, t)));
+        }
+        if let Some(s) = status {
+            wanted.push(format!("with status {}", s.as_str()));
+        }
+        expected.push(format!("tier `{tier}`{scope} {}", wanted.join(", ")));
+        of.iter().any(|a| {
+            (fired != Some(true) || a.fired_at.is_some())
+                && fired_by.is_none_or(|t| a.fired_at.is_some_and(|f| f <= t))
+                && status.is_none_or(|s| activation_status(a.status) == s)
+        })
+    };
+    let happened = if of.is_empty() {
+        format!(
+            "no breach{} entered tier `{tier}`",
+            match (breach, trigger) {
+                (Some(b), _) => format!(" `{b}`"),
+                (None, Some(t)) => format!(" of `{t}`"),
+                (None, None) => String::new(),
+            }
+        )
+    } else {
+        of.iter()
+            .map(|a| describe_activation(o.start, a))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    (
+        met,
+        format!("expected {}; {happened}", expected.join(" and ")),
+    )
+}
+
+/// An activation in words: `B1/t1-rails (automatic) entered at T+03:00, fired at T+03:00, status completed`.
+pub fn describe_activation(start: Timestamp, a: &ActivationView) -> String {
+    let mut out = format!(
+        "{}/{} ({}) entered at {}",
+        a.breach,
+        a.tier,
+        mode_word(a.mode),
+        offset(start, a.activated_at)
+    );
+    if let Some(d) = a.deadline {
+        out.push_str(&format!(", deadline {}", offset(start, d)));
+    }
+    if let Some(f) = a.fired_at {
+        out.push_str(&format!(", fired at {}", offset(start, f)));
+    }
+    out.push_str(&format!(
+        ", status {}",
+        activation_status(a.status).as_str()
+    ));
+    out
+}
+
+/// A vote in words.
+fn describe_vote(start: Timestamp, v: &VoteView) -> String {
+    let mut out = format!(
+        "`{}` voted `{}` on {}/{} at {}",
+        v.party,
+        ballot_word(v.ballot),
+        v.breach,
+        v.tier,
+        offset(start, v.recorded_at)
+    );
+    match (&v.reason, v.counted) {
+        (_, true) => out.push_str(", counted"),
+        (Some(r), false) => out.push_str(&format!(", not counted: {r}")),
+        (None, false) => out.push_str(", not counted"),
+    }
+    out
+}
+
+/// An order in words.
+fn describe_order(start: Timestamp, a: &OrderView, missed: bool) -> String {
+    let mut out = format!(
+        "`{}` to {}",
+        a.order,
+        a.party
+            .as_ref()
+            .map_or_else(|| "no named party".to_string(), |p| format!("`{p}`"))
+    );
+    match a.due {
+        Some(d) => out.push_str(&format!(", due {}", offset(start, d))),
+        None => out.push_str(", no deadline"),
+    }
+    match a.completed_at {
+        Some(c) => out.push_str(&format!(", completed at {}", offset(start, c))),
+        None => out.push_str(", not completed"),
+    }
+    if missed {
+        out.push_str(", deadline missed");
+    }
+    out
 }
 
 fn describe(start: Timestamp, b: &Seen) -> String {

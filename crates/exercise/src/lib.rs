@@ -5,7 +5,7 @@
 //! guarantee behaved as written.
 //!
 //! ```text
-//! scenario.toml (+ .jsonl files) ──load──► Scenario ──run(engine)──► Report
+//! scenario.toml (+ .jsonl files) ──load──► Scenario ──run(decider)──► Report
 //!                                                        └─ expectations judged ─┘
 //! ```
 //!
@@ -23,7 +23,7 @@ pub mod time;
 
 pub use expect::{Evaluation, Outcome, evaluate};
 pub use load::{Check, Expectation, IncidentRef, Inject, Scenario, ScenarioError, load};
-pub use run::{Report, RunError, describe, run};
+pub use run::{Report, RunError, describe, describe_step, plain, run, step_at};
 
 /// The report as pretty JSON with a final newline (what `--format json` prints).
 pub fn report_json(report: &Report) -> String {

@@ -125,6 +125,41 @@ pub enum Check {
     Accepted {
         input: InputId,
     },
+    /// About the activations of one tier.
+    Tier {
+        tier: String,
+        breach: Option<String>,
+        trigger: Option<String>,
+        entered: Option<bool>,
+        fired: Option<bool>,
+        fired_by: Option<Timestamp>,
+        status: Option<Status>,
+    },
+    /// One vote as the ladder recorded it.
+    Vote {
+        input: InputId,
+        counted: Option<bool>,
+        reason_contains: Option<String>,
+    },
+    /// One order of a fired tier.
+    Order {
+        order: String,
+        completed: Option<bool>,
+        completed_by: Option<Timestamp>,
+        missed: Option<bool>,
+    },
+    /// The number of missed deadlines (of one breach).
+    DeadlinesMissed {
+        breach: Option<String>,
+        count: u32,
+    },
+    /// One relief checklist item.
+    Relief {
+        item: String,
+        status: Option<Status>,
+        relieved_by: Option<Timestamp>,
+        reimposed_by: Option<Timestamp>,
+    },
 }
 
 /// How an expectation names an incident.
@@ -643,7 +678,7 @@ impl<'a> Loader<'a> {
             .iter()
             .map(|f| f.subject)
             .filter(|s| present(&spec, s))
-            .filter(|s| !(*s == "trigger" && spec.breaches.is_some()))
+            .filter(|s| !(*s == "trigger" && (spec.breaches.is_some() || spec.tier.is_some())))
             .collect();
         let subject = match subjects.as_slice() {
             [one] => *one,
@@ -709,7 +744,71 @@ impl<'a> Loader<'a> {
         let opened_by = time(self, "opened_by", &spec.opened_by);
         let certified_by = time(self, "certified_by", &spec.certified_by);
         let as_of = time(self, "as_of", &spec.as_of);
+        let fired_by = time(self, "fired_by", &spec.fired_by);
+        let completed_by = time(self, "completed_by", &spec.completed_by);
+        let relieved_by = time(self, "relieved_by", &spec.relieved_by);
+        let reimposed_by = time(self, "reimposed_by", &spec.reimposed_by);
         let (opened_by, certified_by, as_of) = (opened_by?, certified_by?, as_of?);
+        let (fired_by, completed_by) = (fired_by?, completed_by?);
+        let (relieved_by, reimposed_by) = (relieved_by?, reimposed_by?);
+        let applies: Option<(&[Status], &str)> = match subject {
+            "tier" => Some((Status::TIER, "a tier's activation")),
+            "relief" => Some((Status::RELIEF, "a relief item")),
+            "trigger" => Some((Status::BREACH, "a breach")),
+            _ => None,
+        };
+        if let (Some(status), Some((applies, kind))) = (spec.status, applies)
+            && !applies.contains(&status)
+        {
+            {
+                let names: Vec<&str> = applies.iter().map(|s| s.as_str()).collect();
+                self.error(
+                    field_offset(node, "status"),
+                    format!(
+                        "{what}: `{}` is not a status of {kind}; it is one of `{}`",
+                        status.as_str(),
+                        names.join("`, `")
+                    ),
+                );
+                ok = false;
+            }
+        }
+        if let Some(tier) = &spec.tier
+            && !self.fw.tiers.iter().any(|t| &t.id == tier)
+        {
+            let known: Vec<&str> = self.fw.tiers.iter().map(|t| t.id.as_str()).collect();
+            self.error(
+                field_offset(node, "tier"),
+                format!(
+                    "{what}: the framework has no tier `{tier}`; its tiers are: {}",
+                    known.join(", ")
+                ),
+            );
+            ok = false;
+        }
+        if let Some(item) = &spec.relief
+            && !self.fw.relief.items.iter().any(|i| &i.id == item)
+        {
+            let known: Vec<&str> = self.fw.relief.items.iter().map(|i| i.id.as_str()).collect();
+            self.error(
+                field_offset(node, "relief"),
+                format!(
+                    "{what}: the framework has no relief item `{item}`; its items are: {}",
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                ),
+            );
+            ok = false;
+        }
+        if let Some(order) = &spec.order
+            && let Some(problem) = order_problem(self.fw, order)
+        {
+            self.error(field_offset(node, "order"), format!("{what}: {problem}"));
+            ok = false;
+        }
         if let Some(trigger) = &spec.trigger
             && !self.fw.triggers.iter().any(|t| &t.id == trigger)
         {
@@ -867,13 +966,109 @@ impl<'a> Loader<'a> {
                     spec.duplicate.as_deref().unwrap_or_default(),
                 )?,
             },
-            _ => Check::Accepted {
+            "accepted" => Check::Accepted {
                 input: input_id(
                     self,
                     "accepted",
                     spec.accepted.as_deref().unwrap_or_default(),
                 )?,
             },
+            "tier" => {
+                let conditions = [
+                    spec.entered.is_some(),
+                    spec.fired.is_some(),
+                    fired_by.is_some(),
+                    spec.status.is_some(),
+                ];
+                let problem = if !conditions.iter().any(|c| *c) {
+                    Some("give at least one of `entered`, `fired`, `fired_by`, `status`")
+                } else if spec.entered == Some(false)
+                    && conditions.iter().filter(|c| **c).count() > 1
+                {
+                    Some(
+                        "`entered = false` says the tier was not entered; it takes no other condition (except `breach` and `trigger`)",
+                    )
+                } else if spec.fired == Some(false)
+                    && (fired_by.is_some()
+                        || matches!(spec.status, Some(Status::Fired | Status::Completed)))
+                {
+                    Some(
+                        "`fired = false` contradicts `fired_by` or `status = \"fired\"` / `\"completed\"`",
+                    )
+                } else {
+                    None
+                };
+                if let Some(problem) = problem {
+                    self.error(node.span().start, format!("{what}: {problem}"));
+                    return None;
+                }
+                Check::Tier {
+                    tier: spec.tier.clone().unwrap_or_default(),
+                    breach: spec.breach.clone(),
+                    trigger: spec.trigger.clone(),
+                    entered: spec.entered,
+                    fired: spec.fired,
+                    fired_by,
+                    status: spec.status,
+                }
+            }
+            "vote" => {
+                if spec.counted == Some(true) && spec.reason_contains.is_some() {
+                    self.error(
+                        field_offset(node, "reason_contains"),
+                        format!("{what}: a vote that counts has no reason not to; `reason_contains` goes with `counted = false`"),
+                    );
+                    return None;
+                }
+                Check::Vote {
+                    input: input_id(self, "vote", spec.vote.as_deref().unwrap_or_default())?,
+                    counted: spec.counted,
+                    reason_contains: spec.reason_contains.clone(),
+                }
+            }
+            "order" => {
+                let problem = if spec.completed.is_none()
+                    && completed_by.is_none()
+                    && spec.missed.is_none()
+                {
+                    Some("give at least one of `completed`, `completed_by`, `missed`")
+                } else if spec.completed == Some(false) && completed_by.is_some() {
+                    Some("`completed = false` contradicts `completed_by`")
+                } else {
+                    None
+                };
+                if let Some(problem) = problem {
+                    self.error(node.span().start, format!("{what}: {problem}"));
+                    return None;
+                }
+                Check::Order {
+                    order: spec.order.clone().unwrap_or_default(),
+                    completed: spec.completed,
+                    completed_by,
+                    missed: spec.missed,
+                }
+            }
+            "deadlines_missed" => Check::DeadlinesMissed {
+                breach: spec.breach.clone(),
+                count: spec.deadlines_missed.unwrap_or_default(),
+            },
+            _ => {
+                if spec.status.is_none() && relieved_by.is_none() && reimposed_by.is_none() {
+                    self.error(
+                        node.span().start,
+                        format!(
+                            "{what}: give at least one of `status`, `relieved_by`, `reimposed_by`"
+                        ),
+                    );
+                    return None;
+                }
+                Check::Relief {
+                    item: spec.relief.clone().unwrap_or_default(),
+                    status: spec.status,
+                    relieved_by,
+                    reimposed_by,
+                }
+            }
         };
         ok.then_some(Expectation {
             id: spec.id,
@@ -905,8 +1100,57 @@ fn present(e: &Expect, field: &str) -> bool {
         "count_high" => e.count_high.is_some(),
         "contested" => e.contested.is_some(),
         "reason_contains" => e.reason_contains.is_some(),
+        "tier" => e.tier.is_some(),
+        "breach" => e.breach.is_some(),
+        "entered" => e.entered.is_some(),
+        "fired" => e.fired.is_some(),
+        "fired_by" => e.fired_by.is_some(),
+        "vote" => e.vote.is_some(),
+        "counted" => e.counted.is_some(),
+        "order" => e.order.is_some(),
+        "completed" => e.completed.is_some(),
+        "completed_by" => e.completed_by.is_some(),
+        "missed" => e.missed.is_some(),
+        "deadlines_missed" => e.deadlines_missed.is_some(),
+        "relief" => e.relief.is_some(),
+        "relieved_by" => e.relieved_by.is_some(),
+        "reimposed_by" => e.reimposed_by.is_some(),
         _ => false,
     }
+}
+
+/// What is wrong with an order id `breach/tier/action`, if anything: the
+/// tier must be one of the framework's and the action one of that tier's.
+fn order_problem(fw: &Framework, order: &str) -> Option<String> {
+    let mut parts = order.splitn(3, '/');
+    let (Some(breach), Some(tier), Some(action)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return Some(format!(
+            "`{order}` is not an order id `breach/tier/action` (e.g. `B1/t1-rails/a1-intel`)"
+        ));
+    };
+    if breach.is_empty() || tier.is_empty() || action.is_empty() {
+        return Some(format!(
+            "`{order}` is not an order id `breach/tier/action` (e.g. `B1/t1-rails/a1-intel`)"
+        ));
+    }
+    let Some(t) = fw.tiers.iter().find(|t| t.id == tier) else {
+        return Some(format!(
+            "order `{order}`: the framework has no tier `{tier}`"
+        ));
+    };
+    if !t.actions.iter().any(|a| a.id == action) {
+        let known: Vec<&str> = t.actions.iter().map(|a| a.id.as_str()).collect();
+        return Some(format!(
+            "order `{order}`: tier `{tier}` has no action `{action}`; its actions are: {}",
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            }
+        ));
+    }
+    None
 }
 
 /// Decodes one JSON line of a referenced file, relative times converted and

@@ -1,16 +1,20 @@
-//! The runner: the decision engine in virtual time over a scenario, and the
-//! after-action report. No clock, no I/O: the scenario's recorded times are
-//! the only "now" the engine sees, so a run is the same on every machine.
+//! The runner: the decision engine — both halves, certification and the
+//! response ladder, composed by [`engine::Decider`] — in virtual time over a
+//! scenario, and the after-action report. No clock, no I/O: the scenario's
+//! recorded times are the only "now" the engine sees, so a run is the same
+//! on every machine.
 
 use std::fmt;
 
 use base::Timestamp;
-use engine::{Breach, Decision, Engine, EngineError, Incident};
+use engine::ladder::{ActivationView, LadderEvent, MissedView, ReliefView, VoteView};
+use engine::{Breach, Decider, Decision, EngineError, Incident, Step};
 use framework::Framework;
+use framework::schema::Mode;
 use model::InputId;
 use serde::Serialize;
 
-use crate::expect::{Evaluation, Outcome, evaluate};
+use crate::expect::{Evaluation, Outcome, ballot_word, evaluate, mode_word};
 use crate::load::Scenario;
 use crate::time::offset;
 
@@ -52,8 +56,17 @@ pub struct Report {
     pub metrics: Metrics,
     pub breaches: Vec<Breach>,
     pub incidents: Vec<Incident>,
+    /// Every activation of a tier for a breach, in order of activation, as
+    /// it stands at the end of the run, with its orders.
+    pub activations: Vec<ActivationView>,
+    /// Every vote the ladder recorded, in order of recording, and whether it counts.
+    pub votes: Vec<VoteView>,
+    /// Every order that was open past its deadline, in order of due time.
+    pub deadlines_missed: Vec<MissedView>,
+    /// Every relief checklist item, by id, with its attestations.
+    pub relief: Vec<ReliefView>,
     pub injects: Vec<InjectRecord>,
-    /// Every decision, in the order the engine made it.
+    /// Every decision, in the order the engine and the ladder made them.
     pub decisions: Vec<TimelineEntry>,
 }
 
@@ -93,7 +106,8 @@ pub struct InjectRecord {
     pub inputs: Vec<InputId>,
 }
 
-/// A decision with its time relative to the scenario's start.
+/// A decision — the engine's or the ladder's — with its time relative to
+/// the scenario's start.
 #[derive(Clone, Debug, Serialize)]
 pub struct TimelineEntry {
     pub offset: String,
@@ -102,7 +116,7 @@ pub struct TimelineEntry {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inject: Option<usize>,
     #[serde(flatten)]
-    pub decision: Decision,
+    pub step: Step,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -120,6 +134,47 @@ pub struct Metrics {
     pub escalated: usize,
     pub closed: usize,
     pub time_to_certification_s: TimeToCertification,
+    /// Activations of tiers, and how many of them fired.
+    pub activations: usize,
+    pub fired: usize,
+    /// Votes the ladder recorded, and how many of them do not count.
+    pub votes: usize,
+    pub votes_not_counted: usize,
+    /// Orders issued, completed, and open past their deadlines.
+    pub orders: usize,
+    pub orders_completed: usize,
+    pub deadlines_missed: usize,
+    /// The fastest first action over the breaches, in seconds (the minimum
+    /// of `first_action_s.breaches[].seconds`); `null` when no order was issued.
+    pub time_to_first_action_s: Option<i64>,
+    pub first_action_s: FirstActionTimes,
+}
+
+/// From the first observed time of a breach's incidents to its first
+/// order (issued when the first of its tiers with an action fired), per
+/// breach, in seconds.
+#[derive(Clone, Debug, Serialize)]
+pub struct FirstActionTimes {
+    pub breaches: Vec<FirstActionTime>,
+    /// `null` when no order was issued.
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    /// The middle value; with an even number, the mean of the two middle
+    /// values rounded down. `null` when no order was issued.
+    pub median: Option<i64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FirstActionTime {
+    pub breach: String,
+    pub trigger: String,
+    /// The tier whose firing issued the first order.
+    pub tier: String,
+    /// The first order it issued (`breach/tier/action`).
+    pub order: String,
+    pub first_observed: Timestamp,
+    pub fired_at: Timestamp,
+    pub seconds: i64,
 }
 
 /// From the first observed time of a breach's incidents to its
@@ -143,15 +198,15 @@ pub struct CertificationTime {
     pub seconds: i64,
 }
 
-/// Runs a scenario: for each recorded time, advance the engine to it and
+/// Runs a scenario: for each recorded time, advance the decider to it and
 /// submit every input recorded then — in the engine's order for
 /// simultaneous inputs (identity, then canonical bytes; see
-/// `Engine::submit_batch`), so that how injects are split or ordered within
+/// `Decider::submit_batch`), so that how injects are split or ordered within
 /// one time never changes the report; then advance to the scenario's end;
 /// then judge the expectations and build the report.
 pub fn run(fw: &Framework, scenario: &Scenario) -> Result<Report, RunError> {
-    let mut engine = Engine::new(fw)?;
-    let mut decisions: Vec<(Option<usize>, Decision)> = Vec::new();
+    let mut decider = Decider::new(fw)?;
+    let mut steps: Vec<(Option<usize>, Step)> = Vec::new();
     let mut injects = Vec::with_capacity(scenario.injects.len());
     let mut inputs = 0;
     let mut k = 0;
@@ -162,7 +217,7 @@ pub fn run(fw: &Framework, scenario: &Scenario) -> Result<Report, RunError> {
             .take_while(|i| i.at == at)
             .count()
             + k;
-        decisions.extend(engine.advance(at)?.into_iter().map(|d| (None, d)));
+        steps.extend(decider.advance(at)?.into_iter().map(|d| (None, d)));
         let mut batch: Vec<(&model::InputId, Vec<u8>, usize, &model::Input)> = Vec::new();
         for (index, inject) in scenario.injects.iter().enumerate().take(group_end).skip(k) {
             for input in &inject.inputs {
@@ -171,8 +226,8 @@ pub fn run(fw: &Framework, scenario: &Scenario) -> Result<Report, RunError> {
         }
         batch.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
         for (_, _, index, input) in batch {
-            let made = engine.submit(at, input)?;
-            decisions.extend(made.into_iter().map(|d| (Some(index + 1), d)));
+            let made = decider.submit(at, input)?;
+            steps.extend(made.into_iter().map(|d| (Some(index + 1), d)));
         }
         k = group_end;
     }
@@ -186,16 +241,37 @@ pub fn run(fw: &Framework, scenario: &Scenario) -> Result<Report, RunError> {
             inputs: inject.inputs.iter().map(|i| i.id().clone()).collect(),
         });
     }
-    decisions.extend(engine.advance(scenario.end)?.into_iter().map(|d| (None, d)));
-    let (causes, decisions): (Vec<Option<usize>>, Vec<Decision>) = decisions.into_iter().unzip();
+    steps.extend(
+        decider
+            .advance(scenario.end)?
+            .into_iter()
+            .map(|d| (None, d)),
+    );
+    let decisions: Vec<Decision> = steps
+        .iter()
+        .filter_map(|(_, s)| match s {
+            Step::Engine(d) => Some(d.clone()),
+            Step::Ladder(_) => None,
+        })
+        .collect();
 
+    let engine = decider.engine();
+    let ladder = decider.ladder();
     let incidents = engine.incidents();
     let breaches = engine.breaches();
+    let activations = ladder.activations();
+    let votes = ladder.votes();
+    let deadlines_missed = ladder.deadlines_missed();
+    let relief = ladder.relief();
     let outcome = Outcome {
         start: scenario.start,
         decisions: &decisions,
         incidents: &incidents,
         breaches: &breaches,
+        activations: &activations,
+        votes: &votes,
+        deadlines_missed: &deadlines_missed,
+        relief: &relief,
     };
     let expectations: Vec<Evaluation> = scenario
         .expectations
@@ -229,17 +305,85 @@ pub fn run(fw: &Framework, scenario: &Scenario) -> Result<Report, RunError> {
         metrics,
         breaches,
         incidents,
+        activations,
+        votes,
+        deadlines_missed,
+        relief,
         injects,
-        decisions: causes
+        decisions: steps
             .into_iter()
-            .zip(decisions)
-            .map(|(inject, decision)| TimelineEntry {
-                offset: offset(scenario.start, decision.at()),
+            .map(|(inject, step)| TimelineEntry {
+                offset: offset(scenario.start, step_at(&step)),
                 inject,
-                decision,
+                step,
             })
             .collect(),
     })
+}
+
+/// The middle value of sorted numbers; with an even number, the mean of
+/// the two middle values rounded down.
+fn median(sorted: &[i64]) -> Option<i64> {
+    match sorted.len() {
+        0 => None,
+        n if n % 2 == 1 => sorted.get(n / 2).copied(),
+        n => match (sorted.get(n / 2 - 1), sorted.get(n / 2)) {
+            (Some(a), Some(b)) => Some((a + b).div_euclid(2)),
+            _ => None,
+        },
+    }
+}
+
+/// The earliest observed time of a breach's incidents.
+fn first_observed(o: &Outcome<'_>, b: &Breach) -> Option<Timestamp> {
+    o.incidents
+        .iter()
+        .filter(|i| b.incidents.contains(&i.id))
+        .map(|i| i.from)
+        .min()
+}
+
+fn first_actions(o: &Outcome<'_>) -> FirstActionTimes {
+    let mut times: Vec<FirstActionTime> = Vec::new();
+    for b in o.breaches {
+        let Some(observed) = first_observed(o, b) else {
+            continue;
+        };
+        // The first of the breach's tiers to fire with an action; ties go
+        // to the earlier activation.
+        let mut first: Option<(&ActivationView, Timestamp)> = None;
+        for a in o.activations.iter().filter(|a| a.breach == b.id) {
+            let Some(fired) = a.fired_at else { continue };
+            if a.actions.is_empty() {
+                continue;
+            }
+            if first.is_none_or(|(_, f)| fired < f) {
+                first = Some((a, fired));
+            }
+        }
+        let Some((a, fired)) = first else { continue };
+        times.push(FirstActionTime {
+            breach: b.id.clone(),
+            trigger: b.trigger.clone(),
+            tier: a.tier.clone(),
+            order: a
+                .actions
+                .first()
+                .map(|x| x.order.clone())
+                .unwrap_or_default(),
+            first_observed: observed,
+            fired_at: fired,
+            seconds: fired.seconds_since(observed),
+        });
+    }
+    let mut seconds: Vec<i64> = times.iter().map(|t| t.seconds).collect();
+    seconds.sort_unstable();
+    FirstActionTimes {
+        min: seconds.first().copied(),
+        max: seconds.last().copied(),
+        median: median(&seconds),
+        breaches: times,
+    }
 }
 
 fn metrics(o: &Outcome<'_>, injects: usize, inputs: usize) -> Metrics {
@@ -249,12 +393,7 @@ fn metrics(o: &Outcome<'_>, injects: usize, inputs: usize) -> Metrics {
         .iter()
         .filter_map(|b| {
             let certified_at = b.certified_at?;
-            let first_observed = o
-                .incidents
-                .iter()
-                .filter(|i| b.incidents.contains(&i.id))
-                .map(|i| i.from)
-                .min()?;
+            let first_observed = first_observed(o, b)?;
             Some(CertificationTime {
                 breach: b.id.clone(),
                 trigger: b.trigger.clone(),
@@ -267,14 +406,9 @@ fn metrics(o: &Outcome<'_>, injects: usize, inputs: usize) -> Metrics {
     times.sort_by(|a, b| a.breach.cmp(&b.breach).then(a.seconds.cmp(&b.seconds)));
     let mut seconds: Vec<i64> = times.iter().map(|t| t.seconds).collect();
     seconds.sort_unstable();
-    let median = match seconds.len() {
-        0 => None,
-        n if n % 2 == 1 => seconds.get(n / 2).copied(),
-        n => match (seconds.get(n / 2 - 1), seconds.get(n / 2)) {
-            (Some(a), Some(b)) => Some((a + b).div_euclid(2)),
-            _ => None,
-        },
-    };
+    let median = median(&seconds);
+    let first = first_actions(o);
+    let orders = o.activations.iter().map(|a| a.actions.len()).sum();
     use engine::BreachStatus as S;
     let status = |s: S| o.breaches.iter().filter(|b| b.status == s).count();
     Metrics {
@@ -298,6 +432,24 @@ fn metrics(o: &Outcome<'_>, injects: usize, inputs: usize) -> Metrics {
             median,
             breaches: times,
         },
+        activations: o.activations.len(),
+        fired: o
+            .activations
+            .iter()
+            .filter(|a| a.fired_at.is_some())
+            .count(),
+        votes: o.votes.len(),
+        votes_not_counted: o.votes.iter().filter(|v| !v.counted).count(),
+        orders,
+        orders_completed: o
+            .activations
+            .iter()
+            .flat_map(|a| a.actions.iter())
+            .filter(|x| x.completed_at.is_some())
+            .count(),
+        deadlines_missed: o.deadlines_missed.len(),
+        time_to_first_action_s: first.min,
+        first_action_s: first,
     }
 }
 
@@ -340,5 +492,230 @@ pub fn describe(start: Timestamp, d: &Decision) -> String {
             format!("breach {breach} ESCALATED to sign-off: {reason}")
         }
         Decision::Closed { breach, reason, .. } => format!("breach {breach} closed: {reason}"),
+    }
+}
+
+/// When a step happened.
+pub fn step_at(step: &Step) -> Timestamp {
+    match step {
+        Step::Engine(d) => d.at(),
+        Step::Ladder(e) => match e {
+            LadderEvent::TierEntered { at, .. }
+            | LadderEvent::NotEntered { at, .. }
+            | LadderEvent::Fired { at, .. }
+            | LadderEvent::Blocked { at, .. }
+            | LadderEvent::Vetoed { at, .. }
+            | LadderEvent::Lapsed { at, .. }
+            | LadderEvent::Escalated { at, .. }
+            | LadderEvent::Superseded { at, .. }
+            | LadderEvent::OrderIssued { at, .. }
+            | LadderEvent::OrderReported { at, .. }
+            | LadderEvent::OrderCompleted { at, .. }
+            | LadderEvent::DeadlineMissed { at, .. }
+            | LadderEvent::VoteCounted { at, .. }
+            | LadderEvent::VoteLate { at, .. }
+            | LadderEvent::VoteNotCounted { at, .. }
+            | LadderEvent::Attested { at, .. }
+            | LadderEvent::Relieved { at, .. }
+            | LadderEvent::Reimposed { at, .. } => *at,
+        },
+    }
+}
+
+/// An explanation without the framework note the ladder appends to each
+/// (`… [framework `id` version v, sha256 …]`): the report header names the
+/// framework once.
+pub fn plain(explanation: &str) -> &str {
+    for marker in [" [framework `", " [an unnamed framework"] {
+        if let Some(i) = explanation.rfind(marker)
+            && explanation.ends_with(']')
+        {
+            return explanation.get(..i).unwrap_or(explanation);
+        }
+    }
+    explanation
+}
+
+/// A step in words, for the text timeline.
+pub fn describe_step(start: Timestamp, step: &Step) -> String {
+    let e = match step {
+        Step::Engine(d) => return describe(start, d),
+        Step::Ladder(e) => e,
+    };
+    let when = |t: Timestamp| format!("{t} ({})", offset(start, t));
+    let party = |p: &Option<String>| {
+        p.as_ref()
+            .map_or_else(|| "no named party".to_string(), |p| format!("`{p}`"))
+    };
+    match e {
+        LadderEvent::TierEntered {
+            breach,
+            tier,
+            mode,
+            deadline,
+            ..
+        } => {
+            let clock = match (mode, deadline) {
+                (Mode::Automatic, _) => String::new(),
+                (Mode::SignOff, Some(d)) => {
+                    format!(": votes are taken until {}", when(*d))
+                }
+                (Mode::ReverseVeto, Some(d)) => {
+                    format!(": it fires at {} unless a qualified block stands", when(*d))
+                }
+                (_, None) => ": no clock".to_string(),
+            };
+            format!(
+                "breach {breach} ENTERS tier `{tier}` ({}){clock}",
+                mode_word(*mode)
+            )
+        }
+        LadderEvent::NotEntered {
+            breach,
+            explanation,
+            ..
+        } => {
+            format!("breach {breach} enters no tier: {}", plain(explanation))
+        }
+        LadderEvent::Fired {
+            breach,
+            tier,
+            explanation,
+            ..
+        } => {
+            format!("tier `{tier}` FIRED for {breach}: {}", plain(explanation))
+        }
+        LadderEvent::Blocked {
+            breach,
+            tier,
+            explanation,
+            ..
+        } => {
+            format!("tier `{tier}` BLOCKED for {breach}: {}", plain(explanation))
+        }
+        LadderEvent::Vetoed {
+            breach,
+            tier,
+            explanation,
+            ..
+        } => {
+            format!("tier `{tier}` VETOED for {breach}: {}", plain(explanation))
+        }
+        LadderEvent::Lapsed {
+            breach,
+            tier,
+            explanation,
+            ..
+        } => {
+            format!("tier `{tier}` LAPSED for {breach}: {}", plain(explanation))
+        }
+        LadderEvent::Escalated {
+            breach,
+            from,
+            to,
+            explanation,
+            ..
+        } => match from {
+            Some(from) => format!(
+                "breach {breach} ESCALATES from tier `{from}` to `{to}`: {}",
+                plain(explanation)
+            ),
+            None => format!(
+                "contested breach {breach} goes to sign-off in tier `{to}`: {}",
+                plain(explanation)
+            ),
+        },
+        LadderEvent::Superseded {
+            breach,
+            tier,
+            explanation,
+            ..
+        } => {
+            format!(
+                "tier `{tier}` for {breach} superseded: {}",
+                plain(explanation)
+            )
+        }
+        LadderEvent::OrderIssued {
+            order,
+            party: p,
+            due,
+            ..
+        } => match due {
+            Some(d) => format!("order {order} issued to {}, due {}", party(p), when(*d)),
+            None => format!("order {order} issued to {}, with no deadline", party(p)),
+        },
+        LadderEvent::OrderReported { explanation, .. } => {
+            format!("order report: {}", plain(explanation))
+        }
+        LadderEvent::OrderCompleted {
+            order, explanation, ..
+        } => {
+            format!("order {order} COMPLETED: {}", plain(explanation))
+        }
+        LadderEvent::DeadlineMissed {
+            order, party: p, ..
+        } => {
+            format!(
+                "DEADLINE MISSED: order {order} to {} is still open",
+                party(p)
+            )
+        }
+        LadderEvent::VoteCounted {
+            input,
+            breach,
+            tier,
+            party,
+            ballot,
+            explanation,
+            ..
+        } => format!(
+            "vote counted: `{party}` `{}` on {breach}/{tier} ({input}); {}",
+            ballot_word(*ballot),
+            plain(explanation)
+                .split_once("; now ")
+                .map_or("", |(_, now)| now)
+        ),
+        LadderEvent::VoteLate {
+            input,
+            breach,
+            tier,
+            party,
+            ballot,
+            explanation,
+            ..
+        }
+        | LadderEvent::VoteNotCounted {
+            input,
+            breach,
+            tier,
+            party,
+            ballot,
+            explanation,
+            ..
+        } => format!(
+            "vote NOT COUNTED: `{party}` `{}` on {breach}/{tier} ({input}): {}",
+            ballot_word(*ballot),
+            plain(explanation)
+        ),
+        LadderEvent::Attested { explanation, .. } => {
+            format!("attestation: {}", plain(explanation))
+        }
+        LadderEvent::Relieved {
+            item, explanation, ..
+        } => {
+            format!("relief item `{item}` RELIEVED: {}", plain(explanation))
+        }
+        LadderEvent::Reimposed {
+            item,
+            breach,
+            explanation,
+            ..
+        } => {
+            format!(
+                "relief item `{item}` RE-IMPOSED by {breach}: {}",
+                plain(explanation)
+            )
+        }
     }
 }

@@ -64,20 +64,46 @@ pub struct Inject {
     pub note: Option<String>,
 }
 
-/// Status of a breach, as an expectation names it.
+/// A status, as an expectation names it with `status`. Which values apply
+/// depends on the subject: a breach (`trigger`), a tier's activation
+/// (`tier`) or a relief item (`relief`); each value says which.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
-    /// The threshold is crossed; the evidence standard is not met yet.
+    /// Breach: the threshold is crossed; the evidence standard is not met yet.
     Open,
-    /// The standard is met and the technical cell's review clock runs.
+    /// Breach: the standard is met and the technical cell's review clock runs.
     UnderReview,
-    /// Certified: the response ladder may start.
+    /// Breach: certified; the response ladder may start.
     Certified,
-    /// Contested or referred: goes to leaders' sign-off.
+    /// Breach: contested or referred, it goes to leaders' sign-off. Tier:
+    /// its clock ran out and silence meant `escalate`.
     Escalated,
-    /// Rejected by review, or its clock lapsed.
+    /// Breach: rejected by review, or its clock lapsed.
     Closed,
+    /// Tier: fired; some order is still open.
+    Fired,
+    /// Tier: a sign-off tier waiting for its quorum or its deadline.
+    AwaitingVotes,
+    /// Tier: a reverse-veto tier inside its blocking period.
+    PendingBlockWindow,
+    /// Tier: a qualified block stood at the deadline (reverse veto).
+    Blocked,
+    /// Tier: a veto stood at the deadline (sign-off).
+    Vetoed,
+    /// Tier: the clock ran out and silence meant `lapse`.
+    Lapsed,
+    /// Tier: fired, and every order was completed.
+    Completed,
+    /// Tier: what it imposed was relieved on attested compliance. Relief
+    /// item: attested to its standard, so what it gates is relieved.
+    Relieved,
+    /// Tier or relief item: relieved, then snapped back by a certified breach.
+    Reimposed,
+    /// Tier: its breach was withdrawn; the activation no longer stands.
+    Superseded,
+    /// Relief item: not (yet) attested to its standard; what it gates stays imposed.
+    InForce,
 }
 
 impl Status {
@@ -88,15 +114,54 @@ impl Status {
             Status::Certified => "certified",
             Status::Escalated => "escalated",
             Status::Closed => "closed",
+            Status::Fired => "fired",
+            Status::AwaitingVotes => "awaiting_votes",
+            Status::PendingBlockWindow => "pending_block_window",
+            Status::Blocked => "blocked",
+            Status::Vetoed => "vetoed",
+            Status::Lapsed => "lapsed",
+            Status::Completed => "completed",
+            Status::Relieved => "relieved",
+            Status::Reimposed => "reimposed",
+            Status::Superseded => "superseded",
+            Status::InForce => "in_force",
         }
     }
+
+    /// The statuses of a breach.
+    pub const BREACH: &'static [Status] = &[
+        Status::Open,
+        Status::UnderReview,
+        Status::Certified,
+        Status::Escalated,
+        Status::Closed,
+    ];
+
+    /// The statuses of a tier's activation.
+    pub const TIER: &'static [Status] = &[
+        Status::Fired,
+        Status::AwaitingVotes,
+        Status::PendingBlockWindow,
+        Status::Blocked,
+        Status::Vetoed,
+        Status::Lapsed,
+        Status::Escalated,
+        Status::Relieved,
+        Status::Reimposed,
+        Status::Superseded,
+        Status::Completed,
+    ];
+
+    /// The statuses of a relief item.
+    pub const RELIEF: &'static [Status] = &[Status::InForce, Status::Relieved, Status::Reimposed];
 }
 
 /// `[[expect]]`: an outcome written down from the framework's rules
 /// **before** the scenario is run (HSEEP's "expected player action"). Each
 /// names exactly one subject — `trigger`, `breaches`, `incidents`,
-/// `incident`, `incident_of`, `rejected`, `duplicate` or `accepted` — and
-/// the conditions that the subject allows (see "Expectations" below).
+/// `incident`, `incident_of`, `rejected`, `duplicate`, `accepted`, `tier`,
+/// `vote`, `order`, `deadlines_missed` or `relief` — and the conditions
+/// that the subject allows (see "Expectations" below).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Expect {
@@ -105,7 +170,7 @@ pub struct Expect {
     /// Why this outcome follows from the framework: the rule, the numbers.
     pub note: String,
     /// Subject: breaches of this trigger (a framework trigger id). With
-    /// `breaches`, a filter instead.
+    /// `breaches` or `tier`, a filter instead.
     #[serde(default)]
     pub trigger: Option<String>,
     /// A breach of `trigger` was opened at or before this time.
@@ -121,8 +186,11 @@ pub struct Expect {
     /// `true`: a breach of `trigger` was certified; `false`: none was.
     #[serde(default)]
     pub certified: Option<bool>,
-    /// The breach's status at the end of the run (or at `as_of`). With
-    /// `certified = false`, every breach of `trigger` must have it.
+    /// The status of the subject at the end of the run: of a breach (or at
+    /// `as_of`), of a tier's activation, or of a relief item (see
+    /// [Status](#status) for which values each takes). With `certified =
+    /// false` or `fired = false`, every breach or activation of the subject
+    /// must have it.
     #[serde(default)]
     pub status: Option<Status>,
     /// The breach was (`true`) or was not (`false`) opened by accumulated
@@ -161,7 +229,8 @@ pub struct Expect {
     /// Subject: the input `party/source/message` was rejected.
     #[serde(default)]
     pub rejected: Option<String>,
-    /// With `rejected`: the engine's reason contains this text (case is ignored).
+    /// With `rejected`: the engine's reason contains this text; with `vote`,
+    /// the reason the vote does not count contains it (case is ignored).
     #[serde(default)]
     pub reason_contains: Option<String>,
     /// Subject: the input `party/source/message` was received again and
@@ -171,6 +240,62 @@ pub struct Expect {
     /// Subject: the input `party/source/message` was accepted.
     #[serde(default)]
     pub accepted: Option<String>,
+    /// Subject: the activations of this tier (a framework tier id) — for
+    /// `breach`, or for the breaches of `trigger`, when given.
+    #[serde(default)]
+    pub tier: Option<String>,
+    /// With `tier` or `deadlines_missed`: only this breach, by its engine id
+    /// (`B1`, `B2`, … in order of opening).
+    #[serde(default)]
+    pub breach: Option<String>,
+    /// `true`: the breach entered `tier` (an activation exists); `false`: it
+    /// did not (no other condition).
+    #[serde(default)]
+    pub entered: Option<bool>,
+    /// `true`: `tier` fired for the breach (whatever became of it later);
+    /// `false`: it never fired.
+    #[serde(default)]
+    pub fired: Option<bool>,
+    /// `tier` fired for the breach at or before this time.
+    #[serde(default)]
+    pub fired_by: Option<String>,
+    /// Subject: the vote `party/source/message`, as the ladder recorded it
+    /// (a vote the ladder refused is not recorded: use `rejected`).
+    #[serde(default)]
+    pub vote: Option<String>,
+    /// With `vote`: `true`, the vote counts at the end of the run; `false`,
+    /// it does not (late, after the tier was decided, or replaced by a later
+    /// vote of the same party).
+    #[serde(default)]
+    pub counted: Option<bool>,
+    /// Subject: one order, by its id `breach/tier/action` (e.g.
+    /// `B1/t1-rails/a1-intel`).
+    #[serde(default)]
+    pub order: Option<String>,
+    /// With `order`: `true`, the executing party reported it done (on time
+    /// or late); `false`, it did not.
+    #[serde(default)]
+    pub completed: Option<bool>,
+    /// With `order`: reported done at or before this time.
+    #[serde(default)]
+    pub completed_by: Option<String>,
+    /// With `order`: `true`, it was open past its deadline (a missed
+    /// deadline, even if completed later); `false`, it was not.
+    #[serde(default)]
+    pub missed: Option<bool>,
+    /// Subject: the number of missed deadlines at the end (of `breach`, if given).
+    #[serde(default)]
+    pub deadlines_missed: Option<u32>,
+    /// Subject: one relief checklist item (a framework relief item id).
+    #[serde(default)]
+    pub relief: Option<String>,
+    /// With `relief`: relieved at or before this time (it may have been
+    /// re-imposed since).
+    #[serde(default)]
+    pub relieved_by: Option<String>,
+    /// With `relief`: re-imposed by a certified breach at or before this time.
+    #[serde(default)]
+    pub reimposed_by: Option<String>,
 }
 
 /// One form of expectation: its subject, the conditions it takes, and what
@@ -232,6 +357,33 @@ pub const FORMS: &[Form] = &[
         conditions: &[],
         meaning: "The input `party/source/message` was accepted.",
     },
+    Form {
+        subject: "tier",
+        conditions: &[
+            "breach", "trigger", "entered", "fired", "fired_by", "status",
+        ],
+        meaning: "The activations of one tier of the response ladder, for `breach` (or the breaches of `trigger`) if given. Met when some activation satisfies every condition given among `fired_by`, `status` (a tier status), `entered = true`, `fired = true`. `entered = false`: no activation of `tier` (for that breach or trigger) exists — no other condition. `fired = false`: none fired; with `status`, every such activation has that status (and there is at least one). Statuses are as at the end of the run.",
+    },
+    Form {
+        subject: "vote",
+        conditions: &["counted", "reason_contains"],
+        meaning: "The vote `party/source/message` was recorded by the ladder; with `counted`, it counts (`true`) or does not (`false`) at the end of the run; with `reason_contains`, the reason it does not count contains that text. A party's last vote recorded before the deadline counts, whichever of its keys sent it; a vote recorded at or after the deadline is late.",
+    },
+    Form {
+        subject: "order",
+        conditions: &["completed", "completed_by", "missed"],
+        meaning: "One order `breach/tier/action`, issued when the tier fired. `completed`: whether the executing party reported it done; `completed_by`: done at or before that time; `missed`: whether it was open past its deadline (an order completed late was missed). At least one condition.",
+    },
+    Form {
+        subject: "deadlines_missed",
+        conditions: &["breach"],
+        meaning: "The number of orders open past their deadlines at the end of the run, of `breach` if given.",
+    },
+    Form {
+        subject: "relief",
+        conditions: &["status", "relieved_by", "reimposed_by"],
+        meaning: "One relief checklist item: its status at the end of the run (`in_force`, `relieved`, `reimposed`), relieved by a time, re-imposed (snapback) by a time. At least one condition.",
+    },
 ];
 
 /// Every condition field of `[[expect]]` (fields that are not subjects).
@@ -249,4 +401,14 @@ pub const CONDITIONS: &[&str] = &[
     "count_high",
     "contested",
     "reason_contains",
+    "breach",
+    "entered",
+    "fired",
+    "fired_by",
+    "counted",
+    "completed",
+    "completed_by",
+    "missed",
+    "relieved_by",
+    "reimposed_by",
 ];

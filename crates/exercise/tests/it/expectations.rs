@@ -154,12 +154,7 @@ fn world() -> World {
 
 fn judge(check: Check) -> exercise::Evaluation {
     let w = world();
-    let outcome = Outcome {
-        start: start(),
-        decisions: &w.decisions,
-        incidents: &w.incidents,
-        breaches: &w.breaches,
-    };
+    let outcome = Outcome::engine_only(start(), &w.decisions, &w.incidents, &w.breaches);
     evaluate(
         &Expectation {
             id: "e".into(),

@@ -4,5 +4,6 @@
 mod bad;
 mod common;
 mod expectations;
+mod ladder;
 mod reference;
 mod scenarios;
