@@ -729,6 +729,36 @@ mod tests {
     }
 
     #[test]
+    fn identities_pack_and_unpack() {
+        for (party, source, message) in [
+            ("us", "isr", "1"),
+            ("", "", ""),
+            ("technical-cell", "Ω-cell", "m/é"),
+            ("p", &"s".repeat(200), "m"),
+        ] {
+            let id = InputId {
+                party: party.into(),
+                source: source.into(),
+                message: message.into(),
+            };
+            let packed = Ident::new(&id);
+            assert!(packed.is(&id));
+            assert_eq!(packed.to_id(), id);
+            assert_eq!(packed.to_string(), id.to_string());
+            let mut other = id.clone();
+            other.message.push('x');
+            assert!(!packed.is(&other));
+            // The parts' boundaries count: "ab"+"c" is not "a"+"bc".
+            let shifted = InputId {
+                party: format!("{party}{}", source.chars().next().unwrap_or('_')),
+                source: source.chars().skip(1).collect(),
+                message: message.into(),
+            };
+            assert!(!packed.is(&shifted));
+        }
+    }
+
+    #[test]
     fn combining_is_in_group_order_and_rounds_down() {
         assert_eq!(combine([9000u16, 8000].into_iter()), 9800);
         assert_eq!(combine(std::iter::empty()), 0);

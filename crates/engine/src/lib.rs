@@ -16,7 +16,21 @@
 //! indexes, clocks, views and pruning; `fusion` the observations and
 //! incidents with their counts; `certify` the triggers, breaches, evidence
 //! and reviews; `geo` fixed-point geometry; `hash` lookup hashing and input
-//! fingerprints; `decision` the serialized types.
+//! fingerprints; `rfc3339` timestamps in words; `decision` the serialized
+//! types; `ladder` and `decider` the response ladder and both halves
+//! together. The first, plain implementation of this half is kept under
+//! `tests/it/oracle` as a test oracle: every decision and view must match it.
+//!
+//! Architecture Invariant: hash maps serve lookups only (ids, inputs seen);
+//! none is iterated into a decision, a view or an order of work.
+//!
+//! Architecture Invariant: ids are interned as integers in the sorted order
+//! of their names, so any order a decision shows (groups of evidence, the
+//! order confidences combine in, the tie between zones) is the names' order.
+//!
+//! Architecture Invariant: without history (`EngineOptions`), memory is
+//! bounded by the framework's windows and late limits, not by how long the
+//! engine runs; forgetting never changes a decision (tests/it/history.rs).
 
 mod certify;
 mod compile;
