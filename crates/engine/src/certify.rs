@@ -941,7 +941,7 @@ impl Engine {
     // ------------------------------------------------------------ reviews
 
     /// The breach a review names: held, once held (and forgotten), or none.
-    fn find_breach(&self, id: &str) -> Result<BreachRef, bool> {
+    pub(crate) fn find_breach(&self, id: &str) -> Result<BreachRef, bool> {
         let n = id
             .strip_prefix('B')
             .and_then(|digits| digits.parse::<u64>().ok())
@@ -968,7 +968,7 @@ impl Engine {
             Err(true) => return Err(format!("breach `{}` is not under review", r.breach)),
             Err(false) => return Err(format!("there is no breach `{}`", r.breach)),
         };
-        let state = self.breach(b).ok_or("no such breach")?;
+        let state = self.breach_state(b).ok_or("no such breach")?;
         if state.view.status != BreachStatus::UnderReview {
             return Err(format!("breach `{}` is not under review", r.breach));
         }
@@ -1045,7 +1045,7 @@ impl Engine {
             return;
         };
         let b = BreachRef { n, slot };
-        let Some(state) = self.breach(b) else {
+        let Some(state) = self.breach_state(b) else {
             return;
         };
         if state.view.status != BreachStatus::UnderReview {

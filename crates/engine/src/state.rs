@@ -486,6 +486,13 @@ impl Engine {
         held.into_iter().map(|i| self.incident_view(i)).collect()
     }
 
+    /// One breach (`B7`), as reports show it, if the engine holds it:
+    /// without building the others' views.
+    pub fn breach(&self, id: &str) -> Option<Breach> {
+        let b = self.find_breach(id).ok()?;
+        self.breach_state(b).map(|state| state.view(&self.fw))
+    }
+
     /// The breaches, as reports show them, in order of opening.
     pub fn breaches(&self) -> Vec<Breach> {
         self.breach_slots
@@ -510,7 +517,7 @@ impl Engine {
 
     /// The breach at `b`, if it is still held.
     #[inline]
-    pub(crate) fn breach(&self, b: BreachRef) -> Option<&BreachState> {
+    pub(crate) fn breach_state(&self, b: BreachRef) -> Option<&BreachState> {
         self.breaches.get(b.slot).filter(|s| s.n == b.n)
     }
 
@@ -860,7 +867,7 @@ impl Engine {
         let mut last_end = inc.to;
         let mut reviewed = None;
         for (_, b) in inc.breaches.iter() {
-            let Some(state) = self.breach(*b) else {
+            let Some(state) = self.breach_state(*b) else {
                 continue;
             };
             if state.view.status == crate::decision::BreachStatus::UnderReview {

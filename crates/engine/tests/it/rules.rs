@@ -82,6 +82,10 @@ fn three_reports_of_one_salvo_are_one_incident_with_a_range() {
     let b = &e.breaches()[0];
     assert_eq!(b.status, BreachStatus::Certified);
     assert!(b.certified_at.is_some());
+    // One breach by its id, as the list shows it.
+    assert_eq!(e.breach("B1").as_ref(), Some(b));
+    assert_eq!(e.breach("B2"), None);
+    assert_eq!(e.breach("B01"), None);
 }
 
 #[test]
