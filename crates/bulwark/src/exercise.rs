@@ -40,7 +40,25 @@ impl Files for DirFiles {
 }
 
 pub fn run(args: &ExerciseArgs) -> Result<u8> {
-    let (fw, diags) = crate::check::load(&args.framework)?;
+    let report = match load_and_run(&args.framework, &args.scenario)? {
+        Ok((_, report)) => report,
+        Err(code) => return Ok(code),
+    };
+    match args.format {
+        Format::Json => crate::write_stdout(&exercise::report_json(&report)),
+        Format::Text => print_text(&report),
+    }
+    Ok(u8::from(!report.summary.passed))
+}
+
+/// Loads the framework and the scenario and runs it. `Ok(Err(2))` when
+/// nothing was run: the framework has errors or the scenario is invalid
+/// (both already reported on standard error).
+pub fn load_and_run(
+    framework: &Path,
+    scenario: &Path,
+) -> Result<std::result::Result<(framework::Framework, Report), u8>> {
+    let (fw, diags) = crate::check::load(framework)?;
     let errors: Vec<&base::Diagnostic> = diags
         .iter()
         .filter(|d| d.severity == base::Severity::Error)
@@ -55,22 +73,18 @@ pub fn run(args: &ExerciseArgs) -> Result<u8> {
             if errors.len() == 1 { "" } else { "s" },
             if errors.len() == 1 { "it" } else { "them" }
         );
-        return Ok(2);
+        return Ok(Err(2));
     }
-    let shown = args.scenario.display().to_string();
-    let bytes = std::fs::read(&args.scenario).map_err(|e| {
+    let shown = scenario.display().to_string();
+    let bytes = std::fs::read(scenario).map_err(|e| {
         let why = match e.kind() {
             std::io::ErrorKind::NotFound => "no such file".to_string(),
             _ => e.to_string(),
         };
         anyhow!("cannot read `{shown}`: {why}")
     })?;
-    let root = args
-        .scenario
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    let scenario = match exercise::load(&shown, &bytes, &DirFiles { root }, &fw) {
+    let root = scenario.parent().map(Path::to_path_buf).unwrap_or_default();
+    let loaded = match exercise::load(&shown, &bytes, &DirFiles { root }, &fw) {
         Ok(scenario) => scenario,
         Err(errors) => {
             for e in &errors {
@@ -81,15 +95,11 @@ pub fn run(args: &ExerciseArgs) -> Result<u8> {
                 errors.len(),
                 if errors.len() == 1 { "" } else { "s" }
             );
-            return Ok(2);
+            return Ok(Err(2));
         }
     };
-    let report = exercise::run(&fw, &scenario).map_err(|e| anyhow!("{e}"))?;
-    match args.format {
-        Format::Json => crate::write_stdout(&exercise::report_json(&report)),
-        Format::Text => print_text(&report),
-    }
-    Ok(u8::from(!report.summary.passed))
+    let report = exercise::run(&fw, &loaded).map_err(|e| anyhow!("{e}"))?;
+    Ok(Ok((fw, report)))
 }
 
 fn print_text(r: &Report) {
@@ -138,6 +148,7 @@ fn print_text(r: &Report) {
         r.scenario.end,
         exercise::time::offset(r.scenario.start, r.scenario.end)
     );
+    print_ladder(r);
     say!();
     say!("expectations:");
     for e in &r.expectations {
@@ -176,6 +187,30 @@ fn print_text(r: &Report) {
             hours(max)
         );
     }
+    if m.activations > 0 {
+        say!(
+            "ladder: {} ({} fired), {} ({} not counted), {} ({} completed, {} missed)",
+            count(m.activations, "activation"),
+            m.fired,
+            count(m.votes, "vote"),
+            m.votes_not_counted,
+            count(m.orders, "order"),
+            m.orders_completed,
+            m.deadlines_missed
+        );
+    }
+    if let (Some(min), Some(median), Some(max)) = (
+        m.first_action_s.min,
+        m.first_action_s.median,
+        m.first_action_s.max,
+    ) {
+        say!(
+            "time to first action (from the first observation): fastest {}, median {}, max {}",
+            hours(min),
+            hours(median),
+            hours(max)
+        );
+    }
     let s = &r.summary;
     say!(
         "{} of {} expectations met{}",
@@ -183,6 +218,91 @@ fn print_text(r: &Report) {
         s.expectations,
         if s.passed { "" } else { " — see ✗ above" }
     );
+}
+
+/// The ladder at the end of the run: each activation with its orders and
+/// due times, the votes, and the relief items that moved.
+fn print_ladder(r: &Report) {
+    let start = r.scenario.start;
+    let at = |t: base::Timestamp| format!("{t} ({})", exercise::time::offset(start, t));
+    if !r.activations.is_empty() {
+        say!();
+        say!("activations:");
+    }
+    for a in &r.activations {
+        say!(
+            "  {} — {}",
+            exercise::expect::describe_activation(start, a),
+            exercise::plain(
+                a.explanation
+                    .rsplit("; then ")
+                    .next()
+                    .unwrap_or(&a.explanation)
+            )
+        );
+        for o in &a.actions {
+            let status = match (o.completed_at, o.status) {
+                (Some(c), _) => format!("completed {}", at(c)),
+                (None, state) => format!("{state:?}").to_lowercase(),
+            };
+            let missed = if o.completed_at.is_some()
+                && r.deadlines_missed.iter().any(|m| m.order == o.order)
+            {
+                " (late: its deadline was missed)"
+            } else {
+                ""
+            };
+            say!(
+                "      {:<26} {:<10} due {:<36} {status}{missed}",
+                o.action,
+                o.party.as_deref().unwrap_or("—"),
+                o.due.map_or_else(|| "—".to_string(), at)
+            );
+        }
+    }
+    if !r.votes.is_empty() {
+        say!();
+        say!("votes:");
+    }
+    for v in &r.votes {
+        let counted = match (&v.reason, v.counted) {
+            (_, true) => "counted".to_string(),
+            (Some(reason), false) => format!("NOT COUNTED: {reason}"),
+            (None, false) => "NOT COUNTED".to_string(),
+        };
+        say!(
+            "  {:<10} `{}` `{}` on {}/{} ({}): {counted}",
+            exercise::time::offset(start, v.recorded_at),
+            v.party,
+            exercise::expect::ballot_word(v.ballot),
+            v.breach,
+            v.tier,
+            v.input
+        );
+    }
+    let moved: Vec<_> = r
+        .relief
+        .iter()
+        .filter(|i| i.relieved_at.is_some() || !i.attestations.is_empty())
+        .collect();
+    if !moved.is_empty() {
+        say!();
+        say!("relief:");
+    }
+    for item in moved {
+        let mut line = format!(
+            "  {}: {}",
+            item.item,
+            exercise::expect::relief_status(item.status).as_str()
+        );
+        if let Some(t) = item.relieved_at {
+            line.push_str(&format!(", relieved {}", at(t)));
+        }
+        if let Some(t) = item.reimposed_at {
+            line.push_str(&format!(", re-imposed {}", at(t)));
+        }
+        say!("{line} — {}", item.explanation);
+    }
 }
 
 /// `1 breach`, `2 breaches`, `0 inputs`.
@@ -195,6 +315,6 @@ fn count(n: usize, noun: &str) -> String {
 }
 
 /// Seconds as `12h40m` (or `45m`, `30s`).
-fn hours(seconds: i64) -> String {
+pub fn hours(seconds: i64) -> String {
     base::Duration::from_seconds(seconds.max(0)).to_string()
 }

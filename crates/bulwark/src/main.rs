@@ -13,6 +13,7 @@ macro_rules! say {
 
 mod check;
 mod exercise;
+mod explain;
 
 /// Writes to standard output; exits quietly when the reader has gone away.
 pub fn write_stdout(text: &str) {
@@ -72,11 +73,26 @@ bulwark exercise examples/ukraine-2025 examples/ukraine-2025/scenarios/01-missil
 bulwark exercise examples/ukraine-2025 SCENARIO.toml --format json\n\n\
 The scenario format: docs/scenario-format.md")]
     Exercise(exercise::ExerciseArgs),
-    /// Explain a finding code (e.g. `B301`), or list every code.
-    Explain {
-        /// The code to explain; all codes when omitted.
-        code: Option<String>,
-    },
+    /// Explain a finding code (e.g. `B301`), or why a scenario's breaches
+    /// were or were not certified and its tiers did or did not fire.
+    ///
+    /// Two forms. `bulwark explain CODE` says what a finding code of
+    /// `bulwark check` means and how to fix it (`bulwark explain` lists every
+    /// code). `bulwark explain FRAMEWORK SCENARIO` runs the scenario as
+    /// `bulwark exercise` does and, for each breach, says why it was or was
+    /// not certified and, for each tier of the ladder, why it did or did not
+    /// fire: the explanations recorded with each decision, the votes counted
+    /// and not counted with their reasons, the orders and the missed
+    /// deadlines. `--breach` narrows it to one breach, `--tier` to one tier.
+    /// Exit status: 0 explained, 2 nothing could be run or no such breach
+    /// or tier.
+    #[command(after_help = "Examples:\n  \
+bulwark explain B301\n  \
+bulwark explain\n  \
+bulwark explain examples/ukraine-2025 examples/ukraine-2025/scenarios/01-missile-salvo.toml\n  \
+bulwark explain examples/ukraine-2025 SCENARIO.toml --tier t3-energy-shipping\n  \
+bulwark explain examples/ukraine-2025 SCENARIO.toml --breach B1 --format json")]
+    Explain(explain::ExplainArgs),
 }
 
 /// Output format for commands that report.
@@ -93,7 +109,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
-        Command::Explain { code } => check::explain(code.as_deref()),
+        Command::Explain(args) => explain::run(&args),
         Command::Exercise(args) => exercise::run(&args),
     };
     match result {

@@ -372,3 +372,131 @@ fn exercise_refuses_a_framework_with_errors_or_an_unreadable_scenario() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("no such file"), "{}", stderr(&out));
 }
+
+// ------------------------------------------------------------ the ladder
+
+#[test]
+fn exercise_text_shows_the_ladder() {
+    let scenario = ukraine().join("scenarios/01-missile-salvo.toml");
+    let out = bulwark(&[
+        "exercise",
+        ukraine().to_str().unwrap(),
+        scenario.to_str().unwrap(),
+    ]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}{}", stderr(&out));
+    assert!(
+        text.contains("breach B1 ENTERS tier `t1-rails` (automatic)"),
+        "{text}"
+    );
+    assert!(text.contains("tier `t1-rails` FIRED for B1"), "{text}");
+    assert!(
+        text.contains("order B1/t1-rails/a1-intel issued to `us`, due"),
+        "{text}"
+    );
+    assert!(
+        text.contains("DEADLINE MISSED: order B1/t1-rails/a1-intel"),
+        "{text}"
+    );
+    assert!(text.contains("\nactivations:\n"), "{text}");
+    assert!(text.contains("time to first action"), "{text}");
+}
+
+#[test]
+fn explain_help_teaches_both_forms() {
+    let out = bulwark(&["explain", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains("bulwark explain CODE"), "{text}");
+    assert!(
+        text.contains("bulwark explain FRAMEWORK SCENARIO"),
+        "{text}"
+    );
+    assert!(text.contains("--breach"), "{text}");
+    assert!(text.contains("--tier"), "{text}");
+}
+
+#[test]
+fn explain_a_scenario_says_why_tiers_did_or_did_not_fire() {
+    let framework = ukraine();
+    let scenario = ukraine().join("scenarios/07-false-flag-contested.toml");
+    let (fw, sc) = (framework.to_str().unwrap(), scenario.to_str().unwrap());
+    let out = bulwark(&["explain", fw, sc]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}{}", stderr(&out));
+    assert!(
+        text.contains("breach B1 (trigger `trg-sabotage`): not certified: the breach is contested"),
+        "{text}"
+    );
+    assert!(
+        text.contains("tier `t4-secondary` (level 4, sign-off): did not fire (escalated)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("tier `t5-leaders` (level 5, sign-off): did not fire (lapsed)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("tier `t1-rails` (level 1, automatic): not entered"),
+        "{text}"
+    );
+    assert!(
+        text.contains("contested breaches never enter tiers that fire without votes"),
+        "{text}"
+    );
+
+    // One tier, for every breach.
+    let out = bulwark(&["explain", fw, sc, "--tier", "t5-leaders"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}{}", stderr(&out));
+    assert!(text.contains("tier `t5-leaders`"), "{text}");
+    assert!(!text.contains("tier `t4-secondary` ("), "{text}");
+
+    // JSON: one document, the same on every run.
+    let args = ["explain", fw, sc, "--breach", "B1", "--format", "json"];
+    let out = bulwark(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["breach"], "B1");
+    let tiers = doc["breaches"][0]["tiers"].as_array().unwrap();
+    let t4 = tiers.iter().find(|t| t["tier"] == "t4-secondary").unwrap();
+    assert_eq!(t4["entered"], true);
+    assert_eq!(t4["fired"], false);
+    assert_eq!(t4["status"], "escalated");
+    assert!(
+        t4["why"]
+            .as_str()
+            .unwrap()
+            .contains("no quorum by the deadline")
+    );
+    assert_eq!(bulwark(&args).stdout, out.stdout);
+}
+
+#[test]
+fn explain_refuses_what_the_run_does_not_have() {
+    let framework = ukraine();
+    let scenario = ukraine().join("scenarios/01-missile-salvo.toml");
+    let (fw, sc) = (framework.to_str().unwrap(), scenario.to_str().unwrap());
+    let out = bulwark(&["explain", fw, sc, "--breach", "B9"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no breach `B9` in this run; its breaches: B1"),
+        "{}",
+        stderr(&out)
+    );
+    let out = bulwark(&["explain", fw, sc, "--tier", "t9"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no tier `t9`"), "{}", stderr(&out));
+    // Scenario options without a scenario.
+    let out = bulwark(&["explain", "B301", "--tier", "t1-rails"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("go with a scenario"),
+        "{}",
+        stderr(&out)
+    );
+    // A missing scenario file.
+    let out = bulwark(&["explain", fw, "no-such-scenario.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no such file"), "{}", stderr(&out));
+}

@@ -15,6 +15,7 @@
 //! same framework and scenario give a byte-identical report on every run.
 
 pub mod expect;
+pub mod explain;
 pub mod load;
 pub mod reference;
 pub mod run;
