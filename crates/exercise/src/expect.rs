@@ -4,7 +4,8 @@
 
 use base::Timestamp;
 use engine::ladder::{
-    ActivationStatus, ActivationView, MissedView, OrderView, ReliefStatus, ReliefView, VoteView,
+    ActivationStatus, ActivationView, LadderEvent, MissedView, OrderView, ReliefStatus, ReliefView,
+    VoteView,
 };
 use engine::{Breach, BreachStatus, Decision, Incident};
 use framework::schema::Mode;
@@ -32,6 +33,8 @@ pub struct Outcome<'a> {
     pub deadlines_missed: &'a [MissedView],
     /// Every relief item at the end of the run.
     pub relief: &'a [ReliefView],
+    /// Every decision of the ladder, in order.
+    pub events: &'a [LadderEvent],
 }
 
 /// An outcome of the engine alone (no ladder), for tests and tools that
@@ -52,6 +55,7 @@ impl<'a> Outcome<'a> {
             votes: &[],
             deadlines_missed: &[],
             relief: &[],
+            events: &[],
         }
     }
 }
@@ -446,24 +450,7 @@ pub fn evaluate(e: &Expectation, o: &Outcome<'_>) -> Evaluation {
                 ),
             }
         }
-        Check::Tier {
-            tier,
-            breach,
-            trigger,
-            entered,
-            fired,
-            fired_by,
-            status,
-        } => judge_tier(
-            o,
-            tier,
-            breach.as_deref(),
-            trigger.as_deref(),
-            *entered,
-            *fired,
-            *fired_by,
-            *status,
-        ),
+        Check::Tier { .. } => judge_tier(o, &e.check),
         Check::Vote {
             input,
             counted,
@@ -566,6 +553,7 @@ pub fn evaluate(e: &Expectation, o: &Outcome<'_>) -> Evaluation {
             status,
             relieved_by,
             reimposed_by,
+            as_of,
         } => {
             let mut wanted = Vec::new();
             if let Some(s) = status {
@@ -577,14 +565,29 @@ pub fn evaluate(e: &Expectation, o: &Outcome<'_>) -> Evaluation {
             if let Some(t) = reimposed_by {
                 wanted.push(format!("re-imposed by {}", offset(o.start, *t)));
             }
+            if let Some(t) = as_of {
+                wanted.push(format!("as of {}", offset(o.start, *t)));
+            }
             let expected = format!("expected relief item `{item}` {}", wanted.join(", "));
             match o.relief.iter().find(|r| &r.item == item) {
                 None => (false, format!("{expected}; the ladder has no such item")),
                 Some(r) => {
-                    let met = status.is_none_or(|s| relief_status(r.status) == s)
+                    let now = match as_of {
+                        Some(t) => relief_as_of(o.events, item, *t),
+                        None => relief_status(r.status),
+                    };
+                    let met = status.is_none_or(|s| now == s)
                         && relieved_by.is_none_or(|t| r.relieved_at.is_some_and(|at| at <= t))
                         && reimposed_by.is_none_or(|t| r.reimposed_at.is_some_and(|at| at <= t));
-                    let mut what = format!("`{item}` is {}", relief_status(r.status).as_str());
+                    let mut what = match as_of {
+                        Some(t) => format!(
+                            "`{item}` was {} as of {} and is {} at the end",
+                            now.as_str(),
+                            offset(o.start, *t),
+                            relief_status(r.status).as_str()
+                        ),
+                        None => format!("`{item}` is {}", now.as_str()),
+                    };
                     if let Some(at) = r.relieved_at {
                         what.push_str(&format!(", relieved at {}", offset(o.start, at)));
                     }
@@ -605,18 +608,42 @@ pub fn evaluate(e: &Expectation, o: &Outcome<'_>) -> Evaluation {
     }
 }
 
+/// A relief item's status as of `t`, from the ladder's events.
+fn relief_as_of(events: &[LadderEvent], item: &str, t: Timestamp) -> Status {
+    let mut status = Status::InForce;
+    for e in events {
+        match e {
+            LadderEvent::Relieved { at, item: i, .. } if i == item && *at <= t => {
+                status = Status::Relieved;
+            }
+            LadderEvent::Reimposed { at, item: i, .. } if i == item && *at <= t => {
+                status = Status::Reimposed;
+            }
+            _ => {}
+        }
+    }
+    status
+}
+
 /// Judges a `tier` expectation.
-#[allow(clippy::too_many_arguments)]
-fn judge_tier(
-    o: &Outcome<'_>,
-    tier: &str,
-    breach: Option<&str>,
-    trigger: Option<&str>,
-    entered: Option<bool>,
-    fired: Option<bool>,
-    fired_by: Option<Timestamp>,
-    status: Option<Status>,
-) -> (bool, String) {
+fn judge_tier(o: &Outcome<'_>, check: &Check) -> (bool, String) {
+    let Check::Tier {
+        tier,
+        breach,
+        trigger,
+        entered,
+        fired,
+        fired_by,
+        status,
+        as_of,
+    } = check
+    else {
+        return (false, String::new());
+    };
+    let (tier, breach, trigger) = (tier.as_str(), breach.as_deref(), trigger.as_deref());
+    let (entered, fired, fired_by, status, as_of) = (*entered, *fired, *fired_by, *status, *as_of);
+    // As of a time: activations entered by then, fired only if by then.
+    let by = |t: Timestamp| as_of.is_none_or(|a| t <= a);
     let trigger_of = |b: &str| {
         o.breaches
             .iter()
@@ -629,7 +656,9 @@ fn judge_tier(
         .filter(|a| a.tier == tier)
         .filter(|a| breach.is_none_or(|b| a.breach == b))
         .filter(|a| trigger.is_none_or(|t| trigger_of(&a.breach) == Some(t)))
+        .filter(|a| by(a.activated_at))
         .collect();
+    let fired_at = |a: &ActivationView| a.fired_at.filter(|f| by(*f));
     let mut scope = match (breach, trigger) {
         (Some(b), Some(t)) => format!(" for breach `{b}` (of `{t}`)"),
         (Some(b), None) => format!(" for breach `{b}`"),
@@ -645,7 +674,7 @@ fn judge_tier(
         of.is_empty()
     } else if fired == Some(false) {
         expected.push(format!("tier `{tier}` never fired{scope}"));
-        let mut met = of.iter().all(|a| a.fired_at.is_none());
+        let mut met = of.iter().all(|a| fired_at(a).is_none());
         if let Some(s) = status {
             expected.push(format!("every activation of it {}", s.as_str()));
             met &= !of.is_empty() && of.iter().all(|a| activation_status(a.status) == s);
@@ -667,14 +696,18 @@ fn judge_tier(
         }
         expected.push(format!("tier `{tier}`{scope} {}", wanted.join(", ")));
         of.iter().any(|a| {
-            (fired != Some(true) || a.fired_at.is_some())
+            (fired != Some(true) || fired_at(a).is_some())
                 && fired_by.is_none_or(|t| a.fired_at.is_some_and(|f| f <= t))
                 && status.is_none_or(|s| activation_status(a.status) == s)
         })
     };
+    let when = match as_of {
+        Some(t) => format!(" as of {}", offset(o.start, t)),
+        None => String::new(),
+    };
     let happened = if of.is_empty() {
         format!(
-            "no breach{} entered tier `{tier}`",
+            "no breach{} entered tier `{tier}`{when}",
             match (breach, trigger) {
                 (Some(b), _) => format!(" `{b}`"),
                 (None, Some(t)) => format!(" of `{t}`"),
@@ -689,7 +722,7 @@ fn judge_tier(
     };
     (
         met,
-        format!("expected {}; {happened}", expected.join(" and ")),
+        format!("expected {}{when}; {happened}", expected.join(" and ")),
     )
 }
 

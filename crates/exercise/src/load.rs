@@ -134,6 +134,7 @@ pub enum Check {
         fired: Option<bool>,
         fired_by: Option<Timestamp>,
         status: Option<Status>,
+        as_of: Option<Timestamp>,
     },
     /// One vote as the ladder recorded it.
     Vote {
@@ -159,6 +160,7 @@ pub enum Check {
         status: Option<Status>,
         relieved_by: Option<Timestamp>,
         reimposed_by: Option<Timestamp>,
+        as_of: Option<Timestamp>,
     },
 }
 
@@ -995,6 +997,10 @@ impl<'a> Loader<'a> {
                     Some(
                         "`fired = false` contradicts `fired_by` or `status = \"fired\"` / `\"completed\"`",
                     )
+                } else if as_of.is_some() && (fired_by.is_some() || spec.status.is_some()) {
+                    Some(
+                        "with `tier`, `as_of` applies to `entered` and `fired` only (`fired_by` carries its own time; statuses are judged at the end)",
+                    )
                 } else {
                     None
                 };
@@ -1010,6 +1016,7 @@ impl<'a> Loader<'a> {
                     fired: spec.fired,
                     fired_by,
                     status: spec.status,
+                    as_of,
                 }
             }
             "vote" => {
@@ -1053,13 +1060,20 @@ impl<'a> Loader<'a> {
                 count: spec.deadlines_missed.unwrap_or_default(),
             },
             _ => {
-                if spec.status.is_none() && relieved_by.is_none() && reimposed_by.is_none() {
-                    self.error(
-                        node.span().start,
-                        format!(
-                            "{what}: give at least one of `status`, `relieved_by`, `reimposed_by`"
-                        ),
-                    );
+                let problem = if spec.status.is_none()
+                    && relieved_by.is_none()
+                    && reimposed_by.is_none()
+                {
+                    Some("give at least one of `status`, `relieved_by`, `reimposed_by`")
+                } else if as_of.is_some() && (relieved_by.is_some() || reimposed_by.is_some()) {
+                    Some(
+                        "with `relief`, `as_of` applies to `status` only (`relieved_by` and `reimposed_by` carry their own time)",
+                    )
+                } else {
+                    None
+                };
+                if let Some(problem) = problem {
+                    self.error(node.span().start, format!("{what}: {problem}"));
                     return None;
                 }
                 Check::Relief {
@@ -1067,6 +1081,7 @@ impl<'a> Loader<'a> {
                     status: spec.status,
                     relieved_by,
                     reimposed_by,
+                    as_of,
                 }
             }
         };

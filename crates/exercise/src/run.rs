@@ -247,13 +247,14 @@ pub fn run(fw: &Framework, scenario: &Scenario) -> Result<Report, RunError> {
             .into_iter()
             .map(|d| (None, d)),
     );
-    let decisions: Vec<Decision> = steps
-        .iter()
-        .filter_map(|(_, s)| match s {
-            Step::Engine(d) => Some(d.clone()),
-            Step::Ladder(_) => None,
-        })
-        .collect();
+    let mut decisions: Vec<Decision> = Vec::new();
+    let mut events: Vec<LadderEvent> = Vec::new();
+    for (_, step) in &steps {
+        match step {
+            Step::Engine(d) => decisions.push(d.clone()),
+            Step::Ladder(e) => events.push(e.clone()),
+        }
+    }
 
     let engine = decider.engine();
     let ladder = decider.ladder();
@@ -272,6 +273,7 @@ pub fn run(fw: &Framework, scenario: &Scenario) -> Result<Report, RunError> {
         votes: &votes,
         deadlines_missed: &deadlines_missed,
         relief: &relief,
+        events: &events,
     };
     let expectations: Vec<Evaluation> = scenario
         .expectations

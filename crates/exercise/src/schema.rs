@@ -197,8 +197,10 @@ pub struct Expect {
     /// sub-threshold incidents.
     #[serde(default)]
     pub accumulated: Option<bool>,
-    /// Judge `opened`, `certified` and `status` as they stood at this time
-    /// (after every decision recorded at or before it) instead of at the end.
+    /// Judge as things stood at this time (after every decision recorded at
+    /// or before it) instead of at the end: with `trigger`, `opened`,
+    /// `certified` and `status`; with `tier`, `entered` and `fired`; with
+    /// `relief`, `status`.
     #[serde(default)]
     pub as_of: Option<String>,
     /// Subject: the number of breaches at the end (of `trigger`, if given).
@@ -381,8 +383,8 @@ pub const FORMS: &[Form] = &[
     },
     Form {
         subject: "relief",
-        conditions: &["status", "relieved_by", "reimposed_by"],
-        meaning: "One relief checklist item: its status at the end of the run (`in_force`, `relieved`, `reimposed`), relieved by a time, re-imposed (snapback) by a time. At least one condition.",
+        conditions: &["status", "relieved_by", "reimposed_by", "as_of"],
+        meaning: "One relief checklist item: its status at the end of the run (`in_force`, `relieved`, `reimposed`) or, with `as_of`, at that time; relieved by a time; re-imposed (snapback) by a time. At least one condition.",
     },
 ];
 

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use base::Timestamp;
 use engine::ladder::{
-    ActivationStatus, ActivationView, MissedView, OrderState, OrderView, ReliefStatus, ReliefView,
-    VoteView,
+    ActivationStatus, ActivationView, LadderEvent, MissedView, OrderState, OrderView, ReliefStatus,
+    ReliefView, VoteView,
 };
 use engine::{Breach, BreachStatus, CountRange};
 use exercise::load::{Check, Expectation};
@@ -76,6 +76,7 @@ struct World {
     votes: Vec<VoteView>,
     missed: Vec<MissedView>,
     relief: Vec<ReliefView>,
+    events: Vec<LadderEvent>,
 }
 
 fn world() -> World {
@@ -171,6 +172,21 @@ fn world() -> World {
             explanation: "standard not met".into(),
             attestations: vec![],
         }],
+        events: vec![
+            LadderEvent::Relieved {
+                at: t("T+1d"),
+                item: "rel-pullback".into(),
+                activations: vec![],
+                explanation: String::new(),
+            },
+            LadderEvent::Reimposed {
+                at: t("T+3d"),
+                item: "rel-pullback".into(),
+                breach: "B1".into(),
+                activations: vec![],
+                explanation: String::new(),
+            },
+        ],
     }
 }
 
@@ -185,6 +201,7 @@ fn judge(check: Check) -> exercise::Evaluation {
         votes: &w.votes,
         deadlines_missed: &w.missed,
         relief: &w.relief,
+        events: &w.events,
     };
     evaluate(
         &Expectation {
@@ -209,6 +226,7 @@ fn tier(tier: &str) -> Check {
         fired: None,
         fired_by: None,
         status: None,
+        as_of: None,
     }
 }
 
@@ -284,6 +302,29 @@ fn tier_fired_by_status_and_filters() {
         "t1-rails",
         status = Some(Status::Completed)
     )));
+    // As of a time: t2 was entered and fired at T+12:00, not before.
+    assert!(met(tier_with!(
+        "t2-financial",
+        fired = Some(false),
+        as_of = Some(t("T+11:59"))
+    )));
+    assert!(met(tier_with!(
+        "t2-financial",
+        entered = Some(false),
+        as_of = Some(t("T+11:59"))
+    )));
+    assert!(met(tier_with!(
+        "t2-financial",
+        fired = Some(true),
+        as_of = Some(t("T+12:00"))
+    )));
+    let early = judge(tier_with!(
+        "t2-financial",
+        fired = Some(true),
+        as_of = Some(t("T+11:00"))
+    ));
+    assert!(!early.met);
+    assert!(early.detail.contains("as of T+11:00"), "{}", early.detail);
 }
 
 #[test]
@@ -381,7 +422,28 @@ fn relief_status_and_times() {
         status,
         relieved_by: relieved.map(t),
         reimposed_by: reimposed.map(t),
+        as_of: None,
     };
+    let as_of = |status, at: &str| Check::Relief {
+        item: "rel-pullback".into(),
+        status: Some(status),
+        relieved_by: None,
+        reimposed_by: None,
+        as_of: Some(t(at)),
+    };
+    assert!(met(as_of(Status::InForce, "T+23:59")));
+    assert!(met(as_of(Status::Relieved, "T+1d")));
+    assert!(met(as_of(Status::Relieved, "T+2d")));
+    assert!(met(as_of(Status::Reimposed, "T+3d")));
+    let early = judge(as_of(Status::Relieved, "T+12:00"));
+    assert!(!early.met);
+    assert!(
+        early
+            .detail
+            .contains("was in_force as of T+12:00 and is reimposed at the end"),
+        "{}",
+        early.detail
+    );
     assert!(met(relief(
         Some(Status::Reimposed),
         Some("T+1d"),
@@ -446,6 +508,7 @@ fn ladder_forms_load() {
             fired: None,
             fired_by: Some(t("T+2d")),
             status: Some(Status::Blocked),
+            as_of: None,
         }
     );
     load("vote = \"us/nsc/v1\"\ncounted = false\nreason_contains = \"late\"").unwrap();
@@ -514,5 +577,17 @@ fn ladder_forms_are_checked() {
     refused(
         "tier = \"t1-rails\"\nfired = true\nvote = \"us/nsc/v1\"",
         "more than one subject",
+    );
+    refused(
+        "tier = \"t1-rails\"\nstatus = \"fired\"\nas_of = \"T+1h\"",
+        "`as_of` applies to `entered` and `fired` only",
+    );
+    refused(
+        "relief = \"rel-pullback\"\nrelieved_by = \"T+1h\"\nas_of = \"T+1h\"",
+        "`as_of` applies to `status` only",
+    );
+    refused(
+        "vote = \"us/nsc/v1\"\nas_of = \"T+1h\"",
+        "`as_of` does not apply to an expectation about `vote`",
     );
 }
