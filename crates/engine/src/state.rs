@@ -95,10 +95,12 @@ pub struct Retained {
     pub identities: usize,
 }
 
-/// A table whose slots are reused once emptied.
+/// A table whose slots are reused once emptied. Items are boxed: an
+/// incident is some hundreds of bytes, and growing a table of them inline
+/// copied every one at each doubling.
 #[derive(Clone, Debug)]
 pub(crate) struct Slab<T> {
-    items: Vec<Option<T>>,
+    items: Vec<Option<Box<T>>>,
     vacant: Vec<usize>,
 }
 
@@ -113,6 +115,7 @@ impl<T> Default for Slab<T> {
 
 impl<T> Slab<T> {
     pub fn insert(&mut self, item: T) -> usize {
+        let item = Box::new(item);
         if let Some(slot) = self.vacant.pop()
             && let Some(place) = self.items.get_mut(slot)
         {
@@ -125,12 +128,12 @@ impl<T> Slab<T> {
 
     #[inline]
     pub fn get(&self, slot: usize) -> Option<&T> {
-        self.items.get(slot).and_then(Option::as_ref)
+        self.items.get(slot).and_then(Option::as_deref)
     }
 
     #[inline]
     pub fn get_mut(&mut self, slot: usize) -> Option<&mut T> {
-        self.items.get_mut(slot).and_then(Option::as_mut)
+        self.items.get_mut(slot).and_then(Option::as_deref_mut)
     }
 
     pub fn remove(&mut self, slot: usize) -> Option<T> {
@@ -138,7 +141,7 @@ impl<T> Slab<T> {
         if item.is_some() {
             self.vacant.push(slot);
         }
-        item
+        item.map(|b| *b)
     }
 
     pub fn len(&self) -> usize {
@@ -146,7 +149,7 @@ impl<T> Slab<T> {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &T> {
-        self.items.iter().flatten()
+        self.items.iter().flatten().map(|b| &**b)
     }
 }
 
