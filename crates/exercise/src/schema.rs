@@ -362,9 +362,9 @@ pub const FORMS: &[Form] = &[
     Form {
         subject: "tier",
         conditions: &[
-            "breach", "trigger", "entered", "fired", "fired_by", "status",
+            "breach", "trigger", "entered", "fired", "fired_by", "status", "as_of",
         ],
-        meaning: "The activations of one tier of the response ladder, for `breach` (or the breaches of `trigger`) if given. Met when some activation satisfies every condition given among `fired_by`, `status` (a tier status), `entered = true`, `fired = true`. `entered = false`: no activation of `tier` (for that breach or trigger) exists — no other condition. `fired = false`: none fired; with `status`, every such activation has that status (and there is at least one). Statuses are as at the end of the run.",
+        meaning: "The activations of one tier of the response ladder, for `breach` (or the breaches of `trigger`) if given. Met when some activation satisfies every condition given among `fired_by`, `status` (a tier status), `entered = true`, `fired = true`. `entered = false`: no activation of `tier` (for that breach or trigger) exists — no other condition. `fired = false`: none fired; with `status`, every such activation has that status (and there is at least one). Statuses are as at the end of the run; `as_of` judges `entered` and `fired` at that time instead (e.g. `fired = false` as of the moment before a quorum was reached).",
     },
     Form {
         subject: "vote",

@@ -515,6 +515,8 @@ fn ladder_forms_load() {
     load("order = \"B1/t1-rails/a1-intel\"\nmissed = true").unwrap();
     load("deadlines_missed = 2\nbreach = \"B1\"").unwrap();
     load("relief = \"rel-pullback\"\nstatus = \"reimposed\"").unwrap();
+    load("tier = \"t1-rails\"\nentered = false\nas_of = \"T+1h\"").unwrap();
+    load("relief = \"rel-pullback\"\nstatus = \"in_force\"\nas_of = \"T+1h\"").unwrap();
 }
 
 #[test]
