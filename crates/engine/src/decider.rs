@@ -100,9 +100,15 @@ impl Decider {
 
     /// Applies inputs that share one recorded time, in the engine's order
     /// for simultaneous inputs (identity, then canonical bytes).
-    pub fn submit_batch(&mut self, recorded: Timestamp, inputs: &[Input]) -> Result<Vec<Step>, EngineError> {
-        let mut ordered: Vec<(&InputId, Vec<u8>, &Input)> =
-            inputs.iter().map(|i| (i.id(), model::canonical::to_vec(i), i)).collect();
+    pub fn submit_batch(
+        &mut self,
+        recorded: Timestamp,
+        inputs: &[Input],
+    ) -> Result<Vec<Step>, EngineError> {
+        let mut ordered: Vec<(&InputId, Vec<u8>, &Input)> = inputs
+            .iter()
+            .map(|i| (i.id(), model::canonical::to_vec(i), i))
+            .collect();
         ordered.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
         let mut steps = self.advance(recorded)?;
         for (_, _, input) in ordered {
@@ -127,11 +133,19 @@ impl Decider {
         }
         if !self.parties.contains(&id.party) {
             let reason = format!("`{}` is not a party of the framework", id.party);
-            return vec![Step::Engine(Decision::Rejected { at, input: id, reason })];
+            return vec![Step::Engine(Decision::Rejected {
+                at,
+                input: id,
+                reason,
+            })];
         }
         let problems = input.validate();
         if let Some(problem) = problems.first() {
-            return vec![Step::Engine(Decision::Rejected { at, input: id, reason: problem.clone() })];
+            return vec![Step::Engine(Decision::Rejected {
+                at,
+                input: id,
+                reason: problem.clone(),
+            })];
         }
         let result = match input {
             Input::Vote(v) => self.ladder.vote(at, v),
@@ -148,7 +162,11 @@ impl Decider {
             }
             Err(rejected) => {
                 let mut steps: Vec<Step> = rejected.events.into_iter().map(Step::Ladder).collect();
-                steps.push(Step::Engine(Decision::Rejected { at, input: id, reason: rejected.reason }));
+                steps.push(Step::Engine(Decision::Rejected {
+                    at,
+                    input: id,
+                    reason: rejected.reason,
+                }));
                 steps
             }
         }
@@ -165,16 +183,24 @@ impl Decider {
                 _ => None,
             };
             steps.push(Step::Engine(decision));
-            let Some((at, breach, certified)) = handoff else { continue };
-            let Some(info) = self.breach_info(&breach) else { continue };
-            let events = if certified { self.ladder.certified(at, &info) } else { self.ladder.escalated(at, &info) };
+            let Some((at, breach, certified)) = handoff else {
+                continue;
+            };
+            let Some(info) = self.breach_info(&breach) else {
+                continue;
+            };
+            let events = if certified {
+                self.ladder.certified(at, &info)
+            } else {
+                self.ladder.escalated(at, &info)
+            };
             steps.extend(events.into_iter().map(Step::Ladder));
         }
         steps
     }
 
     fn breach_info(&self, id: &str) -> Option<BreachInfo> {
-        let breach = self.engine.breaches().into_iter().find(|b| b.id == id)?;
+        let breach = self.engine.breach(id)?;
         let count = match self.range_end.get(&breach.trigger) {
             Some(RangeEnd::High) => breach.count.high,
             _ => breach.count.low,

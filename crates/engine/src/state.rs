@@ -387,7 +387,12 @@ impl Engine {
             }
             return Ok(out);
         }
+        // What the wire format cannot say (an interval ending before it
+        // starts, a track out of time order, a quantity beyond what the
+        // log's encoding carries exactly) is refused before anything changes.
+        let problems = input.validate();
         let result = match input {
+            _ if !problems.is_empty() => Err(problems.join("; ")),
             Input::Observation(o) => self.observation(recorded, o, &mut out),
             Input::Review(r) => self.review(recorded, r, &mut out).map(|()| Ident::new(id)),
             _ => self.party_known(&id.party).map(|_| {
@@ -617,6 +622,22 @@ impl Engine {
                 .collect();
             lines.extend(fw.lines_crossed(&track));
         }
+        // The adversary's own reports are kept as sources, but its word
+        // neither contests another party's evidence (an attribution naming
+        // someone else) nor lowers a count (a "none launched" declaration):
+        // no single party may deny a breach by itself.
+        let adversary = fw
+            .adversary
+            .get(usize::from(party_ix))
+            .copied()
+            .unwrap_or(false);
+        let no_counts = model::Counts::default();
+        let counts = if adversary { &no_counts } else { &o.counts };
+        let attribution = if adversary {
+            None
+        } else {
+            o.attribution.clone()
+        };
         let key = Ident::new(&o.id);
         let obs = Obs {
             input: key.clone(),
@@ -626,19 +647,20 @@ impl Engine {
             late,
             from: o.observed.from,
             to: end,
-            counts: PackedCounts::new(&o.counts),
+            counts: PackedCounts::new(counts),
             area,
             point,
             weapon,
             target: o.target.as_deref().and_then(|t| fw.targets.get(t)),
-            rare: (!lines.is_empty() || o.attribution.is_some() || !o.derived_from.is_empty())
-                .then(|| {
+            rare: (!lines.is_empty() || attribution.is_some() || !o.derived_from.is_empty()).then(
+                || {
                     Box::new(Rare {
                         lines,
-                        attribution: o.attribution.clone(),
+                        attribution,
                         derived_from: o.derived_from.clone(),
                     })
-                }),
+                },
+            ),
         };
         out.push(Decision::Accepted {
             at: recorded,

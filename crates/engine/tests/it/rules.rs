@@ -218,3 +218,68 @@ fn a_re_report_joins_the_incident_of_what_it_re_reports() {
         .collect();
     assert_eq!(before, after);
 }
+
+/// The adversary's word can neither contest nor shrink a breach: its
+/// declarations join the incident as sources, nothing more.
+#[test]
+fn the_adversary_cannot_deny_a_breach_by_declaration() {
+    let salvo = |with_declaration: &str| {
+        let mut e = Engine::new(&ukraine()).unwrap();
+        let denial = obs(
+            "russia",
+            "mod",
+            "1",
+            "adversary-declarations",
+            "missile_launch",
+            "2025-11-01T02:00:00Z",
+            with_declaration,
+        );
+        let a = obs(
+            "ukraine",
+            "radar-7",
+            "1",
+            "radar",
+            "missile_launch",
+            "2025-11-01T02:00:00Z",
+            &format!(r#","counts":{{"launched":6}}{KYIV}"#),
+        );
+        let b = obs(
+            "technical-cell",
+            "tc",
+            "1",
+            "technical-cell",
+            "missile_launch",
+            "2025-11-01T02:01:00Z",
+            &format!(r#","counts":{{"launched":6}}{KYIV}"#),
+        );
+        run(
+            &mut e,
+            &[
+                ("2025-11-01T02:10:00Z", &denial),
+                ("2025-11-01T02:20:00Z", &a),
+                ("2025-11-01T02:30:00Z", &b),
+            ],
+        );
+        e.advance(t("2025-11-02T12:00:00Z")).unwrap();
+        e
+    };
+    // "None launched": recorded first, it must not become the low end of the count.
+    let e = salvo(&format!(r#","counts":{{"launched":0}}{KYIV}"#));
+    let incidents = e.incidents();
+    assert_eq!(incidents.len(), 1, "{incidents:#?}");
+    assert_eq!((incidents[0].count.low, incidents[0].count.high), (6, 6));
+    assert_eq!(
+        incidents[0].sources.len(),
+        3,
+        "the declaration is kept as a source"
+    );
+    let b = e.breaches();
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0].status, BreachStatus::Certified, "{:#?}", b[0]);
+    // "Ukraine did it": an attribution by the adversary does not contest the facts.
+    let e = salvo(&format!(
+        r#","counts":{{"launched":6}},"attribution":{{"actor":"ukraine","confidence_bp":9000}}{KYIV}"#
+    ));
+    assert!(!e.incidents()[0].contested, "{:#?}", e.incidents()[0]);
+    assert_eq!(e.breaches()[0].status, BreachStatus::Certified);
+}

@@ -204,7 +204,9 @@ impl Engine {
             }
             return Ok(out);
         }
+        let problems = input.validate();
         let result = match input {
+            _ if !problems.is_empty() => Err(problems.join("; ")),
             Input::Observation(o) => self.observation(recorded, o, &mut out),
             Input::Review(r) => self.review(recorded, r, &mut out),
             _ => self.party_known(&id.party).map(|()| {
@@ -388,6 +390,8 @@ impl Engine {
                 }
             }
         }
+        // The adversary's word neither contests nor lowers a count.
+        let adversary = self.fw.adversaries.contains(party);
         let obs = Obs {
             input: o.id.clone(),
             class: o.class.clone(),
@@ -396,13 +400,21 @@ impl Engine {
             late,
             from: o.observed.from,
             to: end,
-            counts: o.counts,
+            counts: if adversary {
+                Counts::default()
+            } else {
+                o.counts
+            },
             area,
             point,
             lines,
             weapon: o.weapon.clone(),
             target: o.target.clone(),
-            attribution: o.attribution.clone(),
+            attribution: if adversary {
+                None
+            } else {
+                o.attribution.clone()
+            },
             derived_from: o.derived_from.clone(),
         };
         out.push(Decision::Accepted {
