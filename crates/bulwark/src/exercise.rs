@@ -41,7 +41,7 @@ impl Files for DirFiles {
 
 pub fn run(args: &ExerciseArgs) -> Result<u8> {
     let report = match load_and_run(&args.framework, &args.scenario)? {
-        Ok((_, report)) => report,
+        Ok((_, _, report)) => report,
         Err(code) => return Ok(code),
     };
     match args.format {
@@ -57,7 +57,7 @@ pub fn run(args: &ExerciseArgs) -> Result<u8> {
 pub fn load_and_run(
     framework: &Path,
     scenario: &Path,
-) -> Result<std::result::Result<(framework::Framework, Report), u8>> {
+) -> Result<std::result::Result<(framework::Framework, exercise::Scenario, Report), u8>> {
     let (fw, diags) = crate::check::load(framework)?;
     let errors: Vec<&base::Diagnostic> = diags
         .iter()
@@ -99,7 +99,7 @@ pub fn load_and_run(
         }
     };
     let report = exercise::run(&fw, &loaded).map_err(|e| anyhow!("{e}"))?;
-    Ok(Ok((fw, report)))
+    Ok(Ok((fw, loaded, report)))
 }
 
 fn print_text(r: &Report) {

@@ -41,7 +41,7 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
 }
 
 fn scenario_form(args: &ExplainArgs, framework: &Path, scenario: &Path) -> Result<u8> {
-    let (fw, report) = match crate::exercise::load_and_run(framework, scenario)? {
+    let (fw, loaded, report) = match crate::exercise::load_and_run(framework, scenario)? {
         Ok(run) => run,
         Err(code) => return Ok(code),
     };
@@ -50,7 +50,7 @@ fn scenario_form(args: &ExplainArgs, framework: &Path, scenario: &Path) -> Resul
         (None, Some(t)) => Focus::Tier(t.clone()),
         (None, None) => Focus::All,
     };
-    let explanation = match explain(&fw, &report, &focus) {
+    let explanation = match explain(&fw, &loaded, &report, &focus) {
         Ok(e) => e,
         Err(e) => {
             eprintln!("bulwark: {e}");
@@ -139,6 +139,16 @@ fn print_tier(t: &TierWhy, off: &dyn Fn(base::Timestamp) -> String) {
             v.party,
             exercise::expect::ballot_word(v.ballot),
             off(v.recorded_at)
+        );
+    }
+    for r in &t.refused {
+        say!(
+            "      vote {} `{}` `{}` at {}: REFUSED: {}",
+            r.input,
+            r.party,
+            exercise::expect::ballot_word(r.ballot),
+            off(r.recorded_at),
+            r.reason
         );
     }
     for o in &t.orders {

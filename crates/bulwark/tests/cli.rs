@@ -473,6 +473,42 @@ fn explain_a_scenario_says_why_tiers_did_or_did_not_fire() {
 }
 
 #[test]
+fn explain_lists_refused_votes_with_the_counted_ones() {
+    let framework = ukraine();
+    let scenario = ukraine().join("scenarios/12-reverse-veto-block-fails.toml");
+    let out = bulwark(&[
+        "explain",
+        framework.to_str().unwrap(),
+        scenario.to_str().unwrap(),
+        "--tier",
+        "t3-energy-shipping",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let t3 = &doc["breaches"][0]["tiers"][0];
+    assert_eq!(t3["tier"], "t3-energy-shipping");
+    assert_eq!(t3["fired"], true);
+    assert_eq!(t3["votes"].as_array().unwrap().len(), 2);
+    assert_eq!(t3["refused"][0]["party"], "turkey");
+    assert!(
+        t3["refused"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("reverse-veto tier"),
+        "{t3}"
+    );
+    assert!(
+        t3["why"]
+            .as_str()
+            .unwrap()
+            .contains("no qualified block stood at the deadline"),
+        "{t3}"
+    );
+}
+
+#[test]
 fn explain_refuses_what_the_run_does_not_have() {
     let framework = ukraine();
     let scenario = ukraine().join("scenarios/01-missile-salvo.toml");

@@ -13,9 +13,11 @@ use engine::ladder::{ActivationView, MissedView, OrderView, ReliefView, VoteView
 use engine::{Breach, BreachStatus, Decision, Step};
 use framework::Framework;
 use framework::schema::{Escalation, EscalationWhen, Mode, Outcome, RangeEnd, Tier};
+use model::{Choice, Input, InputId};
 use serde::Serialize;
 
 use crate::expect::{activation_status, mode_word};
+use crate::load::Scenario;
 use crate::run::{Report, ScenarioRef, plain};
 use crate::time::offset;
 
@@ -91,14 +93,29 @@ pub struct TierWhy {
     pub why: String,
     /// Votes recorded on this activation, counted or not, with reasons.
     pub votes: Vec<VoteView>,
+    /// Votes on this breach and tier that were refused outright (not in the
+    /// electorate, no veto held, a ballot the mode does not take, no
+    /// activation to vote on), with the reason.
+    pub refused: Vec<Refused>,
     pub orders: Vec<OrderView>,
     pub deadlines_missed: Vec<MissedView>,
+}
+
+/// A vote refused before the ladder recorded it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Refused {
+    pub input: InputId,
+    pub party: String,
+    pub ballot: Choice,
+    pub recorded_at: Timestamp,
+    pub reason: String,
 }
 
 /// Explains a run. `--breach` or `--tier` naming nothing the run or the
 /// framework has is an error that lists what there is.
 pub fn explain(
     fw: &Framework,
+    scenario: &Scenario,
     report: &Report,
     focus: &Focus,
 ) -> Result<Explanation, UnknownFocus> {
@@ -143,7 +160,7 @@ pub fn explain(
             Focus::Breach(id) => &b.id == id,
             _ => true,
         })
-        .map(|b| breach_why(fw, report, b, &tiers))
+        .map(|b| breach_why(fw, scenario, report, b, &tiers))
         .collect();
     let summary = if report.breaches.is_empty() {
         let incidents: Vec<String> = report
@@ -225,7 +242,13 @@ pub fn explain(
     })
 }
 
-fn breach_why(fw: &Framework, report: &Report, b: &Breach, tiers: &[&Tier]) -> BreachWhy {
+fn breach_why(
+    fw: &Framework,
+    scenario: &Scenario,
+    report: &Report,
+    b: &Breach,
+    tiers: &[&Tier],
+) -> BreachWhy {
     let start = report.scenario.start;
     let mut decisions = Vec::new();
     let mut certified_because = None;
@@ -300,7 +323,10 @@ fn breach_why(fw: &Framework, report: &Report, b: &Breach, tiers: &[&Tier]) -> B
             b.explanation
         ),
     };
-    let tiers = tiers.iter().map(|t| tier_why(fw, report, b, t)).collect();
+    let tiers = tiers
+        .iter()
+        .map(|t| tier_why(fw, scenario, report, b, t))
+        .collect();
     BreachWhy {
         breach: b.id.clone(),
         trigger: b.trigger.clone(),
@@ -313,7 +339,13 @@ fn breach_why(fw: &Framework, report: &Report, b: &Breach, tiers: &[&Tier]) -> B
     }
 }
 
-fn tier_why(fw: &Framework, report: &Report, b: &Breach, tier: &Tier) -> TierWhy {
+fn tier_why(
+    fw: &Framework,
+    scenario: &Scenario,
+    report: &Report,
+    b: &Breach,
+    tier: &Tier,
+) -> TierWhy {
     let activation = report
         .activations
         .iter()
@@ -344,9 +376,39 @@ fn tier_why(fw: &Framework, report: &Report, b: &Breach, tier: &Tier) -> TierWhy
         fired_at: activation.and_then(|a| a.fired_at),
         why,
         votes,
+        refused: refused(scenario, report, &b.id, &tier.id),
         orders: activation.map(|a| a.actions.clone()).unwrap_or_default(),
         deadlines_missed,
     }
+}
+
+/// The votes on (`breach`, `tier`) that were refused, with the reasons.
+fn refused(scenario: &Scenario, report: &Report, breach: &str, tier: &str) -> Vec<Refused> {
+    let mut out = Vec::new();
+    for entry in &report.decisions {
+        let Step::Engine(Decision::Rejected { at, input, reason }) = &entry.step else {
+            continue;
+        };
+        let vote = entry
+            .inject
+            .and_then(|k| scenario.injects.get(k.wrapping_sub(1)))
+            .into_iter()
+            .flat_map(|i| i.inputs.iter())
+            .find_map(|i| match i {
+                Input::Vote(v) if &v.id == input => Some(v),
+                _ => None,
+            });
+        if let Some(v) = vote.filter(|v| v.breach == breach && v.tier == tier) {
+            out.push(Refused {
+                input: input.clone(),
+                party: input.party.clone(),
+                ballot: v.choice,
+                recorded_at: *at,
+                reason: reason.clone(),
+            });
+        }
+    }
+    out
 }
 
 /// An activation's own record, in words.
