@@ -672,11 +672,9 @@ pub fn describe_step(start: Timestamp, step: &Step) -> String {
             explanation,
             ..
         } => format!(
-            "vote counted: `{party}` `{}` on {breach}/{tier} ({input}); {}",
+            "vote counted: `{party}` `{}` on {breach}/{tier} ({input}): {}",
             ballot_word(*ballot),
             plain(explanation)
-                .split_once("; now ")
-                .map_or("", |(_, now)| now)
         ),
         LadderEvent::VoteLate {
             input,
