@@ -1211,7 +1211,7 @@ impl Ladder {
                 {
                     continue;
                 }
-                if let Some(why) = self.edge_holds(breach, edge) {
+                if let Some(why) = self.edge_holds(breach, edge, &tier_id) {
                     let text = format!("tier `{tier_id}` escalates to `{}` ({why})", edge.to);
                     out.push(LadderEvent::Escalated {
                         at,
@@ -1227,7 +1227,10 @@ impl Ladder {
     }
 
     /// Whether an escalation edge holds for `breach`, and why in words.
-    fn edge_holds(&self, breach: &str, edge: &Escalation) -> Option<String> {
+    /// Whether an escalation edge out of tier `from` holds for `breach`. A
+    /// `repeat` edge counts the breaches of the same trigger that reached
+    /// `from` — so each repeat climbs one rung, not the whole ladder at once.
+    fn edge_holds(&self, breach: &str, edge: &Escalation, from: &str) -> Option<String> {
         let rec = self.breaches.get(breach)?;
         match edge.when {
             EscalationWhen::Repeat => {
@@ -1237,7 +1240,11 @@ impl Ladder {
                 let mut times: Vec<(Timestamp, &str)> = self
                     .breaches
                     .iter()
-                    .filter(|(_, b)| b.trigger == rec.trigger && b.certified_at.is_some())
+                    .filter(|(id, b)| {
+                        b.trigger == rec.trigger
+                            && b.certified_at.is_some()
+                            && self.by_key.contains_key(&((*id).clone(), from.to_string()))
+                    })
                     .map(|(id, b)| (b.first_observed, id.as_str()))
                     .collect();
                 times.sort();
@@ -1259,7 +1266,7 @@ impl Ladder {
                 }
                 (best.len() >= need as usize).then(|| {
                     format!(
-                        "repeat: {} certified breaches of trigger `{}` first observed within {within} ({}), at least {need} needed",
+                        "repeat: {} certified breaches of trigger `{}` that reached tier `{from}`, first observed within {within} ({}), at least {need} needed",
                         best.len(),
                         rec.trigger,
                         best.iter().map(|id| format!("`{id}`")).collect::<Vec<_>>().join(", ")
