@@ -821,13 +821,19 @@ impl Engine {
         out.push(Decision::IncidentJoined {
             at: recorded,
             incident: label.clone(),
-            input,
+            input: input.clone(),
         });
         if !was_contested && let Some(reason) = first_contest_reason(inc) {
             out.push(Decision::IncidentContested {
                 at: recorded,
                 incident: label,
                 reason,
+            });
+        } else if was_contested && !inc.contested() {
+            out.push(Decision::IncidentUncontested {
+                at: recorded,
+                incident: label,
+                input,
             });
         }
         let (from, to, span) = (inc.from, inc.to, inc.to.millis() - inc.from.millis());

@@ -472,6 +472,9 @@ pub fn describe(start: Timestamp, d: &Decision) -> String {
         Decision::IncidentContested {
             incident, reason, ..
         } => format!("incident {incident} CONTESTED: {reason}"),
+        Decision::IncidentUncontested {
+            incident, input, ..
+        } => format!("incident {incident} no longer contested, once {input} joined"),
         Decision::BreachOpened {
             breach,
             trigger,

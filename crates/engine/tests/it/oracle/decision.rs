@@ -116,6 +116,13 @@ pub enum Decision {
         incident: String,
         reason: String,
     },
+    /// Evidence that joined resolved what contested the incident (e.g. an
+    /// independent party corroborated the protected state's report).
+    IncidentUncontested {
+        at: Timestamp,
+        incident: String,
+        input: InputId,
+    },
     BreachOpened {
         at: Timestamp,
         breach: String,
@@ -154,6 +161,7 @@ impl Decision {
             | Decision::IncidentOpened { at, .. }
             | Decision::IncidentJoined { at, .. }
             | Decision::IncidentContested { at, .. }
+            | Decision::IncidentUncontested { at, .. }
             | Decision::BreachOpened { at, .. }
             | Decision::ReviewOpened { at, .. }
             | Decision::Certified { at, .. }

@@ -574,13 +574,20 @@ impl Engine {
         out.push(Decision::IncidentJoined {
             at: recorded,
             incident: inc.label(),
-            input,
+            input: input.clone(),
         });
+        let contested_now = !contest_reasons(&inc).is_empty();
         if !was_contested && let Some(reason) = contest_reasons(&inc).into_iter().next() {
             out.push(Decision::IncidentContested {
                 at: recorded,
                 incident: inc.label(),
                 reason,
+            });
+        } else if was_contested && !contested_now {
+            out.push(Decision::IncidentUncontested {
+                at: recorded,
+                incident: inc.label(),
+                input,
             });
         }
         if inc.from != old_from
