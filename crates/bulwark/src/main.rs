@@ -43,7 +43,8 @@ use clap::{Parser, Subcommand, ValueEnum};
     long_about = "bulwark turns a security-guarantee framework — triggers, evidence standards, \
 a response ladder with clocks and votes, relief and snapback, resupply and air defence — \
 into software that checks it, runs it and records it.\n\n\
-Start with `bulwark check examples/ukraine-2025/framework.toml`."
+Start with `bulwark check examples/ukraine-2025/framework.toml`, then run an exercise: \
+`bulwark exercise examples/ukraine-2025 examples/ukraine-2025/scenarios/01-missile-salvo.toml`."
 )]
 struct Cli {
     #[command(subcommand)]
