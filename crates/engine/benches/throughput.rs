@@ -87,7 +87,44 @@ fn bench(c: &mut Criterion) {
             black_box(engine.breaches().len())
         })
     });
+    group.bench_function("both halves: engine + ladder (decoded)", |b| {
+        b.iter(|| {
+            let mut decider = engine::Decider::new(&fw).unwrap();
+            for (t, input) in &decoded {
+                black_box(decider.submit(*t, input).unwrap());
+            }
+            black_box(decider.ladder().activations().len())
+        })
+    });
     group.finish();
+    // About 100,000 injects: the whole engine, both halves, on a long run.
+    let long: Vec<(Timestamp, model::Input)> = mix(1800)
+        .iter()
+        .map(|l| (l.recorded, model::decode_line(&l.json, 1).unwrap()))
+        .collect();
+    let mut group = c.benchmark_group("engine, long run");
+    group.throughput(Throughput::Elements(long.len() as u64));
+    group.sample_size(10);
+    group.bench_function("both halves: engine + ladder, ~100k injects", |b| {
+        b.iter(|| {
+            let mut decider = engine::Decider::new(&fw).unwrap();
+            for (t, input) in &long {
+                black_box(decider.submit(*t, input).unwrap());
+            }
+            black_box(decider.ladder().activations().len())
+        })
+    });
+    group.finish();
+    let mut decider = engine::Decider::new(&fw).unwrap();
+    for (t, input) in &long {
+        decider.submit(*t, input).unwrap();
+    }
+    eprintln!(
+        "long run: {} injects, {} breaches, {} tier activations",
+        long.len(),
+        decider.engine().breaches().len(),
+        decider.ladder().activations().len()
+    );
     // What the mix produced, for the reader of the bench output.
     let mut engine = Engine::new(&fw).unwrap();
     for (t, input) in &decoded {

@@ -207,11 +207,7 @@ impl Decider {
         };
         let first_observed = self
             .engine
-            .incidents()
-            .into_iter()
-            .filter(|i| breach.incidents.contains(&i.id))
-            .map(|i| i.from)
-            .min()
+            .breach_first_observed(id)
             .unwrap_or(breach.opened_at);
         Some(BreachInfo {
             id: breach.id,

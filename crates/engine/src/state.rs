@@ -501,6 +501,19 @@ impl Engine {
         self.breach_state(b).map(|state| state.view(&self.fw))
     }
 
+    /// The earliest observed time among a breach's incidents, if the engine
+    /// holds the breach: where "time from the event" is measured from.
+    pub fn breach_first_observed(&self, id: &str) -> Option<Timestamp> {
+        let b = self.find_breach(id).ok()?;
+        let state = self.breach_state(b)?;
+        state
+            .members
+            .iter()
+            .filter_map(|i| self.incident(*i))
+            .map(|inc| inc.from)
+            .min()
+    }
+
     /// The breaches, as reports show them, in order of opening.
     pub fn breaches(&self) -> Vec<Breach> {
         self.breach_slots
