@@ -5,7 +5,7 @@
 #![allow(dead_code, clippy::all)]
 
 mod compile;
-pub mod decision;
+
 mod geo;
 mod state;
 

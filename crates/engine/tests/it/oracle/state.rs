@@ -14,7 +14,7 @@ use framework::schema::{Category, CountKind, Outcome, RangeEnd, ZoneKind};
 use model::{Attribution, Counts, Finding, Input, InputId, Observation, Point};
 
 use super::compile::{Compiled, TriggerInfo};
-use super::decision::{Breach, BreachStatus, CountRange, Decision, Incident, SourceRef};
+use engine::{Breach, BreachStatus, CountRange, Decision, Incident, SourceRef};
 
 /// Recorded in reports: replaying with other code reports divergences
 /// instead of rewriting history.
