@@ -762,7 +762,7 @@ impl Engine {
             incidents: members
                 .iter()
                 .filter_map(|m| self.incident(*m))
-                .map(Inc::label)
+                .map(|inc| inc.label().to_string())
                 .collect(),
             count: CountRange {
                 low: sum,

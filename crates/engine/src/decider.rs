@@ -131,7 +131,7 @@ impl Decider {
             };
             return vec![Step::Engine(decision)];
         }
-        if !self.parties.contains(&id.party) {
+        if !self.parties.contains(id.party.as_str()) {
             let reason = format!("`{}` is not a party of the framework", id.party);
             return vec![Step::Engine(Decision::Rejected {
                 at,

@@ -3,7 +3,7 @@
 //! shape is a stability boundary.
 
 use base::Timestamp;
-use model::InputId;
+use model::{InputId, Name};
 use serde::Serialize;
 
 /// A count range over disagreeing reports (DESIGN "Counting").
@@ -103,24 +103,24 @@ pub enum Decision {
     },
     IncidentOpened {
         at: Timestamp,
-        incident: String,
+        incident: Name,
         input: InputId,
     },
     IncidentJoined {
         at: Timestamp,
-        incident: String,
+        incident: Name,
         input: InputId,
     },
     IncidentContested {
         at: Timestamp,
-        incident: String,
+        incident: Name,
         reason: String,
     },
     /// Evidence that joined resolved what contested the incident (e.g. an
     /// independent party corroborated the protected state's report).
     IncidentUncontested {
         at: Timestamp,
-        incident: String,
+        incident: Name,
         input: InputId,
     },
     BreachOpened {

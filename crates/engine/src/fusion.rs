@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use base::Timestamp;
 use framework::schema::CountKind;
-use model::{Attribution, Counts, InputId, Point};
+use model::{Attribution, Counts, InputId, Name, Point};
 
 use crate::compile::{Compiled, Ix};
 use crate::decision::CountRange;
@@ -90,9 +90,9 @@ impl Ident {
 
     pub fn to_id(&self) -> InputId {
         InputId {
-            party: self.party().to_string(),
-            source: self.source().to_string(),
-            message: self.message().to_string(),
+            party: self.party().into(),
+            source: self.source().into(),
+            message: self.message().into(),
         }
     }
 }
@@ -331,6 +331,8 @@ impl Default for Tally {
 #[derive(Clone, Debug)]
 pub(crate) struct Inc {
     pub n: u64,
+    /// `I7`: made once, shared by every decision about the incident.
+    label: Name,
     pub kind: Kind,
     /// Weapon model, the most specific reported.
     pub weapon: Option<Ix>,
@@ -365,6 +367,7 @@ impl Inc {
     pub fn open(fw: &Compiled, n: u64, kind: Kind, obs: Obs, protected: bool) -> Inc {
         let mut inc = Inc {
             n,
+            label: label('I', n).into(),
             kind,
             weapon: obs.weapon,
             from: obs.from,
@@ -500,8 +503,8 @@ impl Inc {
             .map(|(_, b)| *b)
     }
 
-    pub fn label(&self) -> String {
-        label('I', self.n)
+    pub fn label(&self) -> Name {
+        self.label.clone()
     }
 }
 
@@ -746,12 +749,12 @@ mod tests {
             assert_eq!(packed.to_id(), id);
             assert_eq!(packed.to_string(), id.to_string());
             let mut other = id.clone();
-            other.message.push('x');
+            other.message = format!("{}x", other.message).into();
             assert!(!packed.is(&other));
             // The parts' boundaries count: "ab"+"c" is not "a"+"bc".
             let shifted = InputId {
-                party: format!("{party}{}", source.chars().next().unwrap_or('_')),
-                source: source.chars().skip(1).collect(),
+                party: format!("{party}{}", source.chars().next().unwrap_or('_')).into(),
+                source: source.chars().skip(1).collect::<String>().into(),
                 message: message.into(),
             };
             assert!(!packed.is(&shifted));

@@ -1033,7 +1033,7 @@ impl Ladder {
                         .zip(eval.reasons)
                         .map(|(a, reason)| AttestationView {
                             input: a.input.clone(),
-                            party: a.input.party.clone(),
+                            party: a.input.party.to_string(),
                             class: a.class.clone(),
                             complies: a.complies,
                             confidence_bp: a.confidence,

@@ -823,30 +823,28 @@ impl Engine {
         input: &InputId,
         out: &mut Vec<Decision>,
     ) {
-        let input = input.clone();
         let Some(inc) = self.incidents.get_mut(i.slot).filter(|inc| inc.n == i.n) else {
             return;
         };
         let was_contested = inc.contested();
         let (old_from, old_to) = (inc.from, inc.to);
         inc.join(&self.fw, obs, protected);
-        let label = inc.label();
         out.push(Decision::IncidentJoined {
             at: recorded,
-            incident: label.clone(),
+            incident: inc.label(),
             input: input.clone(),
         });
         if !was_contested && let Some(reason) = first_contest_reason(inc) {
             out.push(Decision::IncidentContested {
                 at: recorded,
-                incident: label,
+                incident: inc.label(),
                 reason,
             });
         } else if was_contested && !inc.contested() {
             out.push(Decision::IncidentUncontested {
                 at: recorded,
-                incident: label,
-                input,
+                incident: inc.label(),
+                input: input.clone(),
             });
         }
         let (from, to, span) = (inc.from, inc.to, inc.to.millis() - inc.from.millis());
@@ -997,7 +995,7 @@ impl Engine {
             .min_by_key(|z| (self.fw.zone_depth(*z), *z))
             .map(|z| self.fw.zones.name(z).to_string());
         Incident {
-            id: inc.label(),
+            id: inc.label().to_string(),
             kind: match &inc.kind {
                 Kind::Known(k) => self.fw.kinds.name(*k).to_string(),
                 Kind::Other(name) => name.to_string(),

@@ -401,7 +401,7 @@ fn refused(scenario: &Scenario, report: &Report, breach: &str, tier: &str) -> Ve
         if let Some(v) = vote.filter(|v| v.breach == breach && v.tier == tier) {
             out.push(Refused {
                 input: input.clone(),
-                party: input.party.clone(),
+                party: input.party.to_string(),
                 ballot: v.choice,
                 recorded_at: *at,
                 reason: reason.clone(),

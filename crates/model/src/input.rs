@@ -8,6 +8,8 @@ use base::Timestamp;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::Name;
+
 /// An input's identity: (party, source, message). The same identity with
 /// the same bytes is a duplicate; with other bytes, a conflict.
 #[derive(
@@ -16,12 +18,12 @@ use serde::{Deserialize, Serialize};
 #[serde(deny_unknown_fields)]
 pub struct InputId {
     /// The submitting party (a framework party id).
-    pub party: String,
+    pub party: Name,
     /// The party's source: a sensor, a cell, a desk — free text, stable.
-    pub source: String,
+    pub source: Name,
     /// The message id, unique within the source. For Cursor-on-Target,
     /// the event's `uid` and `time` together.
-    pub message: String,
+    pub message: Name,
 }
 
 impl fmt::Display for InputId {

@@ -18,12 +18,14 @@
 
 pub mod canonical;
 pub mod input;
+mod name;
 pub mod reference;
 mod strict;
 pub mod validate;
 pub mod wire;
 
 pub use input::*;
+pub use name::Name;
 pub use wire::{
     INPUT_TYPES, LINE_BYTES_MAX, WIRE_VERSION, WireError, decode_line, decode_lines, encode_line,
 };

@@ -3,6 +3,8 @@
 //! globe, an empty name. Pure: `Input::validate` looks at one input and
 //! nothing else (framework ids are the engine's to check).
 
+use std::fmt;
+
 use base::Timestamp;
 
 use crate::input::*;
@@ -37,7 +39,7 @@ impl Input {
                     v.name("attribution.actor", &a.actor);
                     v.confidence("attribution.confidence_bp", a.confidence_bp);
                     for (i, basis) in a.basis.iter().enumerate() {
-                        v.name(&format!("attribution.basis[{i}]"), basis);
+                        v.name(format_args!("attribution.basis[{i}]"), basis);
                     }
                 }
                 v.confidence("confidence_bp", x.confidence_bp);
@@ -102,7 +104,9 @@ impl Problems {
         self.0.push(problem);
     }
 
-    fn name(&mut self, field: &str, value: &str) {
+    // Field names are formatted only when there is a problem to report:
+    // validation runs on every input, and nearly all of them are fine.
+    fn name(&mut self, field: impl fmt::Display, value: &str) {
         if value.trim().is_empty() {
             self.push(format!("`{field}` is empty"));
         }
@@ -114,15 +118,15 @@ impl Problems {
         }
     }
 
-    fn id(&mut self, field: &str, id: &InputId) {
-        self.name(&format!("{field}.party"), &id.party);
-        self.name(&format!("{field}.source"), &id.source);
-        self.name(&format!("{field}.message"), &id.message);
+    fn id(&mut self, field: impl fmt::Display, id: &InputId) {
+        self.name(format_args!("{field}.party"), &id.party);
+        self.name(format_args!("{field}.source"), &id.source);
+        self.name(format_args!("{field}.message"), &id.message);
     }
 
     fn derived(&mut self, field: &str, ids: &[InputId], own: &InputId) {
         for (i, id) in ids.iter().enumerate() {
-            self.id(&format!("{field}[{i}]"), id);
+            self.id(format_args!("{field}[{i}]"), id);
             if id == own {
                 self.push(format!("`{field}[{i}]` names this input itself"));
             }
@@ -148,7 +152,7 @@ impl Problems {
         }
     }
 
-    fn position(&mut self, field: &str, lon_e7: i32, lat_e7: i32) {
+    fn position(&mut self, field: impl fmt::Display, lon_e7: i32, lat_e7: i32) {
         if lon_e7.unsigned_abs() > LON_E7_MAX.unsigned_abs() {
             self.push(format!(
                 "`{field}.lon_e7` {lon_e7} is outside ±180° (±{LON_E7_MAX} in 10⁻⁷ degree)"
@@ -162,15 +166,13 @@ impl Problems {
     }
 
     fn place(&mut self, place: &Place) {
-        let given: Vec<&str> = [
+        let given = [
             place.point.is_some().then_some("`point`"),
             place.zone.is_some().then_some("`zone`"),
             (!place.track.is_empty()).then_some("`track`"),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        if given.len() > 1 {
+        ];
+        if given.iter().flatten().count() > 1 {
+            let given: Vec<&str> = given.into_iter().flatten().collect();
             self.push(format!(
                 "`place` has {}: give at most one of `point`, `zone` and `track`",
                 given.join(" and ")
@@ -187,7 +189,7 @@ impl Problems {
         }
         let mut previous: Option<Timestamp> = None;
         for (i, p) in place.track.iter().enumerate() {
-            self.position(&format!("place.track[{i}]"), p.lon_e7, p.lat_e7);
+            self.position(format_args!("place.track[{i}]"), p.lon_e7, p.lat_e7);
             if let Some(before) = previous
                 && p.at < before
             {
@@ -221,7 +223,7 @@ impl Problems {
             ),
             Visibility::Restricted => {
                 for (i, party) in r.to.iter().enumerate() {
-                    self.name(&format!("releasability.to[{i}]"), party);
+                    self.name(format_args!("releasability.to[{i}]"), party);
                 }
             }
             _ if !r.to.is_empty() => self.push(
@@ -354,9 +356,9 @@ mod tests {
 
     #[test]
     fn empty_names() {
-        one(|x| x.id.party.clear(), "`id.party` is empty");
+        one(|x| x.id.party = "".into(), "`id.party` is empty");
         one(|x| x.id.source = " ".into(), "`id.source` is empty");
-        one(|x| x.id.message.clear(), "`id.message` is empty");
+        one(|x| x.id.message = "".into(), "`id.message` is empty");
         one(|x| x.class.clear(), "`class` is empty");
         one(|x| x.kind.clear(), "`kind` is empty");
         one(|x| x.weapon = Some(String::new()), "`weapon` is empty");
@@ -380,7 +382,7 @@ mod tests {
         let retraction = Retraction {
             id: id("r"),
             retracts: InputId {
-                party: String::new(),
+                party: String::new().into(),
                 ..id("trk-1")
             },
             reason: "misclassified".into(),

@@ -511,7 +511,7 @@ fn one_party_voting_with_two_keys_counts_once() {
         .votes()
         .into_iter()
         .filter(|v| v.counted)
-        .map(|v| (v.party, v.input.source))
+        .map(|v| (v.party, v.input.source.to_string()))
         .collect();
     assert_eq!(
         counted,

@@ -191,7 +191,7 @@ pub fn generate(seed: u64, n: usize) -> Vec<Step> {
                 id: InputId {
                     party: party.into(),
                     source: "desk".into(),
-                    message: format!("r{k}"),
+                    message: format!("r{k}").into(),
                 },
                 breach,
                 finding: *rng.pick(&[Finding::Certify, Finding::Reject, Finding::Contest]),
@@ -206,7 +206,7 @@ pub fn generate(seed: u64, n: usize) -> Vec<Step> {
                 id: InputId {
                     party: (*rng.pick(&["us", "nobody"])).into(),
                     source: "desk".into(),
-                    message: format!("v{k}"),
+                    message: format!("v{k}").into(),
                 },
                 breach: "B1".into(),
                 tier: "t1-rails".into(),
@@ -375,8 +375,8 @@ fn observation(
         let (p, c) = *rng.pick(&SOURCES[..13]);
         vec![InputId {
             party: p.into(),
-            source: format!("{c}-src"),
-            message: format!("m{}", n + 10 + rng.below(20) as usize),
+            source: format!("{c}-src").into(),
+            message: format!("m{}", n + 10 + rng.below(20) as usize).into(),
         }]
     } else {
         vec![]
@@ -398,8 +398,8 @@ fn observation(
     Observation {
         id: InputId {
             party: party.into(),
-            source: format!("{class}-src"),
-            message: format!("m{n}"),
+            source: format!("{class}-src").into(),
+            message: format!("m{n}").into(),
         },
         class: class.into(),
         derived_from,

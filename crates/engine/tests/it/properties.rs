@@ -71,8 +71,8 @@ fn observation(g: &Gen) -> (Timestamp, Input) {
     let o = Observation {
         id: InputId {
             party: party.into(),
-            source: format!("{class}-1"),
-            message: format!("m{}", g.msg),
+            source: format!("{class}-1").into(),
+            message: format!("m{}", g.msg).into(),
         },
         class: class.into(),
         derived_from: vec![],
@@ -215,7 +215,7 @@ proptest! {
         let Input::Observation(o) = &group[0] else { unreachable!() };
         let mut again = o.clone();
         again.derived_from = vec![o.id.clone()];
-        again.id.message = format!("{}-again", o.id.message);
+        again.id.message = format!("{}-again", o.id.message).into();
         engine.submit(last.plus(base::Duration::from_seconds(120)), &Input::Observation(again)).unwrap();
         let after: Vec<(String, u64, u64)> = engine.incidents().iter().map(|i| (i.id.clone(), i.count.low, i.count.high)).collect();
         prop_assert_eq!(before, after);

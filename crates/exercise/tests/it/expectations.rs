@@ -70,7 +70,7 @@ fn incident(
             .iter()
             .map(|i| SourceRef {
                 input: id(i),
-                party: id(i).party,
+                party: id(i).party.to_string(),
                 class: "radar".into(),
                 confidence_bp: 9000,
                 late: false,

@@ -93,7 +93,7 @@ fn world() -> World {
             actions,
         };
     let vote = |input: &str, ballot, at: &str, reason: Option<&str>| VoteView {
-        party: id(input).party,
+        party: id(input).party.to_string(),
         tier: "t3-energy-shipping".into(),
         breach: "B1".into(),
         ballot,

@@ -35,9 +35,9 @@ fn timestamp() -> BoxedStrategy<Timestamp> {
 fn input_id() -> BoxedStrategy<InputId> {
     (text(), text(), text())
         .prop_map(|(party, source, message)| InputId {
-            party,
-            source,
-            message,
+            party: party.into(),
+            source: source.into(),
+            message: message.into(),
         })
         .boxed()
 }

@@ -509,13 +509,13 @@ impl Engine {
         self.recount(&mut inc);
         out.push(Decision::IncidentOpened {
             at: recorded,
-            incident: inc.label(),
+            incident: inc.label().into(),
             input,
         });
         if let Some(reason) = contest_reasons(&inc).into_iter().next() {
             out.push(Decision::IncidentContested {
                 at: recorded,
-                incident: inc.label(),
+                incident: inc.label().into(),
                 reason,
             });
         }
@@ -573,20 +573,20 @@ impl Engine {
         self.recount(&mut inc);
         out.push(Decision::IncidentJoined {
             at: recorded,
-            incident: inc.label(),
+            incident: inc.label().into(),
             input: input.clone(),
         });
         let contested_now = !contest_reasons(&inc).is_empty();
         if !was_contested && let Some(reason) = contest_reasons(&inc).into_iter().next() {
             out.push(Decision::IncidentContested {
                 at: recorded,
-                incident: inc.label(),
+                incident: inc.label().into(),
                 reason,
             });
         } else if was_contested && !contested_now {
             out.push(Decision::IncidentUncontested {
                 at: recorded,
-                incident: inc.label(),
+                incident: inc.label().into(),
                 input,
             });
         }
@@ -1227,7 +1227,7 @@ impl Engine {
             self.fw
                 .classes
                 .get(c)
-                .is_some_and(|info| info.neutral && info.operated_by.contains(&r.id.party))
+                .is_some_and(|info| info.neutral && info.operated_by.contains(r.id.party.as_str()))
         });
         if !reviewer {
             return Err(format!(
@@ -1375,7 +1375,7 @@ impl Engine {
                 .iter()
                 .map(|o| SourceRef {
                     input: o.input.clone(),
-                    party: o.input.party.clone(),
+                    party: o.input.party.to_string(),
                     class: o.class.clone(),
                     confidence_bp: o.confidence,
                     late: o.late,
