@@ -551,6 +551,10 @@ pub struct Ladder {
     /// In order of activation; the index is the activation's sequence number.
     activations: Vec<Activation>,
     by_key: BTreeMap<(String, String), usize>,
+    /// (trigger, tier) → (first observed, breach) of every breach of the
+    /// trigger that entered the tier: what a `repeat` edge counts, found by
+    /// range instead of by scanning every breach.
+    reached: BTreeMap<(String, String), BTreeSet<(Timestamp, String)>>,
     /// Order id → (activation, order index).
     orders: BTreeMap<String, (usize, usize)>,
     /// (deadline, activation) of every pending clock.
@@ -669,6 +673,7 @@ impl Ladder {
             breaches: BTreeMap::new(),
             activations: Vec::new(),
             by_key: BTreeMap::new(),
+            reached: BTreeMap::new(),
             orders: BTreeMap::new(),
             clocks: BTreeSet::new(),
             dues: BTreeSet::new(),
@@ -714,12 +719,16 @@ impl Ladder {
         if rec.certified_at.is_some() {
             return out;
         }
+        let before = (rec.trigger.clone(), rec.first_observed);
         *rec = BreachRec {
             trigger: breach.trigger.clone(),
             count: breach.count,
             first_observed: breach.first_observed,
             certified_at: Some(at),
         };
+        if before != (breach.trigger.clone(), breach.first_observed) {
+            self.reindex_reached(&breach.id, before);
+        }
         self.snapback(at, breach, &mut out);
         let trigger = self.triggers.get(&breach.trigger);
         let threshold = trigger
@@ -1183,6 +1192,12 @@ impl Ladder {
                 relieved_by: BTreeSet::new(),
             });
             self.by_key.insert(key, ix);
+            if let Some(rec) = self.breaches.get(breach) {
+                self.reached
+                    .entry((rec.trigger.clone(), tier_id.clone()))
+                    .or_default()
+                    .insert((rec.first_observed, breach.to_string()));
+            }
             out.push(LadderEvent::TierEntered {
                 at,
                 breach: breach.to_string(),
@@ -1226,7 +1241,30 @@ impl Ladder {
         }
     }
 
-    /// Whether an escalation edge holds for `breach`, and why in words.
+    /// Moves `breach`'s entries in `reached` from its former (trigger,
+    /// first observed) to its record's current ones.
+    fn reindex_reached(&mut self, breach: &str, (trigger, first): (String, Timestamp)) {
+        let Some(rec) = self.breaches.get(breach) else {
+            return;
+        };
+        let (now_trigger, now_first) = (rec.trigger.clone(), rec.first_observed);
+        let tiers: Vec<String> = self
+            .by_key
+            .range((breach.to_string(), String::new())..)
+            .take_while(|((b, _), _)| b == breach)
+            .map(|((_, tier), _)| tier.clone())
+            .collect();
+        for tier in tiers {
+            if let Some(set) = self.reached.get_mut(&(trigger.clone(), tier.clone())) {
+                set.remove(&(first, breach.to_string()));
+            }
+            self.reached
+                .entry((now_trigger.clone(), tier))
+                .or_default()
+                .insert((now_first, breach.to_string()));
+        }
+    }
+
     /// Whether an escalation edge out of tier `from` holds for `breach`. A
     /// `repeat` edge counts the breaches of the same trigger that reached
     /// `from` — so each repeat climbs one rung, not the whole ladder at once.
@@ -1236,19 +1274,27 @@ impl Ladder {
             EscalationWhen::Repeat => {
                 let need = edge.count.unwrap_or(2);
                 let within = edge.within?;
-                // Certified breaches of the trigger, by first observed time.
-                let mut times: Vec<(Timestamp, &str)> = self
-                    .breaches
-                    .iter()
-                    .filter(|(id, b)| {
-                        b.trigger == rec.trigger
-                            && b.certified_at.is_some()
-                            && self.by_key.contains_key(&((*id).clone(), from.to_string()))
-                    })
-                    .map(|(id, b)| (b.first_observed, id.as_str()))
-                    .collect();
-                times.sort();
                 let t = rec.first_observed;
+                // Certified breaches of the trigger that reached `from`, by
+                // first observed time. A window of length `within` holding
+                // `t` lies inside (t − within, t + within).
+                let lowest = Timestamp::from_millis(
+                    t.minus(within).millis().saturating_add(1).min(t.millis()),
+                );
+                let times: Vec<(Timestamp, &str)> = self
+                    .reached
+                    .get(&(rec.trigger.clone(), from.to_string()))
+                    .map(|set| {
+                        set.range((lowest, String::new())..(t.plus(within), String::new()))
+                            .filter(|(_, id)| {
+                                self.breaches
+                                    .get(id)
+                                    .is_some_and(|b| b.certified_at.is_some())
+                            })
+                            .map(|(at, id)| (*at, id.as_str()))
+                            .collect()
+                    })
+                    .unwrap_or_default();
                 // The densest window [s, s + within) that holds this breach.
                 let mut best: Vec<&str> = Vec::new();
                 for &(s, _) in &times {
