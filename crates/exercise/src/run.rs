@@ -497,6 +497,11 @@ pub fn describe(start: Timestamp, d: &Decision) -> String {
             format!("breach {breach} ESCALATED to sign-off: {reason}")
         }
         Decision::Closed { breach, reason, .. } => format!("breach {breach} closed: {reason}"),
+        Decision::Amended {
+            version,
+            explanation,
+            ..
+        } => format!("AMENDED: version {version} in force: {explanation}"),
     }
 }
 
