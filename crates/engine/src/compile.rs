@@ -439,12 +439,6 @@ fn measurable(fw: &Framework) -> Vec<(&framework::schema::Trigger, Vec<String>)>
 }
 
 impl Compiled {
-    /// Compiles a framework alone; lists what makes it impossible to run.
-    #[cfg(test)]
-    pub fn new(fw: &Framework) -> Result<Compiled, Vec<String>> {
-        Compiled::within(fw, &Universe::of(&[fw]))
-    }
-
     /// Compiles one version of a framework, its triggers, kinds and targets
     /// numbered as in `universe` (which must include them).
     pub fn within(fw: &Framework, universe: &Universe) -> Result<Compiled, Vec<String>> {

@@ -88,7 +88,10 @@ impl Decider {
     /// Versions must be of the same framework, with the same parties,
     /// source classes, zones, weapon models and relief items; else the
     /// error lists what differs.
-    pub fn with_versions(fw: &Framework, amendments: &[&Framework]) -> Result<Decider, EngineError> {
+    pub fn with_versions(
+        fw: &Framework,
+        amendments: &[&Framework],
+    ) -> Result<Decider, EngineError> {
         let engine = Engine::with_versions(fw, amendments, EngineOptions::default())?;
         let ladder = Ladder::with_versions(fw, amendments).map_err(EngineError::Framework)?;
         let mut versions = vec![VersionInfo::new(fw)];

@@ -915,10 +915,13 @@ impl Ladder {
                     at,
                     breach: breach.id.clone(),
                     tier: None,
-                    explanation: self.note_v(v, format!(
-                        "contested breach `{}` needs a sign-off vote, but {why}",
-                        breach.id
-                    )),
+                    explanation: self.note_v(
+                        v,
+                        format!(
+                            "contested breach `{}` needs a sign-off vote, but {why}",
+                            breach.id
+                        ),
+                    ),
                 });
             }
         }
@@ -1172,7 +1175,9 @@ impl Ladder {
 
     /// The version a breach binds to (the one in force if it is unknown).
     fn breach_version(&self, breach: &str) -> usize {
-        self.breaches.get(breach).map_or(self.in_force, |b| b.version)
+        self.breaches
+            .get(breach)
+            .map_or(self.in_force, |b| b.version)
     }
 
     /// Times never go back: an earlier time is taken as the ladder's now.
@@ -1399,7 +1404,11 @@ impl Ladder {
             }
             EscalationWhen::Larger => {
                 let factor = edge.factor?;
-                let threshold = self.rules(rec.version).triggers.get(&rec.trigger)?.threshold?;
+                let threshold = self
+                    .rules(rec.version)
+                    .triggers
+                    .get(&rec.trigger)?
+                    .threshold?;
                 if threshold <= 0 {
                     return None;
                 }
@@ -1746,13 +1755,13 @@ impl Ladder {
     ) -> Result<(), String> {
         let party = vote.id.party.as_str();
         // The version of the activation voted on (or of its breach).
-        let v = self
+        let version = self
             .by_key
             .get(&(vote.breach.clone(), vote.tier.clone()))
             .and_then(|ix| self.activations.get(*ix))
             .map_or_else(|| self.breach_version(&vote.breach), |a| a.version);
         let tier = self
-            .rules(v)
+            .rules(version)
             .tiers
             .get(&vote.tier)
             .ok_or_else(|| format!("tier `{}` is not declared in the framework", vote.tier))?;
@@ -1843,10 +1852,13 @@ impl Ladder {
                 tier: tier_id,
                 party: party.to_string(),
                 ballot,
-                explanation: self.note_v(v, format!(
-                    "`{party}` voted `{}` at {at}; {reason}, so it changes nothing",
-                    ballot_word(ballot)
-                )),
+                explanation: self.note_v(
+                    version,
+                    format!(
+                        "`{party}` voted `{}` at {at}; {reason}, so it changes nothing",
+                        ballot_word(ballot)
+                    ),
+                ),
             });
             return Ok(());
         }
@@ -1868,11 +1880,14 @@ impl Ladder {
                 tier: tier_id,
                 party: party.to_string(),
                 ballot,
-                explanation: self.note_v(v, format!(
-                    "`{party}` voted `{}` at {at}; {reason} ({}), so it changes nothing",
-                    ballot_word(ballot),
-                    status_word(status)
-                )),
+                explanation: self.note_v(
+                    version,
+                    format!(
+                        "`{party}` voted `{}` at {at}; {reason} ({}), so it changes nothing",
+                        ballot_word(ballot),
+                        status_word(status)
+                    ),
+                ),
             });
             return Ok(());
         }
@@ -1909,7 +1924,7 @@ impl Ladder {
             tier: tier_id.clone(),
             party: party.to_string(),
             ballot,
-            explanation: self.note_v(v, format!(
+            explanation: self.note_v(version, format!(
                 "`{party}` (weight {w}) voted `{}` at {at} from source `{}`{replaced}; now {described}",
                 ballot_word(ballot),
                 input.source
@@ -2015,9 +2030,10 @@ impl Ladder {
                     order: id.clone(),
                     party: reporter.to_string(),
                     input: report.id.clone(),
-                    explanation: self.note_v(v, format!(
-                        "`{reporter}` reported order `{id}` done at {at}, {timing}{rest}"
-                    )),
+                    explanation: self.note_v(
+                        v,
+                        format!("`{reporter}` reported order `{id}` done at {at}, {timing}{rest}"),
+                    ),
                 });
             }
             OrderStatus::Partial | OrderStatus::Failed => {

@@ -371,7 +371,11 @@ impl Engine {
         }
         if let Some((first, rest)) = versions.split_first() {
             for (k, v) in rest.iter().enumerate() {
-                let what = format!("amendment version {} (sha256 {})", v.version, short(&v.hash));
+                let what = format!(
+                    "amendment version {} (sha256 {})",
+                    v.version,
+                    short(&v.hash)
+                );
                 for p in first.compatible(v) {
                     problems.push(format!("{what}: {p}"));
                 }
@@ -673,7 +677,11 @@ impl Engine {
                 a.id.party, current.version, current.amenders_text
             ));
         }
-        let Some(ix) = self.versions.iter().position(|v| v.hash == a.framework_hash) else {
+        let Some(ix) = self
+            .versions
+            .iter()
+            .position(|v| v.hash == a.framework_hash)
+        else {
             let known: Vec<String> = self
                 .versions
                 .iter()
