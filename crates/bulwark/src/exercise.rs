@@ -111,6 +111,14 @@ fn print_text(r: &Report) {
         r.framework.hash.get(..12).unwrap_or_default(),
         r.engine_version
     );
+    for a in &r.framework.amendments {
+        say!(
+            "may be amended to {} ({}), from {}",
+            a.version,
+            a.hash.get(..12).unwrap_or_default(),
+            a.file
+        );
+    }
     say!("start {}, end {}", r.scenario.start, r.scenario.end);
     say!();
     let mut shown_inject = 0;

@@ -24,7 +24,12 @@ use crate::state::{Engine, Slab};
 pub(crate) struct BreachState {
     pub view: Breach,
     pub n: u64,
+    /// Its trigger, by index in the engine's `Universe`.
     pub trigger: usize,
+    /// The framework version it binds to (index in `Engine::versions`):
+    /// the one in force when its threshold was crossed. Its count, evidence
+    /// standard and review follow that version's rules for good.
+    pub version: usize,
     /// Its incidents, in order of opening.
     pub members: Vec<IncRef>,
     /// The explanation's first sentence (the threshold crossed).
@@ -529,7 +534,7 @@ impl BreachState {
         let mut view = self.view.clone();
         if view.status == BreachStatus::Open
             && let (Some(missing), Some(trigger)) =
-                (self.evidence.missing, fw.triggers.get(self.trigger))
+                (self.evidence.missing, fw.trigger(self.trigger))
         {
             view.explanation = format!(
                 "{} — not certified yet: {}",
@@ -544,7 +549,7 @@ impl BreachState {
 impl Engine {
     // ------------------------------------------------------------ triggers
 
-    fn trigger_matches(&self, t: &TriggerInfo, inc: &Inc) -> bool {
+    pub(crate) fn trigger_matches(&self, t: &TriggerInfo, inc: &Inc) -> bool {
         // An unreported model is compatible with any: the kind already says
         // what was launched, and a missing detail must not hide a breach.
         if let (Some(compatible), Some(w)) = (&t.weapons, inc.weapon)
@@ -594,7 +599,7 @@ impl Engine {
             else {
                 continue;
             };
-            let (Some(trigger), Some(inc)) = (self.fw.triggers.get(t), self.incident(i)) else {
+            let (Some(trigger), Some(inc)) = (self.fw.trigger(t), self.incident(i)) else {
                 continue;
             };
             if let Some(b) = inc.breach_for(t) {
@@ -614,6 +619,34 @@ impl Engine {
                 }
             }
             self.try_open(t, i, recorded, out);
+        }
+        if self.versions.len() > 1 {
+            self.refresh_bound_elsewhere(i, k, recorded, out);
+        }
+    }
+
+    /// After an amendment, an incident may belong to a breach whose trigger
+    /// the version in force no longer runs on its kind: that breach, bound
+    /// to its own version, still sees the evidence that joins.
+    fn refresh_bound_elsewhere(
+        &mut self,
+        i: IncRef,
+        k: Ix,
+        recorded: Timestamp,
+        out: &mut Vec<Decision>,
+    ) {
+        let Some(inc) = self.incident(i) else {
+            return;
+        };
+        let running = self.fw.kind_triggers.get(usize::from(k));
+        let others: Vec<BreachRef> = inc
+            .breaches
+            .iter()
+            .filter(|(t, _)| !running.is_some_and(|l| l.contains(t)))
+            .map(|(_, b)| *b)
+            .collect();
+        for b in others {
+            self.refresh_breach(b, recorded, out);
         }
     }
 
@@ -637,7 +670,7 @@ impl Engine {
         near: &mut Vec<(Timestamp, u64, usize)>,
     ) -> Option<(Vec<IncRef>, u64, bool, String)> {
         let (Some(trigger), Some(inc), Some(free)) =
-            (self.fw.triggers.get(t), self.incident(i), self.free.get(t))
+            (self.fw.trigger(t), self.incident(i), self.free.get(t))
         else {
             return None;
         };
@@ -745,8 +778,18 @@ impl Engine {
         recorded: Timestamp,
         out: &mut Vec<Decision>,
     ) {
-        let Some(trigger) = self.fw.triggers.get(t) else {
+        let Some(trigger) = self.fw.trigger(t) else {
             return;
+        };
+        // Where amendments are possible, say which version the breach binds to.
+        let explanation = if self.versions.len() > 1 {
+            format!(
+                "{explanation}, under framework version {} (sha256 {})",
+                self.fw.version,
+                crate::state::short(&self.fw.hash)
+            )
+        } else {
+            explanation
         };
         self.breaches_opened += 1;
         let n = self.breaches_opened;
@@ -783,6 +826,7 @@ impl Engine {
             view,
             n,
             trigger: t,
+            version: self.in_force,
             headline: first_sentence(&explanation),
             evidence: Evidence::default(),
             held: members.len(),
@@ -822,7 +866,7 @@ impl Engine {
     /// Re-evaluates a breach after its evidence changed.
     fn refresh_breach(&mut self, b: BreachRef, recorded: Timestamp, out: &mut Vec<Decision>) {
         let Engine {
-            fw,
+            versions,
             incidents,
             breaches,
             clocks,
@@ -831,7 +875,10 @@ impl Engine {
         let Some(state) = breaches.get_mut(b.slot).filter(|s| s.n == b.n) else {
             return;
         };
-        let Some(trigger) = fw.triggers.get(state.trigger) else {
+        let Some(fw) = versions.get(state.version) else {
+            return;
+        };
+        let Some(trigger) = fw.trigger(state.trigger) else {
             return;
         };
         // Keep the count current.
@@ -972,13 +1019,10 @@ impl Engine {
         if state.view.status != BreachStatus::UnderReview {
             return Err(format!("breach `{}` is not under review", r.breach));
         }
-        let trigger = self
-            .fw
-            .triggers
-            .get(state.trigger)
-            .ok_or("unknown trigger")?;
+        let fw = self.version_of(state).ok_or("unknown framework version")?;
+        let trigger = fw.trigger(state.trigger).ok_or("unknown trigger")?;
         let standard = match &trigger.standard {
-            StandardRef::Known(s) => self.fw.standard(*s),
+            StandardRef::Known(s) => fw.standard(*s),
             _ => None,
         }
         .ok_or("no standard")?;
@@ -1052,12 +1096,11 @@ impl Engine {
             return;
         }
         let contested = self.breach_contest(state);
-        let outcome = self
-            .fw
-            .triggers
-            .get(state.trigger)
-            .and_then(|t| match &t.standard {
-                StandardRef::Known(s) => self.fw.standard(*s),
+        let fw = self.version_of(state);
+        let outcome = fw
+            .and_then(|fw| fw.trigger(state.trigger).map(|t| (fw, t)))
+            .and_then(|(fw, t)| match &t.standard {
+                StandardRef::Known(s) => fw.standard(*s),
                 _ => None,
             })
             .and_then(|s| s.review.as_ref())

@@ -49,6 +49,12 @@ impl Bits {
         }
     }
 
+    pub fn remove(&mut self, i: usize) {
+        if let Some(w) = self.0.get_mut(i / 64) {
+            *w &= !(1 << (i % 64));
+        }
+    }
+
     #[inline]
     pub fn contains(&self, i: usize) -> bool {
         self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
@@ -127,6 +133,11 @@ impl Names {
 
     pub fn len(&self) -> usize {
         self.names.len()
+    }
+
+    /// Every name, in sorted order.
+    pub fn all(&self) -> &[String] {
+        &self.names
     }
 }
 
@@ -263,7 +274,17 @@ pub(crate) struct Compiled {
     /// Target categories some trigger names.
     pub targets: Names,
     pub standards: Vec<StandardInfo>,
-    pub triggers: Vec<TriggerInfo>,
+    /// By the trigger's index in the [`Universe`]: `None` where this
+    /// version has no such (measurable) trigger.
+    pub triggers: Vec<Option<TriggerInfo>>,
+    /// Parties that may record an amendment while this version is in
+    /// force: the electorate and veto holders of `[framework.amendment]`,
+    /// or, without one, the guarantors; never an adversary.
+    pub amenders: Bits,
+    /// Who may record an amendment, in words.
+    pub amenders_text: String,
+    /// `[framework] supersedes`: the version this one amends, if it says.
+    pub supersedes: Option<String>,
     pub fusion: Fusion,
     /// The longest of every trigger and accumulation window, every class's
     /// `late_max` and the fusion slack: an observation older than this
@@ -299,6 +320,18 @@ pub(crate) fn default_kinds(category: Category) -> Vec<String> {
         Category::Nuclear => &[],
     };
     list.iter().map(|k| (*k).to_string()).collect()
+}
+
+fn list_or_none(names: &[&str]) -> String {
+    if names.is_empty() {
+        "none".into()
+    } else {
+        names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// Whether `a` is `b` or lies below it, following `parent` at most 64
@@ -351,9 +384,64 @@ fn walk_depth(parent: &BTreeMap<String, String>, declared: &Names, a: &str) -> u
     depth
 }
 
+/// What every version of a framework that one engine knows shares, so that
+/// an index means the same under each: the triggers (by id and occurrence),
+/// and the observation kinds and target categories any version names.
+///
+/// Triggers are numbered in the first version's declared order, then those
+/// new in later versions in theirs: with one version, the numbering (and so
+/// the order triggers are run in) is the declared order, as it always was.
+/// Parties, source classes, zones and weapon models are not unified here:
+/// versions must declare the same ones ([`Compiled::compatible`]).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Universe {
+    /// (trigger id, how many measurable triggers with that id came before).
+    pub triggers: Vec<(String, usize)>,
+    pub kinds: BTreeSet<String>,
+    pub targets: BTreeSet<String>,
+}
+
+impl Universe {
+    pub fn of(versions: &[&Framework]) -> Universe {
+        let mut u = Universe::default();
+        for fw in versions {
+            let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+            for (t, kinds) in measurable(fw) {
+                let occurrence = seen.entry(t.id.as_str()).or_insert(0);
+                let key = (t.id.clone(), *occurrence);
+                *occurrence += 1;
+                if !u.triggers.contains(&key) {
+                    u.triggers.push(key);
+                }
+                u.kinds.extend(kinds);
+                u.targets.extend(t.target_categories.iter().cloned());
+            }
+        }
+        u
+    }
+}
+
+/// The triggers the engine can measure (a window and a threshold; the
+/// checker reports the others), in declared order, with the kinds each counts.
+fn measurable(fw: &Framework) -> Vec<(&framework::schema::Trigger, Vec<String>)> {
+    fw.triggers
+        .iter()
+        .filter(|t| t.window.is_some() && t.threshold.is_some())
+        .map(|t| {
+            let kinds = if t.kinds.is_empty() {
+                default_kinds(t.category)
+            } else {
+                t.kinds.clone()
+            };
+            (t, kinds)
+        })
+        .collect()
+}
+
 impl Compiled {
-    /// Compiles a framework; lists what makes it impossible to run.
-    pub fn new(fw: &Framework) -> Result<Compiled, Vec<String>> {
+    /// Compiles one version of a framework, its triggers, kinds and targets
+    /// numbered as in `universe` (which must include them).
+    pub fn within(fw: &Framework, universe: &Universe) -> Result<Compiled, Vec<String>> {
         let Some(meta) = &fw.meta else {
             return Err(vec!["the framework has no `[framework]` table".into()]);
         };
@@ -549,37 +637,35 @@ impl Compiled {
             })
             .collect();
 
-        // Triggers, and the kinds and targets they name.
-        let mut kind_set: BTreeSet<String> = BTreeSet::new();
-        let mut target_set: BTreeSet<String> = BTreeSet::new();
-        let mut measurable = Vec::new();
-        for t in &fw.triggers {
-            let kinds = if t.kinds.is_empty() {
-                default_kinds(t.category)
-            } else {
-                t.kinds.clone()
-            };
-            let (Some(window), Some(threshold)) = (t.window, t.threshold) else {
-                // The checker reports these; the engine cannot measure the trigger.
-                continue;
-            };
-            kind_set.extend(kinds.iter().cloned());
-            target_set.extend(t.target_categories.iter().cloned());
-            measurable.push((t, kinds, window, threshold));
-        }
+        // Triggers, and the kinds and targets they name (those of every version).
         let kinds = names(
-            kind_set.into_iter().collect(),
+            universe.kinds.iter().cloned().collect(),
             "observation kinds",
             &mut problems,
         );
         let targets = names(
-            target_set.into_iter().collect(),
+            universe.targets.iter().cloned().collect(),
             "target categories",
             &mut problems,
         );
         let mut kind_triggers = vec![Vec::new(); kinds.len()];
-        let mut triggers = Vec::with_capacity(measurable.len());
-        for (i, (t, trigger_kinds, window, threshold)) in measurable.into_iter().enumerate() {
+        let mut triggers: Vec<Option<TriggerInfo>> =
+            (0..universe.triggers.len()).map(|_| None).collect();
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        for (t, trigger_kinds) in measurable(fw) {
+            let (Some(window), Some(threshold)) = (t.window, t.threshold) else {
+                continue;
+            };
+            let occurrence = seen.entry(t.id.as_str()).or_insert(0);
+            let key = (t.id.clone(), *occurrence);
+            *occurrence += 1;
+            let Some(i) = universe.triggers.iter().position(|k| *k == key) else {
+                problems.push(format!(
+                    "trigger `{}` is missing from the engine's table of triggers",
+                    t.id
+                ));
+                continue;
+            };
             for k in &trigger_kinds {
                 if let Some(list) = kinds
                     .get(k)
@@ -605,7 +691,7 @@ impl Compiled {
                     None => StandardRef::Undeclared(s.clone()),
                 },
             };
-            triggers.push(TriggerInfo {
+            let info = TriggerInfo {
                 id: t.id.clone(),
                 category: t.category,
                 weapons: weapon_ok,
@@ -629,11 +715,40 @@ impl Compiled {
                 range_end: t.range_end.unwrap_or(RangeEnd::Low),
                 standard,
                 accumulate: t.accumulate.clone(),
-            });
+            };
+            if let Some(slot) = triggers.get_mut(i) {
+                *slot = Some(info);
+            }
         }
         for list in &mut kind_triggers {
             list.sort_unstable();
             list.dedup();
+        }
+
+        // Who may record an amendment.
+        let mut amenders = Bits::new(parties.len());
+        let amenders_text = match &meta.amendment {
+            Some(rule) => {
+                for p in rule.electorate.iter().chain(&rule.veto) {
+                    if let Some(ix) = parties.get(p) {
+                        amenders.insert(usize::from(ix));
+                    }
+                }
+                "a party of the electorate of `[framework.amendment]`".to_string()
+            }
+            None => {
+                for p in fw.parties.iter().filter(|p| has(p, Role::Guarantor)) {
+                    if let Some(ix) = parties.get(&p.id) {
+                        amenders.insert(usize::from(ix));
+                    }
+                }
+                "a guarantor (the framework has no `[framework.amendment]` rule)".to_string()
+            }
+        };
+        for (ix, is_adversary) in adversary.iter().enumerate() {
+            if *is_adversary && amenders.contains(ix) {
+                amenders.remove(ix);
+            }
         }
         if !problems.is_empty() {
             return Err(problems);
@@ -642,6 +757,7 @@ impl Compiled {
         let slack = fw.fusion.time_slack;
         let reach = triggers
             .iter()
+            .flatten()
             .flat_map(|t| [Some(t.window), t.accumulate.as_ref().map(|a| a.window)])
             .flatten()
             .fold(slack, Duration::max);
@@ -669,10 +785,59 @@ impl Compiled {
             targets,
             standards,
             triggers,
+            amenders,
+            amenders_text,
+            supersedes: meta.supersedes.clone(),
             fusion: fw.fusion.clone(),
             horizon,
             reach,
         })
+    }
+
+    /// Trigger `t` (its index in the universe), if this version has it.
+    #[inline]
+    pub fn trigger(&self, t: usize) -> Option<&TriggerInfo> {
+        self.triggers.get(t).and_then(Option::as_ref)
+    }
+
+    /// Why `other` cannot be a later version of this framework in one
+    /// engine: its incidents name parties, source classes, zones and
+    /// weapon models by index, so every version must declare the same ones.
+    pub fn compatible(&self, other: &Compiled) -> Vec<String> {
+        let mut problems = Vec::new();
+        if self.id != other.id {
+            problems.push(format!(
+                "it is framework `{}`, not `{}`: an amendment amends the same framework",
+                other.id, self.id
+            ));
+        }
+        for (what, a, b) in [
+            ("parties", &self.parties, &other.parties),
+            ("source classes", &self.classes, &other.classes),
+            ("zones", &self.zones, &other.zones),
+            ("weapon models", &self.weapons, &other.weapons),
+        ] {
+            if a.all() != b.all() {
+                let added: Vec<&str> = b
+                    .all()
+                    .iter()
+                    .filter(|n| a.get(n).is_none())
+                    .map(String::as_str)
+                    .collect();
+                let removed: Vec<&str> = a
+                    .all()
+                    .iter()
+                    .filter(|n| b.get(n).is_none())
+                    .map(String::as_str)
+                    .collect();
+                problems.push(format!(
+                    "it changes the {what} (added: {}; removed: {}); the engine takes amendments that keep the same {what} — such a change needs a new framework",
+                    list_or_none(&added),
+                    list_or_none(&removed)
+                ));
+            }
+        }
+        problems
     }
 
     pub fn class(&self, c: Ix) -> Option<&ClassInfo> {

@@ -5,6 +5,12 @@
 //! every certification and escalation to the ladder at the time it happened,
 //! and returns one ordered list of steps.
 //!
+//! Amendments: the Decider is made with every framework version it may be
+//! amended to ([`Decider::with_versions`]); an `amendment` input puts one in
+//! force from its recorded time (the rules are on [`Engine`]). Each breach
+//! reaches the ladder with the version it binds to, so its tiers, clocks and
+//! electorates are that version's; relief is judged by the version in force.
+//!
 //! Time order within one call: the engine's clocks first (review expiries
 //! up to the recorded time, each handed to the ladder at its own time), then
 //! the ladder's clocks, then the input itself.
@@ -19,7 +25,7 @@ use serde::Serialize;
 
 use crate::decision::Decision;
 use crate::ladder::{BreachInfo, Ladder, LadderEvent};
-use crate::state::{Engine, EngineError};
+use crate::state::{Engine, EngineError, EngineOptions};
 
 /// One step of the decision log: the engine's or the ladder's. Both carry a
 /// `"decision"` tag, so the log reads as one list.
@@ -30,38 +36,82 @@ pub enum Step {
     Ladder(LadderEvent),
 }
 
-/// The whole decision engine over one framework.
+/// The whole decision engine over one framework (in one or more versions).
 #[derive(Debug)]
 pub struct Decider {
     engine: Engine,
     ladder: Ladder,
-    adversaries: BTreeSet<String>,
+    /// Per version, in the order given (0: the first), its identity hash,
+    /// its adversaries, and per trigger id the end of the count range it
+    /// compares.
+    versions: Vec<VersionInfo>,
+    /// The version in force (an index into `versions`).
+    in_force: usize,
     parties: BTreeSet<String>,
-    /// Trigger id → the end of the count range it compares.
-    range_end: BTreeMap<String, RangeEnd>,
     /// Inputs the ladder took, by identity (votes, order reports, attestations).
     ladder_seen: BTreeMap<InputId, Input>,
 }
 
-impl Decider {
-    pub fn new(fw: &Framework) -> Result<Decider, EngineError> {
-        Ok(Decider {
-            engine: Engine::new(fw)?,
-            ladder: Ladder::new(fw),
+#[derive(Debug)]
+struct VersionInfo {
+    hash: String,
+    adversaries: BTreeSet<String>,
+    range_end: BTreeMap<String, RangeEnd>,
+}
+
+impl VersionInfo {
+    fn new(fw: &Framework) -> VersionInfo {
+        VersionInfo {
+            hash: fw.hash_hex(),
             adversaries: fw
                 .parties
                 .iter()
                 .filter(|p| p.roles.contains(&Role::Adversary))
                 .map(|p| p.id.clone())
                 .collect(),
-            parties: fw.parties.iter().map(|p| p.id.clone()).collect(),
             range_end: fw
                 .triggers
                 .iter()
                 .map(|t| (t.id.clone(), t.range_end.unwrap_or(RangeEnd::Low)))
                 .collect(),
+        }
+    }
+}
+
+impl Decider {
+    pub fn new(fw: &Framework) -> Result<Decider, EngineError> {
+        Decider::with_versions(fw, &[])
+    }
+
+    /// A decider over `fw`, in force from the start, that an `amendment`
+    /// input may move to any of `amendments` (named by hash and version).
+    /// Versions must be of the same framework, with the same parties,
+    /// source classes, zones, weapon models and relief items; else the
+    /// error lists what differs.
+    pub fn with_versions(
+        fw: &Framework,
+        amendments: &[&Framework],
+    ) -> Result<Decider, EngineError> {
+        let engine = Engine::with_versions(fw, amendments, EngineOptions::default())?;
+        let ladder = Ladder::with_versions(fw, amendments).map_err(EngineError::Framework)?;
+        let mut versions = vec![VersionInfo::new(fw)];
+        versions.extend(amendments.iter().map(|a| VersionInfo::new(a)));
+        Ok(Decider {
+            engine,
+            ladder,
+            versions,
+            in_force: 0,
+            parties: fw.parties.iter().map(|p| p.id.clone()).collect(),
             ladder_seen: BTreeMap::new(),
         })
+    }
+
+    fn version(&self, v: usize) -> Option<&VersionInfo> {
+        self.versions.get(v)
+    }
+
+    fn version_of_hash(&self, hash: &str) -> Option<usize> {
+        self.versions.iter().position(|v| v.hash == hash)
     }
 
     pub fn engine(&self) -> &Engine {
@@ -150,7 +200,13 @@ impl Decider {
         let result = match input {
             Input::Vote(v) => self.ladder.vote(at, v),
             Input::OrderReport(r) => self.ladder.order_report(at, r),
-            Input::Attestation(a) => self.ladder.attestation(at, a, &self.adversaries),
+            Input::Attestation(a) => {
+                let adversaries = self
+                    .version(self.in_force)
+                    .map(|v| v.adversaries.clone())
+                    .unwrap_or_default();
+                self.ladder.attestation(at, a, &adversaries)
+            }
             _ => return Vec::new(),
         };
         match result {
@@ -182,7 +238,18 @@ impl Decider {
                 Decision::Escalated { at, breach, .. } => Some((*at, breach.clone(), false)),
                 _ => None,
             };
+            let amended = match &decision {
+                Decision::Amended {
+                    at, framework_hash, ..
+                } => self.version_of_hash(framework_hash).map(|v| (*at, v)),
+                _ => None,
+            };
             steps.push(Step::Engine(decision));
+            if let Some((at, v)) = amended {
+                self.in_force = v;
+                let events = self.ladder.amend(at, v);
+                steps.extend(events.into_iter().map(Step::Ladder));
+            }
             let Some((at, breach, certified)) = handoff else {
                 continue;
             };
@@ -201,7 +268,11 @@ impl Decider {
 
     fn breach_info(&self, id: &str) -> Option<BreachInfo> {
         let breach = self.engine.breach(id)?;
-        let count = match self.range_end.get(&breach.trigger) {
+        let version = self.version_of_hash(&breach.framework_hash)?;
+        let count = match self
+            .version(version)
+            .and_then(|v| v.range_end.get(&breach.trigger))
+        {
             Some(RangeEnd::High) => breach.count.high,
             _ => breach.count.low,
         };
@@ -215,6 +286,7 @@ impl Decider {
             count,
             opened_at: breach.opened_at,
             first_observed,
+            version,
         })
     }
 }

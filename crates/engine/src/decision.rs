@@ -150,6 +150,16 @@ pub enum Decision {
         breach: String,
         reason: String,
     },
+    /// An amendment was recorded: the framework version it names is in
+    /// force from now on (the input itself is `accepted` just before).
+    Amended {
+        at: Timestamp,
+        input: InputId,
+        /// The version now in force, and its identity hash.
+        version: String,
+        framework_hash: String,
+        explanation: String,
+    },
 }
 
 impl Decision {
@@ -166,7 +176,8 @@ impl Decision {
             | Decision::ReviewOpened { at, .. }
             | Decision::Certified { at, .. }
             | Decision::Escalated { at, .. }
-            | Decision::Closed { at, .. } => *at,
+            | Decision::Closed { at, .. }
+            | Decision::Amended { at, .. } => *at,
         }
     }
 }

@@ -45,6 +45,11 @@ pub struct BreachInfo {
     /// Observed time of the breach's earliest evidence: `repeat` escalations
     /// measure their window on it.
     pub first_observed: Timestamp,
+    /// The framework version the breach binds to, as an index into the
+    /// versions the ladder was made with (0: the first, see
+    /// [`Ladder::with_versions`]). Its tiers, clocks, electorates and
+    /// snapback follow that version, whatever is in force later.
+    pub version: usize,
 }
 
 /// Where an activation stands.
@@ -434,6 +439,7 @@ struct ItemInfo {
 
 #[derive(Clone, Debug)]
 struct BreachRec {
+    version: usize,
     trigger: String,
     count: u64,
     first_observed: Timestamp,
@@ -472,6 +478,8 @@ impl Order {
 
 #[derive(Clone, Debug)]
 struct Activation {
+    /// The framework version of its breach.
+    version: usize,
     breach: String,
     tier: String,
     mode: Mode,
@@ -530,44 +538,37 @@ struct ItemState {
     attestations: Vec<AttRec>,
 }
 
-/// The response ladder of one framework version.
+/// The ladder's rules of one framework version.
 #[derive(Clone, Debug)]
-pub struct Ladder {
+struct Rules {
     /// `framework `id` version v, sha256 …`: named in every explanation.
     framework: String,
     tiers: BTreeMap<String, TierInfo>,
     triggers: BTreeMap<String, TriggerInfo>,
     standards: BTreeMap<String, StandardInfo>,
     classes: BTreeMap<String, ClassInfo>,
-    /// Sorted by id.
+    /// Sorted by id (the same ids in every version).
     items: Vec<ItemInfo>,
-    item_index: BTreeMap<String, usize>,
     /// Parties with the `adversary` role.
     adversaries: BTreeSet<String>,
     snapback_all: bool,
-
-    now: Option<Timestamp>,
-    breaches: BTreeMap<String, BreachRec>,
-    /// In order of activation; the index is the activation's sequence number.
-    activations: Vec<Activation>,
-    by_key: BTreeMap<(String, String), usize>,
-    /// (trigger, tier) → (first observed, breach) of every breach of the
-    /// trigger that entered the tier: what a `repeat` edge counts, found by
-    /// range instead of by scanning every breach.
-    reached: BTreeMap<(String, String), BTreeSet<(Timestamp, String)>>,
-    /// Order id → (activation, order index).
-    orders: BTreeMap<String, (usize, usize)>,
-    /// (deadline, activation) of every pending clock.
-    clocks: BTreeSet<(Timestamp, usize)>,
-    /// (due, activation, order index) of every open order with a deadline.
-    dues: BTreeSet<(Timestamp, usize, usize)>,
-    votes: Vec<VoteRec>,
-    missed: Vec<MissedView>,
-    relief: Vec<ItemState>,
 }
 
-impl Ladder {
-    pub fn new(fw: &Framework) -> Ladder {
+/// No rules at all: what an unknown version index finds (never, by
+/// construction; it keeps lookups total).
+static NO_RULES: Rules = Rules {
+    framework: String::new(),
+    tiers: BTreeMap::new(),
+    triggers: BTreeMap::new(),
+    standards: BTreeMap::new(),
+    classes: BTreeMap::new(),
+    items: Vec::new(),
+    adversaries: BTreeSet::new(),
+    snapback_all: false,
+};
+
+impl Rules {
+    fn new(fw: &Framework) -> Rules {
         let hash = fw.hash_hex();
         let short = hash.get(..12).unwrap_or(&hash);
         let framework = match &fw.meta {
@@ -639,6 +640,111 @@ impl Ladder {
             });
         }
         let items: Vec<ItemInfo> = by_id.into_values().collect();
+        let adversaries = fw
+            .parties
+            .iter()
+            .filter(|p| p.roles.contains(&Role::Adversary))
+            .map(|p| p.id.clone())
+            .collect();
+        Rules {
+            framework,
+            tiers,
+            triggers,
+            standards,
+            classes,
+            items,
+            adversaries,
+            snapback_all: fw.relief.snapback_all,
+        }
+    }
+}
+
+/// The response ladder of a framework, in one or more versions.
+///
+/// With amendments ([`Ladder::with_versions`], [`Ladder::amend`]):
+/// everything a breach sets in motion — the tiers it enters, their modes,
+/// clocks and electorates, escalation edges, orders, and the snapback its
+/// certification causes — follows the version the breach binds to
+/// ([`BreachInfo::version`]), and every explanation names that version.
+/// The relief checklist is one across versions (the same item ids, its
+/// attestations kept): it is judged by the version in force — the item's
+/// standard and what it relieves — each activation's gated actions read
+/// from its own version.
+#[derive(Clone, Debug)]
+pub struct Ladder {
+    versions: Vec<Rules>,
+    /// The version in force (an index into `versions`).
+    in_force: usize,
+    item_index: BTreeMap<String, usize>,
+
+    now: Option<Timestamp>,
+    breaches: BTreeMap<String, BreachRec>,
+    /// In order of activation; the index is the activation's sequence number.
+    activations: Vec<Activation>,
+    by_key: BTreeMap<(String, String), usize>,
+    /// (trigger, tier) → (first observed, breach) of every breach of the
+    /// trigger that entered the tier: what a `repeat` edge counts, found by
+    /// range instead of by scanning every breach.
+    reached: BTreeMap<(String, String), BTreeSet<(Timestamp, String)>>,
+    /// Order id → (activation, order index).
+    orders: BTreeMap<String, (usize, usize)>,
+    /// (deadline, activation) of every pending clock.
+    clocks: BTreeSet<(Timestamp, usize)>,
+    /// (due, activation, order index) of every open order with a deadline.
+    dues: BTreeSet<(Timestamp, usize, usize)>,
+    votes: Vec<VoteRec>,
+    missed: Vec<MissedView>,
+    relief: Vec<ItemState>,
+}
+
+impl Ladder {
+    pub fn new(fw: &Framework) -> Ladder {
+        let rules = Rules::new(fw);
+        Ladder::from_rules(vec![rules])
+    }
+
+    /// A ladder over `framework` that may be amended to any of `amendments`
+    /// (their indices, from 1, are the `version`s of [`BreachInfo`] and
+    /// [`Ladder::amend`]). Every version must have the same relief items.
+    pub fn with_versions(
+        framework: &Framework,
+        amendments: &[&Framework],
+    ) -> Result<Ladder, Vec<String>> {
+        let first = Rules::new(framework);
+        let mut problems = Vec::new();
+        let mut versions = vec![first];
+        for fw in amendments {
+            let rules = Rules::new(fw);
+            let ids = |r: &Rules| r.items.iter().map(|i| i.id.clone()).collect::<Vec<_>>();
+            if versions.first().map(ids) != Some(ids(&rules)) {
+                problems.push(format!(
+                    "{}: its relief checklist has other items than the first version's ({}); the ladder takes amendments that keep the same items",
+                    rules.framework,
+                    ids(&rules).join(", ")
+                ));
+            }
+            versions.push(rules);
+        }
+        if problems.is_empty() {
+            Ok(Ladder::from_rules(versions))
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// From now on, version `version` is in force: relief is judged by its
+    /// checklist. Breaches already known keep their own version.
+    pub fn amend(&mut self, at: Timestamp, version: usize) -> Vec<LadderEvent> {
+        let at = self.clamp(at);
+        let out = self.advance(at);
+        if version < self.versions.len() {
+            self.in_force = version;
+        }
+        out
+    }
+
+    fn from_rules(versions: Vec<Rules>) -> Ladder {
+        let items = versions.first().map_or(&NO_RULES.items, |r| &r.items);
         let item_index = items
             .iter()
             .enumerate()
@@ -653,22 +759,10 @@ impl Ladder {
                 attestations: Vec::new(),
             })
             .collect();
-        let adversaries = fw
-            .parties
-            .iter()
-            .filter(|p| p.roles.contains(&Role::Adversary))
-            .map(|p| p.id.clone())
-            .collect();
         Ladder {
-            framework,
-            tiers,
-            triggers,
-            standards,
-            classes,
-            items,
+            versions,
+            in_force: 0,
             item_index,
-            adversaries,
-            snapback_all: fw.relief.snapback_all,
             now: None,
             breaches: BTreeMap::new(),
             activations: Vec::new(),
@@ -707,10 +801,12 @@ impl Ladder {
     pub fn certified(&mut self, at: Timestamp, breach: &BreachInfo) -> Vec<LadderEvent> {
         let at = self.clamp(at);
         let mut out = self.advance(at);
+        let v = breach.version;
         let rec = self
             .breaches
             .entry(breach.id.clone())
             .or_insert_with(|| BreachRec {
+                version: v,
                 trigger: breach.trigger.clone(),
                 count: breach.count,
                 first_observed: breach.first_observed,
@@ -721,6 +817,7 @@ impl Ladder {
         }
         let before = (rec.trigger.clone(), rec.first_observed);
         *rec = BreachRec {
+            version: v,
             trigger: breach.trigger.clone(),
             count: breach.count,
             first_observed: breach.first_observed,
@@ -730,7 +827,7 @@ impl Ladder {
             self.reindex_reached(&breach.id, before);
         }
         self.snapback(at, breach, &mut out);
-        let trigger = self.triggers.get(&breach.trigger);
+        let trigger = self.rules(v).triggers.get(&breach.trigger);
         let threshold = trigger
             .and_then(|t| t.threshold)
             .map_or_else(|| "no threshold".to_string(), |t| format!("threshold {t}"));
@@ -739,7 +836,7 @@ impl Ladder {
                 at,
                 breach: breach.id.clone(),
                 tier: None,
-                explanation: self.note(format!(
+                explanation: self.note_v(v, format!(
                     "breach `{}` was certified, but its trigger `{}` is not declared: no tier to enter",
                     breach.id, breach.trigger
                 )),
@@ -748,7 +845,7 @@ impl Ladder {
                 at,
                 breach: breach.id.clone(),
                 tier: None,
-                explanation: self.note(format!(
+                explanation: self.note_v(v, format!(
                     "breach `{}` was certified, but trigger `{}` names no tier to enter",
                     breach.id, breach.trigger
                 )),
@@ -771,18 +868,20 @@ impl Ladder {
     pub fn escalated(&mut self, at: Timestamp, breach: &BreachInfo) -> Vec<LadderEvent> {
         let at = self.clamp(at);
         let mut out = self.advance(at);
+        let v = breach.version;
         self.breaches
             .entry(breach.id.clone())
             .or_insert_with(|| BreachRec {
+                version: v,
                 trigger: breach.trigger.clone(),
                 count: breach.count,
                 first_observed: breach.first_observed,
                 certified_at: None,
             });
-        let trigger = self.triggers.get(&breach.trigger);
+        let trigger = self.rules(v).triggers.get(&breach.trigger);
         let review = trigger
             .and_then(|t| t.standard.as_ref())
-            .and_then(|s| self.standards.get(s))
+            .and_then(|s| self.rules(v).standards.get(s))
             .and_then(|s| s.review_escalate_to.clone());
         let (start, via) = match (review, trigger.and_then(|t| t.tier.clone())) {
             (Some(r), _) => (Some(r), "its standard's review clock escalates to"),
@@ -793,7 +892,7 @@ impl Ladder {
         // same tier, which is entered once.
         let target = start
             .as_deref()
-            .and_then(|s| self.first_sign_off(s, &BTreeSet::new()));
+            .and_then(|s| self.first_sign_off(v, s, &BTreeSet::new()));
         match (start, target) {
             (_, Some(target))
                 if self
@@ -809,7 +908,7 @@ impl Ladder {
                     breach: breach.id.clone(),
                     from: None,
                     to: target.clone(),
-                    explanation: self.note(&cause),
+                    explanation: self.note_v(v, &cause),
                 });
                 self.enter(at, &breach.id, &target, true, cause, &mut out);
             }
@@ -825,10 +924,13 @@ impl Ladder {
                     at,
                     breach: breach.id.clone(),
                     tier: None,
-                    explanation: self.note(format!(
-                        "contested breach `{}` needs a sign-off vote, but {why}",
-                        breach.id
-                    )),
+                    explanation: self.note_v(
+                        v,
+                        format!(
+                            "contested breach `{}` needs a sign-off vote, but {why}",
+                            breach.id
+                        ),
+                    ),
                 });
             }
         }
@@ -853,6 +955,7 @@ impl Ladder {
             let Some(act) = self.activations.get_mut(ix) else {
                 continue;
             };
+            let v = act.version;
             if act.status == ActivationStatus::Superseded {
                 continue;
             }
@@ -882,7 +985,7 @@ impl Ladder {
                 at,
                 breach: b,
                 tier: t,
-                explanation: self.note(text),
+                explanation: self.note_v(v, text),
             });
         }
         out
@@ -1024,7 +1127,8 @@ impl Ladder {
 
     /// Every relief item, by id, with its attestations.
     pub fn relief(&self) -> Vec<ReliefView> {
-        self.items
+        self.current()
+            .items
             .iter()
             .zip(&self.relief)
             .enumerate()
@@ -1058,8 +1162,31 @@ impl Ladder {
 
     // ------------------------------------------------------------ internals
 
+    /// An explanation, naming the version in force.
     fn note(&self, text: impl fmt::Display) -> String {
-        format!("{text} [{}]", self.framework)
+        self.note_v(self.in_force, text)
+    }
+
+    /// An explanation, naming version `v`.
+    fn note_v(&self, v: usize, text: impl fmt::Display) -> String {
+        format!("{text} [{}]", self.rules(v).framework)
+    }
+
+    /// The rules of version `v`.
+    fn rules(&self, v: usize) -> &Rules {
+        self.versions.get(v).unwrap_or(&NO_RULES)
+    }
+
+    /// The rules of the version in force.
+    fn current(&self) -> &Rules {
+        self.rules(self.in_force)
+    }
+
+    /// The version a breach binds to (the one in force if it is unknown).
+    fn breach_version(&self, breach: &str) -> usize {
+        self.breaches
+            .get(breach)
+            .map_or(self.in_force, |b| b.version)
     }
 
     /// Times never go back: an earlier time is taken as the ladder's now.
@@ -1094,7 +1221,7 @@ impl Ladder {
     /// The sign-off tier with the lowest (level, id) among those reachable
     /// from `start` (itself included) by escalation edges and clocks,
     /// leaving out `exclude`.
-    fn first_sign_off(&self, start: &str, exclude: &BTreeSet<String>) -> Option<String> {
+    fn first_sign_off(&self, v: usize, start: &str, exclude: &BTreeSet<String>) -> Option<String> {
         let mut seen: BTreeSet<&str> = BTreeSet::new();
         let mut queue: VecDeque<&str> = VecDeque::from([start]);
         let mut best: Option<(u32, &str)> = None;
@@ -1102,7 +1229,7 @@ impl Ladder {
             if !seen.insert(id) {
                 continue;
             }
-            let Some(tier) = self.tiers.get(id) else {
+            let Some(tier) = self.rules(v).tiers.get(id) else {
                 continue;
             };
             if tier.mode == Mode::SignOff
@@ -1127,13 +1254,14 @@ impl Ladder {
         cause: String,
         out: &mut Vec<LadderEvent>,
     ) {
+        let v = self.breach_version(breach);
         let mut queue: VecDeque<(String, String)> = VecDeque::from([(tier.to_string(), cause)]);
         while let Some((tier_id, cause)) = queue.pop_front() {
             let key = (breach.to_string(), tier_id.clone());
             if self.by_key.contains_key(&key) {
                 continue;
             }
-            let Some(tier) = self.tiers.get(&tier_id).cloned() else {
+            let Some(tier) = self.rules(v).tiers.get(&tier_id).cloned() else {
                 out.push(LadderEvent::NotEntered {
                     at,
                     breach: breach.to_string(),
@@ -1177,6 +1305,7 @@ impl Ladder {
                 ),
             }
             self.activations.push(Activation {
+                version: v,
                 breach: breach.to_string(),
                 tier: tier_id.clone(),
                 mode: tier.mode,
@@ -1204,7 +1333,7 @@ impl Ladder {
                 tier: tier_id.clone(),
                 mode: tier.mode,
                 deadline,
-                explanation: self.note(&text),
+                explanation: self.note_v(v, &text),
             });
             if tier.mode == Mode::Automatic {
                 self.fire(
@@ -1233,7 +1362,7 @@ impl Ladder {
                         breach: breach.to_string(),
                         from: Some(tier_id.clone()),
                         to: edge.to.clone(),
-                        explanation: self.note(&text),
+                        explanation: self.note_v(v, &text),
                     });
                     queue.push_back((edge.to.clone(), text));
                 }
@@ -1321,7 +1450,11 @@ impl Ladder {
             }
             EscalationWhen::Larger => {
                 let factor = edge.factor?;
-                let threshold = self.triggers.get(&rec.trigger)?.threshold?;
+                let threshold = self
+                    .rules(rec.version)
+                    .triggers
+                    .get(&rec.trigger)?
+                    .threshold?;
                 if threshold <= 0 {
                     return None;
                 }
@@ -1341,7 +1474,8 @@ impl Ladder {
         let Some(act) = self.activations.get(ix) else {
             return;
         };
-        let Some(tier) = self.tiers.get(&act.tier) else {
+        let v = act.version;
+        let Some(tier) = self.rules(v).tiers.get(&act.tier) else {
             return;
         };
         let (breach, tier_id) = (act.breach.clone(), act.tier.clone());
@@ -1374,7 +1508,7 @@ impl Ladder {
                 order: id.clone(),
                 party: action.by.clone(),
                 due,
-                explanation: self.note(text),
+                explanation: self.note_v(v, text),
             });
             orders.push((
                 k,
@@ -1394,7 +1528,7 @@ impl Ladder {
             at,
             breach,
             tier: tier_id,
-            explanation: self.note(&why),
+            explanation: self.note_v(v, &why),
         });
         out.extend(issued);
         for (k, order) in &orders {
@@ -1423,11 +1557,12 @@ impl Ladder {
         let Some(act) = self.activations.get_mut(ix) else {
             return;
         };
+        let v = act.version;
         act.status = status;
         act.explanation
             .push(format!("{} at {at}: {why}", status_word(status)));
         let (breach, tier) = (act.breach.clone(), act.tier.clone());
-        let explanation = self.note(&why);
+        let explanation = self.note_v(v, &why);
         out.push(match status {
             ActivationStatus::Blocked => LadderEvent::Blocked {
                 at,
@@ -1458,7 +1593,8 @@ impl Ladder {
         if !act.status.pending() || act.deadline != Some(deadline) {
             return;
         }
-        let Some(tier) = self.tiers.get(&act.tier).cloned() else {
+        let v = act.version;
+        let Some(tier) = self.rules(v).tiers.get(&act.tier).cloned() else {
             return;
         };
         let (breach, tier_id, contested) = (act.breach.clone(), act.tier.clone(), act.contested);
@@ -1544,7 +1680,7 @@ impl Ladder {
                         let target = match (&tier.escalate_to, contested) {
                             (None, _) => None,
                             (Some(t), false) => Some(t.clone()),
-                            (Some(t), true) => self.first_sign_off(t, &exclude),
+                            (Some(t), true) => self.first_sign_off(v, t, &exclude),
                         };
                         let Some(target) = target.filter(|t| !exclude.contains(t)) else {
                             why.push_str(&match &tier.escalate_to {
@@ -1567,7 +1703,7 @@ impl Ladder {
                             breach: breach.clone(),
                             from: Some(tier_id.clone()),
                             to: target.clone(),
-                            explanation: self.note(&text),
+                            explanation: self.note_v(v, &text),
                         });
                         self.enter(deadline, &breach, &target, contested, text, out);
                     }
@@ -1583,6 +1719,7 @@ impl Ladder {
         let Some(act) = self.activations.get_mut(ix) else {
             return;
         };
+        let v = act.version;
         let (breach, tier) = (act.breach.clone(), act.tier.clone());
         let Some(order) = act.orders.get_mut(k) else {
             return;
@@ -1619,7 +1756,7 @@ impl Ladder {
             order: order.id,
             party: order.party,
             due,
-            explanation: self.note(text),
+            explanation: self.note_v(v, text),
         });
     }
 
@@ -1663,7 +1800,14 @@ impl Ladder {
         out: &mut Vec<LadderEvent>,
     ) -> Result<(), String> {
         let party = vote.id.party.as_str();
+        // The version of the activation voted on (or of its breach).
+        let version = self
+            .by_key
+            .get(&(vote.breach.clone(), vote.tier.clone()))
+            .and_then(|ix| self.activations.get(*ix))
+            .map_or_else(|| self.breach_version(&vote.breach), |a| a.version);
         let tier = self
+            .rules(version)
             .tiers
             .get(&vote.tier)
             .ok_or_else(|| format!("tier `{}` is not declared in the framework", vote.tier))?;
@@ -1754,10 +1898,13 @@ impl Ladder {
                 tier: tier_id,
                 party: party.to_string(),
                 ballot,
-                explanation: self.note(format!(
-                    "`{party}` voted `{}` at {at}; {reason}, so it changes nothing",
-                    ballot_word(ballot)
-                )),
+                explanation: self.note_v(
+                    version,
+                    format!(
+                        "`{party}` voted `{}` at {at}; {reason}, so it changes nothing",
+                        ballot_word(ballot)
+                    ),
+                ),
             });
             return Ok(());
         }
@@ -1779,11 +1926,14 @@ impl Ladder {
                 tier: tier_id,
                 party: party.to_string(),
                 ballot,
-                explanation: self.note(format!(
-                    "`{party}` voted `{}` at {at}; {reason} ({}), so it changes nothing",
-                    ballot_word(ballot),
-                    status_word(status)
-                )),
+                explanation: self.note_v(
+                    version,
+                    format!(
+                        "`{party}` voted `{}` at {at}; {reason} ({}), so it changes nothing",
+                        ballot_word(ballot),
+                        status_word(status)
+                    ),
+                ),
             });
             return Ok(());
         }
@@ -1820,7 +1970,7 @@ impl Ladder {
             tier: tier_id.clone(),
             party: party.to_string(),
             ballot,
-            explanation: self.note(format!(
+            explanation: self.note_v(version, format!(
                 "`{party}` (weight {w}) voted `{}` at {at} from source `{}`{replaced}; now {described}",
                 ballot_word(ballot),
                 input.source
@@ -1858,6 +2008,7 @@ impl Ladder {
             .activations
             .get(ix)
             .ok_or("the activation is missing (an internal error)")?;
+        let v = act.version;
         let status = act.status;
         let order = act
             .orders
@@ -1925,9 +2076,10 @@ impl Ladder {
                     order: id.clone(),
                     party: reporter.to_string(),
                     input: report.id.clone(),
-                    explanation: self.note(format!(
-                        "`{reporter}` reported order `{id}` done at {at}, {timing}{rest}"
-                    )),
+                    explanation: self.note_v(
+                        v,
+                        format!("`{reporter}` reported order `{id}` done at {at}, {timing}{rest}"),
+                    ),
                 });
             }
             OrderStatus::Partial | OrderStatus::Failed => {
@@ -1949,7 +2101,7 @@ impl Ladder {
                     party: reporter.to_string(),
                     status: report.status,
                     input: report.id.clone(),
-                    explanation: self.note(format!(
+                    explanation: self.note_v(v, format!(
                         "`{reporter}` reported order `{id}` {word} at {at}; the order stays open"
                     )),
                 });
@@ -1970,6 +2122,7 @@ impl Ladder {
             .get(&a.item)
             .ok_or_else(|| format!("relief item `{}` is not declared in the framework", a.item))?;
         let item = self
+            .current()
             .items
             .get(k)
             .ok_or("the item is missing (an internal error)")?;
@@ -1979,14 +2132,14 @@ impl Ladder {
                 a.item
             )
         })?;
-        if !self.standards.contains_key(sid) {
+        if !self.current().standards.contains_key(sid) {
             return Err(format!(
                 "standard `{sid}` of relief item `{}` is not declared in the framework",
                 a.item
             ));
         }
         let party = a.id.party.as_str();
-        let class = self.classes.get(&a.class).ok_or_else(|| {
+        let class = self.current().classes.get(&a.class).ok_or_else(|| {
             format!(
                 "source class `{}` is not declared in the framework",
                 a.class
@@ -2004,6 +2157,7 @@ impl Ladder {
                 a.confidence_bp
             ));
         }
+        let adversary = self.current().adversaries.contains(party) || adversaries.contains(party);
         let state = self
             .relief
             .get_mut(k)
@@ -2014,7 +2168,6 @@ impl Ladder {
                 a.item
             ));
         }
-        let adversary = self.adversaries.contains(party) || adversaries.contains(party);
         state.attestations.push(AttRec {
             input: a.id.clone(),
             class: a.class.clone(),
@@ -2068,7 +2221,7 @@ impl Ladder {
 
     /// Relief item `k` is met at `at`: what it gates is relieved.
     fn relieve(&mut self, k: usize, at: Timestamp, summary: &str, out: &mut Vec<LadderEvent>) {
-        let Some(item) = self.items.get(k) else {
+        let Some(item) = self.current().items.get(k) else {
             return;
         };
         let item = item.clone();
@@ -2077,7 +2230,11 @@ impl Ladder {
             if !(act.status.in_force() || act.status == ActivationStatus::Relieved) {
                 continue;
             }
-            let Some(tier) = self.tiers.get(&act.tier) else {
+            let Some(tier) = self
+                .versions
+                .get(act.version)
+                .and_then(|r| r.tiers.get(&act.tier))
+            else {
                 continue;
             };
             let gated: Vec<String> = tier
@@ -2128,12 +2285,13 @@ impl Ladder {
     /// trigger violates (all items with `snapback_all`), and re-imposes at
     /// once what those items had relieved.
     fn snapback(&mut self, at: Timestamp, breach: &BreachInfo, out: &mut Vec<LadderEvent>) {
-        for k in 0..self.items.len() {
-            let Some(item) = self.items.get(k) else {
+        let v = breach.version;
+        for k in 0..self.rules(v).items.len() {
+            let Some(item) = self.rules(v).items.get(k) else {
                 continue;
             };
             let named = item.violated_by.contains(&breach.trigger);
-            if !(named || self.snapback_all) {
+            if !(named || self.rules(v).snapback_all) {
                 continue;
             }
             let rule = if named {
@@ -2181,7 +2339,7 @@ impl Ladder {
                 item: item_id.clone(),
                 breach: breach.id.clone(),
                 activations: reimposed.clone(),
-                explanation: self.note(format!(
+                explanation: self.note_v(v, format!(
                     "breach `{}` of trigger `{}` was certified at {at} and {rule}: relief item `{item_id}` is re-imposed at once (activations: {}); it stays in force until attested again",
                     breach.id,
                     breach.trigger,
@@ -2193,7 +2351,7 @@ impl Ladder {
 
     /// How relief item `k`'s attestations stand against its standard.
     fn evaluate(&self, k: usize) -> Evaluation {
-        let (Some(item), Some(state)) = (self.items.get(k), self.relief.get(k)) else {
+        let (Some(item), Some(state)) = (self.current().items.get(k), self.relief.get(k)) else {
             return Evaluation::default();
         };
         let n = state.attestations.len();
@@ -2201,7 +2359,7 @@ impl Ladder {
         let standard = item
             .standard
             .as_ref()
-            .and_then(|s| self.standards.get(s).map(|info| (s, info)));
+            .and_then(|s| self.current().standards.get(s).map(|info| (s, info)));
         let Some((sid, standard)) = standard else {
             return Evaluation {
                 met: false,
@@ -2300,7 +2458,7 @@ impl Ladder {
             .map(|&(party, class)| Source {
                 class,
                 party,
-                neutral: self.classes.get(class).is_some_and(|c| c.neutral),
+                neutral: self.current().classes.get(class).is_some_and(|c| c.neutral),
             })
             .collect();
         let matched = independence::max_matching(&sources);

@@ -11,14 +11,15 @@ use std::cmp::Ordering;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 use std::hash::BuildHasherDefault;
+use std::sync::Arc;
 
 use base::{Duration, Timestamp};
 use framework::Framework;
 use framework::schema::ZoneKind;
-use model::{Input, InputId, Observation, Point};
+use model::{Amendment, Input, InputId, Observation, Point};
 
 use crate::certify::BreachState;
-use crate::compile::{Compiled, Ix};
+use crate::compile::{Compiled, Ix, Universe};
 use crate::decision::{Breach, Decision, Incident, SourceRef};
 use crate::fusion::{
     self, BreachRef, Few, Ident, Inc, IncRef, Kind, Obs, PackedCounts, Rare, combine,
@@ -151,6 +152,14 @@ impl<T> Slab<T> {
     pub fn iter(&self) -> impl Iterator<Item = &T> {
         self.items.iter().flatten().map(|b| &**b)
     }
+
+    /// The items held, with their slots.
+    pub fn slots(&self) -> impl Iterator<Item = (usize, &T)> {
+        self.items
+            .iter()
+            .enumerate()
+            .filter_map(|(slot, item)| item.as_deref().map(|x| (slot, x)))
+    }
 }
 
 /// Per observation kind: its incidents by (start, number, slot).
@@ -266,10 +275,40 @@ pub(crate) struct Pruning {
     last: Option<Timestamp>,
 }
 
-/// The engine over one framework.
+/// The engine over one framework, in one or more versions.
+///
+/// Amendments (DESIGN "Votes and the ladder": a breach binds to the
+/// framework version in force when its threshold was crossed; an amendment
+/// takes effect only once recorded). Every version the engine may be
+/// amended to is given when it is made ([`Engine::with_versions`]); an
+/// `amendment` input naming one of them (by hash, with its version string)
+/// puts it in force from its recorded time:
+/// - the amendment itself decides nothing else: no trigger is judged at
+///   that moment, since only evidence crosses a threshold;
+/// - incidents are evidence and are kept as they are; which triggers each
+///   matches is worked out again under the new version, and the next
+///   evidence recorded is judged by the new version's thresholds and
+///   windows — windows may reach back to incidents recorded before;
+/// - breaches opened from then on bind to the new version; breaches opened
+///   before keep their own: count, evidence standard, review clock (and, on
+///   the ladder, tiers, clocks, electorates, snapback) — an incident in
+///   such a breach is not counted again by a new breach of the same trigger;
+/// - versions must declare the same parties, source classes, zones and
+///   weapon models (incidents name them by index); triggers, observation
+///   kinds and target categories are numbered across all versions
+///   ([`Universe`]), so a trigger that only one version has is simply
+///   absent from the others.
 #[derive(Debug)]
 pub struct Engine {
-    pub(crate) fw: Compiled,
+    /// The version in force (also in `versions`, at `in_force`).
+    pub(crate) fw: Arc<Compiled>,
+    /// Every version the engine knows, the first in force at the start.
+    pub(crate) versions: Vec<Arc<Compiled>>,
+    pub(crate) in_force: usize,
+    /// The longest horizon and reach of the versions in force so far:
+    /// forgetting stays safe for the breaches of every version.
+    horizon: Duration,
+    reach: Duration,
     pub(crate) keep_history: bool,
     now: Option<Timestamp>,
     /// Accepted inputs by identity, with a fingerprint of their content.
@@ -304,7 +343,61 @@ impl Engine {
         framework: &Framework,
         options: EngineOptions,
     ) -> Result<Engine, EngineError> {
-        let fw = Compiled::new(framework).map_err(EngineError::Framework)?;
+        Engine::with_versions(framework, &[], options)
+    }
+
+    /// An engine over `framework`, which may be amended to any of
+    /// `amendments` (see [`Engine`] for the rules). Each must be a version
+    /// of the same framework with the same parties, source classes, zones
+    /// and weapon models, and a hash and version string of its own.
+    pub fn with_versions(
+        framework: &Framework,
+        amendments: &[&Framework],
+        options: EngineOptions,
+    ) -> Result<Engine, EngineError> {
+        let mut all = vec![framework];
+        all.extend_from_slice(amendments);
+        let universe = Universe::of(&all);
+        let mut versions: Vec<Arc<Compiled>> = Vec::with_capacity(all.len());
+        let mut problems = Vec::new();
+        for fw in &all {
+            match Compiled::within(fw, &universe) {
+                Ok(c) => versions.push(Arc::new(c)),
+                Err(p) => problems.extend(p),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(EngineError::Framework(problems));
+        }
+        if let Some((first, rest)) = versions.split_first() {
+            for (k, v) in rest.iter().enumerate() {
+                let what = format!(
+                    "amendment version {} (sha256 {})",
+                    v.version,
+                    short(&v.hash)
+                );
+                for p in first.compatible(v) {
+                    problems.push(format!("{what}: {p}"));
+                }
+                for earlier in versions.iter().take(k + 1) {
+                    if earlier.hash == v.hash {
+                        problems.push(format!("{what}: this version is given twice"));
+                    } else if earlier.version == v.version {
+                        problems.push(format!(
+                            "{what}: version {} is also the version string of sha256 {}; each version needs its own",
+                            v.version,
+                            short(&earlier.hash)
+                        ));
+                    }
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(EngineError::Framework(problems));
+        }
+        let Some(fw) = versions.first().cloned() else {
+            return Err(EngineError::Framework(vec!["no framework given".into()]));
+        };
         Ok(Engine {
             keep_history: options.keep_history,
             now: None,
@@ -320,8 +413,22 @@ impl Engine {
             clocks: BTreeSet::new(),
             pruning: Pruning::default(),
             scratch: Vec::new(),
+            horizon: fw.horizon,
+            reach: fw.reach,
+            in_force: 0,
             fw,
+            versions,
         })
+    }
+
+    /// The version in force: (`[framework] version`, identity hash).
+    pub fn version_in_force(&self) -> (&str, &str) {
+        (&self.fw.version, &self.fw.hash)
+    }
+
+    /// The version a breach binds to.
+    pub(crate) fn version_of(&self, state: &BreachState) -> Option<&Compiled> {
+        self.versions.get(state.version).map(|v| &**v)
     }
 
     /// How old an observation may be (observed `from`, before its recorded
@@ -331,7 +438,7 @@ impl Engine {
     /// and incidents are forgotten once they end more than this plus the
     /// longest window before "now" and no open or reviewed breach needs them.
     pub fn horizon(&self) -> Duration {
-        self.fw.horizon
+        self.horizon
     }
 
     /// What the engine holds now.
@@ -358,14 +465,14 @@ impl Engine {
         let id = input.id();
         if !self.keep_history
             && let Input::Observation(o) = input
-            && o.observed.from < recorded.minus(self.fw.horizon)
+            && o.observed.from < recorded.minus(self.horizon)
         {
             out.push(Decision::Rejected {
                 at: recorded,
                 input: id.clone(),
                 reason: format!(
                     "observed from {}, more than {} before it was recorded at {recorded}: too old to change any decision (this engine keeps no history beyond {}, the longest of the framework's windows, late limits and fusion slack)",
-                    o.observed.from, self.fw.horizon, self.fw.horizon
+                    o.observed.from, self.horizon, self.horizon
                 ),
             });
             return Ok(out);
@@ -395,6 +502,7 @@ impl Engine {
             _ if !problems.is_empty() => Err(problems.join("; ")),
             Input::Observation(o) => self.observation(recorded, o, &mut out),
             Input::Review(r) => self.review(recorded, r, &mut out).map(|()| Ident::new(id)),
+            Input::Amendment(a) => self.amend(recorded, a, &mut out).map(|()| Ident::new(id)),
             _ => self.party_known(&id.party).map(|_| {
                 out.push(Decision::Accepted {
                     at: recorded,
@@ -498,7 +606,8 @@ impl Engine {
     /// without building the others' views.
     pub fn breach(&self, id: &str) -> Option<Breach> {
         let b = self.find_breach(id).ok()?;
-        self.breach_state(b).map(|state| state.view(&self.fw))
+        let state = self.breach_state(b)?;
+        Some(state.view(self.version_of(state)?))
     }
 
     /// The earliest observed time among a breach's incidents, if the engine
@@ -519,7 +628,7 @@ impl Engine {
         self.breach_slots
             .values()
             .filter_map(|slot| self.breaches.get(*slot))
-            .map(|b| b.view(&self.fw))
+            .filter_map(|b| Some(b.view(self.version_of(b)?)))
             .collect()
     }
 
@@ -545,6 +654,147 @@ impl Engine {
     #[inline]
     pub(crate) fn breach_mut(&mut self, b: BreachRef) -> Option<&mut BreachState> {
         self.breaches.get_mut(b.slot).filter(|s| s.n == b.n)
+    }
+
+    // ------------------------------------------------------------ amendments
+
+    /// Puts a registered framework version in force (see [`Engine`]). Only
+    /// a party that the version in force lets amend may record it; the
+    /// version must be one the engine knows, named by its hash and its
+    /// version string, not the one in force, and — if it says which
+    /// version it supersedes — amend the one in force.
+    fn amend(
+        &mut self,
+        recorded: Timestamp,
+        a: &Amendment,
+        out: &mut Vec<Decision>,
+    ) -> Result<(), String> {
+        let party = self.party_known(&a.id.party)?;
+        let current = Arc::clone(&self.fw);
+        if !current.amenders.contains(usize::from(party)) {
+            return Err(format!(
+                "`{}` may not record an amendment: under version {} it takes {}",
+                a.id.party, current.version, current.amenders_text
+            ));
+        }
+        let Some(ix) = self
+            .versions
+            .iter()
+            .position(|v| v.hash == a.framework_hash)
+        else {
+            let known: Vec<String> = self
+                .versions
+                .iter()
+                .map(|v| format!("{} (sha256 {})", v.version, v.hash))
+                .collect();
+            return Err(format!(
+                "no framework version with hash {} was given to the engine; it knows: {} — check the hash with `bulwark check` on the amended file",
+                a.framework_hash,
+                known.join(", ")
+            ));
+        };
+        let Some(next) = self.versions.get(ix).cloned() else {
+            return Err("no such version".into());
+        };
+        if next.version != a.version {
+            return Err(format!(
+                "the amendment names version {}, but the framework with hash {} is version {}",
+                a.version,
+                short(&a.framework_hash),
+                next.version
+            ));
+        }
+        if ix == self.in_force {
+            return Err(format!(
+                "version {} (sha256 {}) is already in force",
+                next.version,
+                short(&next.hash)
+            ));
+        }
+        if let Some(s) = &next.supersedes
+            && *s != current.version
+        {
+            return Err(format!(
+                "version {} supersedes version {s}, but version {} is in force",
+                next.version, current.version
+            ));
+        }
+        out.push(Decision::Accepted {
+            at: recorded,
+            input: a.id.clone(),
+        });
+        out.push(Decision::Amended {
+            at: recorded,
+            input: a.id.clone(),
+            version: next.version.clone(),
+            framework_hash: next.hash.clone(),
+            explanation: format!(
+                "framework `{}` version {} (sha256 {}) is in force from {recorded}, replacing version {} (sha256 {}): evidence recorded from now on is judged by its triggers, and breaches opened from now on bind to it; breaches opened before keep the version they bind to",
+                next.id,
+                next.version,
+                short(&next.hash),
+                current.version,
+                short(&current.hash)
+            ),
+        });
+        self.in_force = ix;
+        self.horizon = self.horizon.max(next.horizon);
+        self.reach = self.reach.max(next.reach);
+        self.fw = next;
+        self.rematch_triggers();
+        Ok(())
+    }
+
+    /// After an amendment: which triggers each incident matches, and the
+    /// incidents each trigger may still count, under the version in force.
+    /// An incident already in a breach of a trigger (of any version) is not
+    /// free for that trigger again.
+    fn rematch_triggers(&mut self) {
+        for free in &mut self.free {
+            free.clear();
+        }
+        let held: Vec<IncRef> = self
+            .incidents
+            .slots()
+            .map(|(slot, inc)| IncRef { n: inc.n, slot })
+            .collect();
+        for i in held {
+            let Some(inc) = self.incident(i) else {
+                continue;
+            };
+            let matched: fusion::Few<usize> = match &inc.kind {
+                Kind::Known(k) => self
+                    .fw
+                    .kind_triggers
+                    .get(usize::from(*k))
+                    .map(|list| {
+                        list.iter()
+                            .copied()
+                            .filter(|&t| {
+                                self.fw
+                                    .trigger(t)
+                                    .is_some_and(|trigger| self.trigger_matches(trigger, inc))
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                Kind::Other(_) => Few::default(),
+            };
+            let to = inc.to;
+            let free_for: Vec<usize> = matched
+                .iter()
+                .copied()
+                .filter(|&t| inc.breach_for(t).is_none())
+                .collect();
+            for t in free_for {
+                if let Some(free) = self.free.get_mut(t) {
+                    free.insert((to, i.n, i.slot));
+                }
+            }
+            if let Some(inc) = self.incidents.get_mut(i.slot).filter(|x| x.n == i.n) {
+                inc.triggers = matched;
+            }
+        }
     }
 
     // ------------------------------------------------------------ observations
@@ -883,7 +1133,7 @@ impl Engine {
     /// reads its incidents), nothing reads it again either.
     fn prune(&mut self, now: Timestamp) {
         self.pruning.last = Some(now);
-        let cutoff = now.minus(self.fw.horizon).minus(self.fw.reach);
+        let cutoff = now.minus(self.horizon).minus(self.reach);
         while let Some(&std::cmp::Reverse((key, n, slot))) = self.pruning.incidents.peek() {
             if key >= cutoff.millis() {
                 break;
@@ -891,7 +1141,7 @@ impl Engine {
             self.pruning.incidents.pop();
             self.consider_pruning(IncRef { n, slot }, cutoff);
         }
-        let forget = now.minus(self.fw.horizon).millis();
+        let forget = now.minus(self.horizon).millis();
         while let Some(e) = self.pruning.seen.peek() {
             if e.from_ms >= forget {
                 break;
@@ -1021,4 +1271,9 @@ impl Engine {
             contest_reasons: reasons,
         }
     }
+}
+
+/// The first twelve hex digits of a hash, for explanations.
+pub(crate) fn short(hash: &str) -> String {
+    format!("{}…", hash.get(..12).unwrap_or(hash))
 }

@@ -126,6 +126,8 @@ struct Seen {
     certified_at: Option<Timestamp>,
     status: Status,
     accumulated: Option<bool>,
+    /// The framework version it binds to (unknown as of a past time).
+    version: Option<String>,
 }
 
 fn status_of(s: BreachStatus) -> Status {
@@ -149,6 +151,7 @@ fn at_end(breaches: &[Breach]) -> Vec<Seen> {
             certified_at: b.certified_at,
             status: status_of(b.status),
             accumulated: Some(b.accumulated),
+            version: Some(b.framework_version.clone()),
         })
         .collect()
 }
@@ -171,6 +174,7 @@ fn as_of(decisions: &[Decision], t: Timestamp) -> Vec<Seen> {
                     certified_at: None,
                     status: Status::Open,
                     accumulated: None,
+                    version: None,
                 });
                 continue;
             }
@@ -201,6 +205,7 @@ pub fn evaluate(e: &Expectation, o: &Outcome<'_>) -> Evaluation {
             certified_by,
             status,
             accumulated,
+            version,
             as_of: when,
         } => {
             let all = match when {
@@ -246,6 +251,9 @@ pub fn evaluate(e: &Expectation, o: &Outcome<'_>) -> Evaluation {
                         "not by accumulation".into()
                     });
                 }
+                if let Some(v) = version {
+                    wanted.push(format!("bound to framework version {v}"));
+                }
                 if !wanted.is_empty() {
                     expected.push(format!("a breach of `{trigger}` {}", wanted.join(", ")));
                     let status_wanted = if *certified == Some(false) {
@@ -259,6 +267,9 @@ pub fn evaluate(e: &Expectation, o: &Outcome<'_>) -> Evaluation {
                             && (*certified != Some(true) || b.certified_at.is_some())
                             && status_wanted.is_none_or(|s| b.status == s)
                             && accumulated.is_none_or(|a| b.accumulated == Some(a))
+                            && version
+                                .as_ref()
+                                .is_none_or(|v| b.version.as_ref() == Some(v))
                     });
                 }
             }
@@ -269,7 +280,15 @@ pub fn evaluate(e: &Expectation, o: &Outcome<'_>) -> Evaluation {
             let happened = if of.is_empty() {
                 format!("no breach of `{trigger}` was opened{scope}")
             } else {
-                let list: Vec<String> = of.iter().map(|b| describe(o.start, b)).collect();
+                let list: Vec<String> = of
+                    .iter()
+                    .map(|b| match (version, &b.version) {
+                        (Some(_), Some(v)) => {
+                            format!("{} (framework version {v})", describe(o.start, b))
+                        }
+                        _ => describe(o.start, b),
+                    })
+                    .collect();
                 format!("{}{scope}", list.join("; "))
             };
             (

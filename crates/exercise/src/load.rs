@@ -10,6 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::sync::Arc;
 
 use base::{LineIndex, Location, Timestamp};
 use framework::{Files, Framework};
@@ -60,9 +61,44 @@ pub struct Scenario {
     pub description: String,
     pub start: Timestamp,
     pub end: Timestamp,
+    /// The framework versions the scenario may amend to
+    /// (`[scenario] amendments`), in the order given.
+    pub amendments: Vec<AmendedVersion>,
     /// In recorded order.
     pub injects: Vec<Inject>,
     pub expectations: Vec<Expectation>,
+}
+
+/// A framework version a scenario may amend to.
+#[derive(Clone, Debug)]
+pub struct AmendedVersion {
+    /// The file, as the scenario names it.
+    pub file: String,
+    pub framework: Arc<Framework>,
+}
+
+impl AmendedVersion {
+    /// `[framework] version`.
+    pub fn version(&self) -> String {
+        self.framework
+            .meta
+            .as_ref()
+            .map(|m| m.version.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// Reads a framework's referenced files relative to the directory of the
+/// framework file (which is relative to the scenario file).
+struct Beside<'a> {
+    files: &'a dyn Files,
+    dir: String,
+}
+
+impl Files for Beside<'_> {
+    fn read(&self, path: &str) -> Result<Vec<u8>, String> {
+        self.files.read(&format!("{}{path}", self.dir))
+    }
 }
 
 /// Inputs recorded at one time.
@@ -96,6 +132,8 @@ pub enum Check {
         certified_by: Option<Timestamp>,
         status: Option<Status>,
         accumulated: Option<bool>,
+        /// The framework version the breach binds to.
+        version: Option<String>,
         as_of: Option<Timestamp>,
     },
     /// The number of breaches (of one trigger).
@@ -220,6 +258,7 @@ pub fn load(
         fw,
         errors: Vec::new(),
         inputs: 0,
+        amendments: Vec::new(),
     };
     let scenario = loader.scenario();
     let mut errors = loader.errors;
@@ -245,6 +284,7 @@ struct Loader<'a> {
     fw: &'a Framework,
     errors: Vec<ScenarioError>,
     inputs: usize,
+    amendments: Vec<AmendedVersion>,
 }
 
 type Node<'i> = Spanned<DeValue<'i>>;
@@ -317,6 +357,9 @@ impl<'a> Loader<'a> {
             }
         };
         let start = meta.as_ref().and_then(|(_, start)| *start);
+        if let (Some((m, _)), Some(node)) = (&meta, meta_node) {
+            self.amendments(&m.amendments, field_offset(node, "amendments"));
+        }
 
         if inject_nodes.len() > INJECTS_MAX {
             self.error(
@@ -401,9 +444,127 @@ impl<'a> Loader<'a> {
             description: meta.description,
             start,
             end,
+            amendments: std::mem::take(&mut self.amendments),
             injects,
             expectations,
         })
+    }
+
+    /// Loads `[scenario] amendments`: each file a framework without errors,
+    /// and all of them versions the engine can take together.
+    fn amendments(&mut self, files: &[String], offset: usize) {
+        let mut loaded = Vec::new();
+        for file in files {
+            if file.starts_with('/') || file.starts_with('\\') || file.get(1..2) == Some(":") {
+                self.error(
+                    offset,
+                    format!("amendment `{file}`: give a path relative to the scenario file"),
+                );
+                continue;
+            }
+            if loaded.iter().any(|a: &AmendedVersion| a.file == *file) {
+                self.error(offset, format!("amendment `{file}` is listed twice"));
+                continue;
+            }
+            let bytes = match self.files.read(file) {
+                Ok(bytes) => bytes,
+                Err(reason) => {
+                    self.error(offset, format!("amendment `{file}`: {reason}"));
+                    continue;
+                }
+            };
+            let dir = match file.rfind(['/', '\\']) {
+                Some(i) => file.get(..=i).unwrap_or_default().to_string(),
+                None => String::new(),
+            };
+            let files = Beside {
+                files: self.files,
+                dir,
+            };
+            let shown = beside(self.path, file);
+            let (fw, diags) = framework::load_and_check_bytes(&shown, &bytes, &files);
+            let errors: Vec<String> = diags
+                .iter()
+                .filter(|d| d.severity == base::Severity::Error)
+                .map(ToString::to_string)
+                .collect();
+            if !errors.is_empty() {
+                self.error(
+                    offset,
+                    format!(
+                        "amendment `{file}` has errors (run `bulwark check` on it): {}",
+                        errors.join("; ")
+                    ),
+                );
+                continue;
+            }
+            loaded.push(AmendedVersion {
+                file: file.clone(),
+                framework: Arc::new(fw),
+            });
+        }
+        if loaded.len() == files.len() && !loaded.is_empty() {
+            let versions: Vec<&Framework> = loaded.iter().map(|a| &*a.framework).collect();
+            if let Err(e) = engine::Decider::with_versions(self.fw, &versions) {
+                self.error(offset, format!("`amendments`: {e}"));
+                return;
+            }
+        }
+        self.amendments = loaded;
+    }
+
+    /// In an `amendment` input, `amend_to = "file"` becomes the version and
+    /// hash of that file (one of `[scenario] amendments`).
+    fn amend_to(&mut self, node: &Node<'_>, value: &mut Value) -> Option<()> {
+        let Value::Object(object) = value else {
+            return Some(());
+        };
+        if object.get("type").and_then(Value::as_str) != Some("amendment") {
+            return Some(());
+        }
+        let Some(target) = object.remove("amend_to") else {
+            return Some(());
+        };
+        let offset = field_offset(node, "amend_to");
+        let Some(file) = target.as_str() else {
+            self.error(
+                offset,
+                "`amend_to` must be a file name, as listed in `[scenario] amendments`",
+            );
+            return None;
+        };
+        let Some(found) = self.amendments.iter().find(|a| a.file == file) else {
+            let listed: Vec<String> = self
+                .amendments
+                .iter()
+                .map(|a| format!("`{}`", a.file))
+                .collect();
+            self.error(
+                offset,
+                format!(
+                    "`amend_to`: `{file}` is not one of `[scenario] amendments` ({})",
+                    if listed.is_empty() {
+                        "none listed".to_string()
+                    } else {
+                        listed.join(", ")
+                    }
+                ),
+            );
+            return None;
+        };
+        if object.contains_key("version") || object.contains_key("framework_hash") {
+            self.error(
+                offset,
+                "give either `amend_to` or `version` and `framework_hash`, not both",
+            );
+            return None;
+        }
+        object.insert("version".into(), Value::String(found.version()));
+        object.insert(
+            "framework_hash".into(),
+            Value::String(found.framework.hash_hex()),
+        );
+        Some(())
     }
 
     /// `[scenario]`, and its start time when that is valid.
@@ -523,6 +684,7 @@ impl<'a> Loader<'a> {
             return None;
         }
         let mut value = self.json_value(node, start)?;
+        self.amend_to(node, &mut value)?;
         if let Value::Object(object) = &mut value {
             object
                 .entry("v")
@@ -881,10 +1043,11 @@ impl<'a> Loader<'a> {
                     certified_by.is_some(),
                     spec.status.is_some(),
                     spec.accumulated.is_some(),
+                    spec.version.is_some(),
                 ];
                 let problem = if !conditions.iter().any(|c| *c) {
                     Some(
-                        "give at least one of `opened_by`, `opened`, `certified_by`, `certified`, `status`, `accumulated`",
+                        "give at least one of `opened_by`, `opened`, `certified_by`, `certified`, `status`, `accumulated`, `version`",
                     )
                 } else if spec.opened == Some(false)
                     && conditions.iter().filter(|c| **c).count() > 1
@@ -899,7 +1062,10 @@ impl<'a> Loader<'a> {
                         "`certified = false` contradicts `certified_by` or `status = \"certified\"`",
                     )
                 } else if as_of.is_some()
-                    && (opened_by.is_some() || certified_by.is_some() || spec.accumulated.is_some())
+                    && (opened_by.is_some()
+                        || certified_by.is_some()
+                        || spec.accumulated.is_some()
+                        || spec.version.is_some())
                 {
                     Some(
                         "`as_of` applies to `opened`, `certified` and `status` only (`opened_by` and `certified_by` carry their own time)",
@@ -919,6 +1085,7 @@ impl<'a> Loader<'a> {
                     certified_by,
                     status: spec.status,
                     accumulated: spec.accumulated,
+                    version: spec.version.clone(),
                     as_of,
                 }
             }

@@ -73,6 +73,19 @@ pub struct Report {
 #[derive(Clone, Debug, Serialize)]
 pub struct FrameworkRef {
     pub id: String,
+    /// The version in force at the start, and its hash.
+    pub version: String,
+    pub hash: String,
+    /// The versions the scenario may amend to (`[scenario] amendments`), in
+    /// the order given; left out when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub amendments: Vec<VersionRef>,
+}
+
+/// A framework version a scenario may amend to.
+#[derive(Clone, Debug, Serialize)]
+pub struct VersionRef {
+    pub file: String,
     pub version: String,
     pub hash: String,
 }
@@ -205,7 +218,8 @@ pub struct CertificationTime {
 /// one time never changes the report; then advance to the scenario's end;
 /// then judge the expectations and build the report.
 pub fn run(fw: &Framework, scenario: &Scenario) -> Result<Report, RunError> {
-    let mut decider = Decider::new(fw)?;
+    let versions: Vec<&Framework> = scenario.amendments.iter().map(|a| &*a.framework).collect();
+    let mut decider = Decider::with_versions(fw, &versions)?;
     let mut steps: Vec<(Option<usize>, Step)> = Vec::new();
     let mut injects = Vec::with_capacity(scenario.injects.len());
     let mut inputs = 0;
@@ -290,6 +304,15 @@ pub fn run(fw: &Framework, scenario: &Scenario) -> Result<Report, RunError> {
             id: meta.map(|m| m.id.clone()).unwrap_or_default(),
             version: meta.map(|m| m.version.clone()).unwrap_or_default(),
             hash: fw.hash_hex(),
+            amendments: scenario
+                .amendments
+                .iter()
+                .map(|a| VersionRef {
+                    file: a.file.clone(),
+                    version: a.version(),
+                    hash: a.framework.hash_hex(),
+                })
+                .collect(),
         },
         scenario: ScenarioRef {
             id: scenario.id.clone(),
@@ -497,6 +520,11 @@ pub fn describe(start: Timestamp, d: &Decision) -> String {
             format!("breach {breach} ESCALATED to sign-off: {reason}")
         }
         Decision::Closed { breach, reason, .. } => format!("breach {breach} closed: {reason}"),
+        Decision::Amended {
+            version,
+            explanation,
+            ..
+        } => format!("AMENDED: version {version} in force: {explanation}"),
     }
 }
 

@@ -29,6 +29,17 @@ pub struct ScenarioMeta {
     /// there is no inject) — longer than every review clock.
     #[serde(default)]
     pub end: Option<String>,
+    /// Framework files (relative to the scenario file) that the scenario may
+    /// amend the framework to, e.g. `["../amendments/framework-v2.toml"]`.
+    /// Each must load without errors, be a version of the same framework
+    /// (the same `[framework] id`, parties, source classes, zones, weapon
+    /// models and relief items) with a version string of its own. An
+    /// `amendment` input puts one in force from its recorded time; in it,
+    /// `amend_to = "<one of these files>"` may stand for `version` and
+    /// `framework_hash`, which the loader fills in. Breaches opened before
+    /// keep the version they bind to (its tiers, clocks and electorates).
+    #[serde(default)]
+    pub amendments: Vec<String>,
 }
 
 /// `[[inject]]`: inputs that the sequencer records at one time. Give exactly
@@ -48,7 +59,9 @@ pub struct Inject {
     /// in it that is a well-formed relative time becomes an RFC 3339 time
     /// (`observed = { from = "T+00:05" }`); TOML date-times are accepted too.
     /// Floating-point numbers are refused: confidences are basis points and
-    /// coordinates integers of 10⁻⁷ degree.
+    /// coordinates integers of 10⁻⁷ degree. In an `amendment`, `amend_to`
+    /// names one of the `[scenario] amendments` files instead of giving
+    /// `version` and `framework_hash`.
     #[serde(default)]
     #[schemars(with = "Option<BTreeMap<String, serde_json::Value>>")]
     pub input: Option<serde::de::IgnoredAny>,
@@ -197,6 +210,10 @@ pub struct Expect {
     /// sub-threshold incidents.
     #[serde(default)]
     pub accumulated: Option<bool>,
+    /// The breach binds to this framework version (`[framework] version`):
+    /// the one in force when its threshold was crossed.
+    #[serde(default)]
+    pub version: Option<String>,
     /// Judge as things stood at this time (after every decision recorded at
     /// or before it) instead of at the end: with `trigger`, `opened`,
     /// `certified` and `status`; with `tier`, `entered` and `fired`; with
@@ -320,9 +337,10 @@ pub const FORMS: &[Form] = &[
             "certified",
             "status",
             "accumulated",
+            "version",
             "as_of",
         ],
-        meaning: "Breaches of one trigger. Met when some breach of `trigger` satisfies every condition given among `opened_by`, `certified_by`, `status`, `accumulated`, `opened = true`, `certified = true`. `opened = false`: no breach of `trigger` was opened (no other condition but `as_of`). `certified = false`: no breach of `trigger` was certified — a breach under review or escalated is not certified; with `status`, every breach of `trigger` has that status (and there is at least one). `as_of` judges `opened`, `certified` and `status` at that time instead of at the end.",
+        meaning: "Breaches of one trigger. Met when some breach of `trigger` satisfies every condition given among `opened_by`, `certified_by`, `status`, `accumulated`, `version`, `opened = true`, `certified = true`. `opened = false`: no breach of `trigger` was opened (no other condition but `as_of`). `certified = false`: no breach of `trigger` was certified — a breach under review or escalated is not certified; with `status`, every breach of `trigger` has that status (and there is at least one). `as_of` judges `opened`, `certified` and `status` at that time instead of at the end.",
     },
     Form {
         subject: "breaches",
@@ -397,6 +415,7 @@ pub const CONDITIONS: &[&str] = &[
     "certified",
     "status",
     "accumulated",
+    "version",
     "as_of",
     "kind",
     "count_low",

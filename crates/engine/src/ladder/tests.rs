@@ -281,6 +281,7 @@ fn breach(id: &str, trigger: &str, count: u64, at: Timestamp) -> BreachInfo {
         count,
         opened_at: at,
         first_observed: at,
+        version: 0,
     }
 }
 
@@ -1414,6 +1415,7 @@ fn run(steps: &[(i64, Step)], extra: &[Option<u8>]) -> (serde_json::Value, Vec<S
                     count: *count,
                     opened_at: at,
                     first_observed: s(minute * 60 - 600),
+                    version: 0,
                 };
                 record(Ok(l.certified(at, &info)), &mut log);
             }
@@ -1424,6 +1426,7 @@ fn run(steps: &[(i64, Step)], extra: &[Option<u8>]) -> (serde_json::Value, Vec<S
                     count: 1,
                     opened_at: at,
                     first_observed: at,
+                    version: 0,
                 };
                 record(Ok(l.escalated(at, &info)), &mut log);
             }

@@ -1,6 +1,7 @@
 //! The engine's integration tests: one binary.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod amend;
 mod differential;
 mod history;
 mod mix;
@@ -14,7 +15,8 @@ use base::Timestamp;
 use engine::{Decision, Engine};
 use framework::Files;
 
-struct Dir(PathBuf);
+#[derive(Debug)]
+pub struct Dir(pub PathBuf);
 
 impl Files for Dir {
     fn read(&self, path: &str) -> Result<Vec<u8>, String> {

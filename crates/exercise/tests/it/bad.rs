@@ -99,6 +99,7 @@ fn the_base_scenario_loads_with_times_resolved() {
             certified_by: None,
             status: None,
             accumulated: None,
+            version: None,
             as_of: None,
         }
     );

@@ -174,6 +174,7 @@ fn breach_check(trigger: &str) -> Check {
         certified_by: None,
         status: None,
         accumulated: None,
+        version: None,
         as_of: None,
     }
 }

@@ -82,8 +82,20 @@ fn redacted(report: &exercise::Report) -> String {
         }
     }
     let short = format!("sha256 {}…", &report.framework.hash[..12]);
-    let text = serde_json::to_string_pretty(&value).unwrap() + "\n";
-    text.replace(&short, "sha256 [framework hash]…")
+    let mut text = serde_json::to_string_pretty(&value).unwrap() + "\n";
+    text = text.replace(&short, "sha256 [framework hash]…");
+    // Amended versions: their hashes change with their files in the same way.
+    for (k, a) in report.framework.amendments.iter().enumerate() {
+        let name = format!("[amendment {} hash]", k + 1);
+        text = text.replace(&a.hash, &name);
+        text = text.replace(&format!("{}…", &a.hash[..12]), &format!("{name}…"));
+    }
+    // The version in force at the start, wherever an explanation names it in full.
+    text.replace(&report.framework.hash, "[framework hash]")
+        .replace(
+            &format!("{}…", &report.framework.hash[..12]),
+            "[framework hash]…",
+        )
 }
 
 #[test]

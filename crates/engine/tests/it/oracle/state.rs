@@ -209,6 +209,8 @@ impl Engine {
             _ if !problems.is_empty() => Err(problems.join("; ")),
             Input::Observation(o) => self.observation(recorded, o, &mut out),
             Input::Review(r) => self.review(recorded, r, &mut out),
+            // The oracle models one framework version; the differential runs
+            // never send it an amendment (tests/it/amend.rs covers those).
             _ => self.party_known(&id.party).map(|()| {
                 out.push(Decision::Accepted {
                     at: recorded,
