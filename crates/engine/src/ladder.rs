@@ -20,6 +20,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
+use std::sync::Arc;
 
 use base::{Duration, Timestamp};
 use framework::Framework;
@@ -543,7 +544,8 @@ struct ItemState {
 struct Rules {
     /// `framework `id` version v, sha256 …`: named in every explanation.
     framework: String,
-    tiers: BTreeMap<String, TierInfo>,
+    /// Shared: entering a tier holds on to its rules while the ladder changes.
+    tiers: BTreeMap<String, Arc<TierInfo>>,
     triggers: BTreeMap<String, TriggerInfo>,
     standards: BTreeMap<String, StandardInfo>,
     classes: BTreeMap<String, ClassInfo>,
@@ -586,16 +588,18 @@ impl Rules {
                     actions.push(a.clone());
                 }
             }
-            tiers.entry(t.id.clone()).or_insert_with(|| TierInfo {
-                level: t.level,
-                mode: t.mode.unwrap_or(Mode::SignOff),
-                mode_declared: t.mode.is_some(),
-                duration: t.clock.as_ref().and_then(|c| c.duration),
-                on_expiry: t.clock.as_ref().and_then(|c| c.on_expiry),
-                escalate_to: t.clock.as_ref().and_then(|c| c.escalate_to.clone()),
-                vote: t.vote.clone(),
-                escalate: t.escalate.clone(),
-                actions,
+            tiers.entry(t.id.clone()).or_insert_with(|| {
+                Arc::new(TierInfo {
+                    level: t.level,
+                    mode: t.mode.unwrap_or(Mode::SignOff),
+                    mode_declared: t.mode.is_some(),
+                    duration: t.clock.as_ref().and_then(|c| c.duration),
+                    on_expiry: t.clock.as_ref().and_then(|c| c.on_expiry),
+                    escalate_to: t.clock.as_ref().and_then(|c| c.escalate_to.clone()),
+                    vote: t.vote.clone(),
+                    escalate: t.escalate.clone(),
+                    actions,
+                })
             });
         }
         let mut triggers = BTreeMap::new();
@@ -1424,17 +1428,17 @@ impl Ladder {
                             .collect()
                     })
                     .unwrap_or_default();
-                // The densest window [s, s + within) that holds this breach.
-                let mut best: Vec<&str> = Vec::new();
+                // The densest window [s, s + within) that holds this breach,
+                // starting at one of their times (the earliest such start
+                // wins a tie). `times` is sorted, so each window is a slice.
+                let mut best: &[(Timestamp, &str)] = &[];
                 for &(s, _) in &times {
                     if s > t || s.plus(within) <= t {
                         continue;
                     }
-                    let inside: Vec<&str> = times
-                        .iter()
-                        .filter(|(u, _)| *u >= s && *u < s.plus(within))
-                        .map(|(_, id)| *id)
-                        .collect();
+                    let lo = times.partition_point(|(u, _)| *u < s);
+                    let hi = times.partition_point(|(u, _)| *u < s.plus(within));
+                    let inside = times.get(lo..hi).unwrap_or_default();
                     if inside.len() > best.len() {
                         best = inside;
                     }
@@ -1444,7 +1448,7 @@ impl Ladder {
                         "repeat: {} certified breaches of trigger `{}` that reached tier `{from}`, first observed within {within} ({}), at least {need} needed",
                         best.len(),
                         rec.trigger,
-                        best.iter().map(|id| format!("`{id}`")).collect::<Vec<_>>().join(", ")
+                        best.iter().map(|(_, id)| format!("`{id}`")).collect::<Vec<_>>().join(", ")
                     )
                 })
             }

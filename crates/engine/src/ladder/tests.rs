@@ -778,6 +778,36 @@ fn a_repeated_breach_escalates() {
 }
 
 #[test]
+fn a_repeat_counts_only_breaches_first_observed_within_the_window() {
+    let escalated = |l: &Ladder, b: &str| {
+        l.activations()
+            .iter()
+            .any(|a| a.breach == b && a.tier == "t2")
+    };
+    let ms = |t: Timestamp, d: i64| Timestamp::from_millis(t.millis() + d);
+    // 30 days exactly before: a window [s, s + 30d) cannot hold both.
+    let mut l = ladder();
+    l.certified(h(1), &breach("B1", "trg-missile", 12, h(0)));
+    l.certified(h(24 * 30 + 1), &breach("B2", "trg-missile", 12, h(24 * 30)));
+    assert!(!escalated(&l, "B2"));
+    // One millisecond less: it can.
+    let mut l = ladder();
+    l.certified(h(1), &breach("B1", "trg-missile", 12, h(0)));
+    let t = ms(h(24 * 30), -1);
+    l.certified(h(24 * 30 + 1), &breach("B2", "trg-missile", 12, t));
+    assert!(escalated(&l, "B2"));
+    // A breach first observed later but certified earlier counts too, and
+    // one that never reached the tier (another trigger) does not.
+    let mut l = ladder();
+    l.certified(h(1), &breach("B1", "trg-missile", 12, h(24 * 20)));
+    l.certified(h(2), &breach("B9", "trg-drone", 6, h(24 * 10)));
+    l.certified(h(3), &breach("B2", "trg-missile", 12, h(24 * 10)));
+    assert!(escalated(&l, "B2"));
+    let why = view(&l, "B2", "t2").explanation;
+    assert!(why.contains("(`B2`, `B1`)"), "{why}");
+}
+
+#[test]
 fn a_larger_breach_escalates() {
     let mut l = ladder();
     let events = l.certified(h(1), &breach("B1", "trg-missile", 29, h(0)));
