@@ -89,6 +89,24 @@ impl Decider {
                 steps.extend(self.ladder_input(recorded, input));
                 Ok(steps)
             }
+            Input::Retraction(r) if self.ladder_seen.contains_key(&r.retracts) => {
+                // A vote, an order report or an attestation: the ladder's
+                // inputs are corrected by newer ones, not retracted.
+                let mut steps = self.advance(recorded)?;
+                let kind = self
+                    .ladder_seen
+                    .get(&r.retracts)
+                    .map_or("input", |i| i.type_name());
+                steps.push(Step::Engine(Decision::Rejected {
+                    at: recorded,
+                    input: r.id.clone(),
+                    reason: format!(
+                        "`{}` is a {kind}, and only observations can be retracted: a party changes its vote by voting again, a block by withdrawing it, an attestation by attesting anew",
+                        r.retracts
+                    ),
+                }));
+                Ok(steps)
+            }
             _ => {
                 let mut steps = self.advance(recorded)?;
                 let decisions = self.engine.submit(recorded, input)?;
@@ -177,6 +195,19 @@ impl Decider {
     fn route(&mut self, decisions: Vec<Decision>) -> Vec<Step> {
         let mut steps = Vec::with_capacity(decisions.len());
         for decision in decisions {
+            if let Decision::BreachWithdrawn {
+                at, breach, reason, ..
+            } = &decision
+            {
+                let events = self.ladder.superseded(
+                    *at,
+                    breach,
+                    &format!("breach `{breach}` was withdrawn {reason}"),
+                );
+                steps.push(Step::Engine(decision));
+                steps.extend(events.into_iter().map(Step::Ladder));
+                continue;
+            }
             let handoff = match &decision {
                 Decision::Certified { at, breach, .. } => Some((*at, breach.clone(), true)),
                 Decision::Escalated { at, breach, .. } => Some((*at, breach.clone(), false)),

@@ -438,6 +438,9 @@ struct BreachRec {
     count: u64,
     first_observed: Timestamp,
     certified_at: Option<Timestamp>,
+    /// Withdrawn (its activations superseded): it no longer counts toward
+    /// a `repeat` escalation.
+    withdrawn: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -710,6 +713,7 @@ impl Ladder {
                 count: breach.count,
                 first_observed: breach.first_observed,
                 certified_at: None,
+                withdrawn: false,
             });
         if rec.certified_at.is_some() {
             return out;
@@ -719,6 +723,7 @@ impl Ladder {
             count: breach.count,
             first_observed: breach.first_observed,
             certified_at: Some(at),
+            withdrawn: false,
         };
         self.snapback(at, breach, &mut out);
         let trigger = self.triggers.get(&breach.trigger);
@@ -769,6 +774,7 @@ impl Ladder {
                 count: breach.count,
                 first_observed: breach.first_observed,
                 certified_at: None,
+                withdrawn: false,
             });
         let trigger = self.triggers.get(&breach.trigger);
         let review = trigger
@@ -832,6 +838,9 @@ impl Ladder {
     pub fn superseded(&mut self, at: Timestamp, breach: &str, reason: &str) -> Vec<LadderEvent> {
         let at = self.clamp(at);
         let mut out = self.advance(at);
+        if let Some(rec) = self.breaches.get_mut(breach) {
+            rec.withdrawn = true;
+        }
         // In order of activation.
         let mut ixs: Vec<usize> = self
             .by_key
@@ -1243,6 +1252,7 @@ impl Ladder {
                     .filter(|(id, b)| {
                         b.trigger == rec.trigger
                             && b.certified_at.is_some()
+                            && !b.withdrawn
                             && self.by_key.contains_key(&((*id).clone(), from.to_string()))
                     })
                     .map(|(id, b)| (b.first_observed, id.as_str()))

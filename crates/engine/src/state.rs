@@ -151,6 +151,14 @@ impl<T> Slab<T> {
     pub fn iter(&self) -> impl Iterator<Item = &T> {
         self.items.iter().flatten().map(|b| &**b)
     }
+
+    /// The items held, each with its slot.
+    pub fn iter_slots(&self) -> impl Iterator<Item = (usize, &T)> {
+        self.items
+            .iter()
+            .enumerate()
+            .filter_map(|(slot, item)| item.as_deref().map(|t| (slot, t)))
+    }
 }
 
 /// Per observation kind: its incidents by (start, number, slot).
@@ -292,6 +300,10 @@ pub struct Engine {
     pub(crate) pruning: Pruning,
     /// A reused buffer for the trigger windows.
     pub(crate) scratch: Vec<(Timestamp, u64, usize)>,
+    /// Observations retracted: identity → (recorded time, the retraction).
+    /// As many as retractions accepted; never pruned (a retraction is rare,
+    /// and a second one must be told it comes too late).
+    pub(crate) retracted: BTreeMap<InputId, (Timestamp, InputId)>,
 }
 
 impl Engine {
@@ -320,6 +332,7 @@ impl Engine {
             clocks: BTreeSet::new(),
             pruning: Pruning::default(),
             scratch: Vec::new(),
+            retracted: BTreeMap::new(),
             fw,
         })
     }
@@ -395,6 +408,9 @@ impl Engine {
             _ if !problems.is_empty() => Err(problems.join("; ")),
             Input::Observation(o) => self.observation(recorded, o, &mut out),
             Input::Review(r) => self.review(recorded, r, &mut out).map(|()| Ident::new(id)),
+            Input::Retraction(r) => self
+                .retraction(recorded, r, &mut out)
+                .map(|()| Ident::new(id)),
             _ => self.party_known(&id.party).map(|_| {
                 out.push(Decision::Accepted {
                     at: recorded,
@@ -521,6 +537,12 @@ impl Engine {
             .filter_map(|slot| self.breaches.get(*slot))
             .map(|b| b.view(&self.fw))
             .collect()
+    }
+
+    /// Whether an input with identity `id` was accepted (and is still
+    /// remembered, without history).
+    pub(crate) fn has_seen(&self, id: &InputId) -> bool {
+        self.seen.get(hash_of(id), id).is_some()
     }
 
     pub(crate) fn party_known(&self, party: &str) -> Result<Ix, String> {
@@ -706,7 +728,7 @@ impl Engine {
         }
     }
 
-    fn kind_index_mut(&mut self, kind: &Kind) -> Option<&mut KindIndex> {
+    pub(crate) fn kind_index_mut(&mut self, kind: &Kind) -> Option<&mut KindIndex> {
         match kind {
             Kind::Known(k) => self.known_kinds.get_mut(usize::from(*k)),
             Kind::Other(name) => Some(self.other_kinds.entry(name.clone()).or_default()),

@@ -497,6 +497,17 @@ pub fn describe(start: Timestamp, d: &Decision) -> String {
             format!("breach {breach} ESCALATED to sign-off: {reason}")
         }
         Decision::Closed { breach, reason, .. } => format!("breach {breach} closed: {reason}"),
+        Decision::ObservationRetracted { explanation, .. } => {
+            format!("RETRACTION: {explanation}")
+        }
+        Decision::BreachUpheld {
+            breach,
+            explanation,
+            ..
+        } => format!("breach {breach} UPHELD: {explanation}"),
+        Decision::BreachWithdrawn { breach, reason, .. } => {
+            format!("breach {breach} WITHDRAWN {reason}")
+        }
     }
 }
 
