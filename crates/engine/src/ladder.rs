@@ -25,7 +25,7 @@ use base::{Duration, Timestamp};
 use framework::Framework;
 use framework::independence::{self, Source};
 use framework::schema::{Action, Escalation, EscalationWhen, Mode, Outcome, Role, VoteRule};
-use model::{Attestation, Choice, InputId, OrderReport, OrderStatus, Vote};
+use model::{Attestation, Choice, InputId, OrderReport, OrderStatus, Outage, Vote};
 use serde::Serialize;
 
 /// The most votes one activation records (counted or not); more are refused.
@@ -324,6 +324,21 @@ pub enum LadderEvent {
         ballot: Choice,
         explanation: String,
     },
+    /// A clock that waits on parties (sign-off, block window) was extended
+    /// by recorded downtime of the sequencer: nobody could vote while it
+    /// lasted. Votes recorded before the new deadline count.
+    ClockExtended {
+        at: Timestamp,
+        breach: String,
+        tier: String,
+        /// The outage recorded.
+        input: InputId,
+        /// How much later the deadline is, in milliseconds.
+        by_ms: i64,
+        previous_deadline: Timestamp,
+        deadline: Timestamp,
+        explanation: String,
+    },
     /// An attestation of a relief item was recorded.
     Attested {
         at: Timestamp,
@@ -563,6 +578,9 @@ pub struct Ladder {
     votes: Vec<VoteRec>,
     missed: Vec<MissedView>,
     relief: Vec<ItemState>,
+    /// Recorded downtime of the sequencer, in order of recording:
+    /// (from, until, the outage input).
+    outages: Vec<(Timestamp, Timestamp, InputId)>,
 }
 
 impl Ladder {
@@ -678,6 +696,7 @@ impl Ladder {
             votes: Vec::new(),
             missed: Vec::new(),
             relief,
+            outages: Vec::new(),
         }
     }
 
@@ -940,6 +959,62 @@ impl Ladder {
                 events: out,
             }),
         }
+    }
+
+    /// Downtime of the sequencer from `from` until `until`, recorded at
+    /// `at` once it was back (`until` ≤ `at`). Every clock that waits on
+    /// parties — a sign-off or block window, still pending — is extended by
+    /// the downtime between its start and its deadline; a deadline that
+    /// fell inside the outage moves by all the downtime after the clock's
+    /// start, so the parties get the time they lost once recording resumes.
+    /// Automatic tiers, order deadlines and the engine's review clocks are
+    /// not extended. Tiers entered later (by clocks the engine still has to
+    /// run up to `at`) are extended as they are entered.
+    ///
+    /// Call it before advancing the ladder to `at`: a clock is extended
+    /// only while it is pending; one judged before the outage was recorded
+    /// stays judged. Outages may not overlap one recorded earlier (the same
+    /// downtime would count twice).
+    pub fn outage(&mut self, at: Timestamp, o: &Outage) -> Result<Vec<LadderEvent>, Rejected> {
+        let refuse = |reason: String| Rejected {
+            reason,
+            events: Vec::new(),
+        };
+        if let Some(now) = self.now
+            && at < now
+        {
+            return Err(refuse(format!(
+                "recorded at {at}, before the ladder's time {now}: recorded time never goes back"
+            )));
+        }
+        if o.until <= o.from {
+            return Err(refuse(format!(
+                "the outage ends ({}) no later than it starts ({})",
+                o.until, o.from
+            )));
+        }
+        if o.until > at {
+            return Err(refuse(format!(
+                "the outage lasts until {}, after it was recorded at {at}: the sequencer records its downtime once it is back, so `until` is at or before the time it is recorded",
+                o.until
+            )));
+        }
+        if let Some((from, until, id)) = self
+            .outages
+            .iter()
+            .find(|(from, until, _)| o.from < *until && *from < o.until)
+        {
+            return Err(refuse(format!(
+                "it overlaps outage `{id}` ({from} to {until}), already recorded: the same downtime would extend clocks twice"
+            )));
+        }
+        self.outages.push((o.from, o.until, o.id.clone()));
+        let k = self.outages.len() - 1;
+        let mut out = Vec::new();
+        for ix in 0..self.activations.len() {
+            self.extend_clock(ix, k, at, &mut out);
+        }
+        Ok(out)
     }
 
     /// Moves time to `now`: judges every clock with deadline ≤ `now` and
@@ -1209,6 +1284,11 @@ impl Ladder {
                 );
             } else if let Some(d) = deadline {
                 self.clocks.insert((d, ix));
+                // Entered by a clock the engine ran late, inside downtime
+                // already recorded: the new clock is extended too.
+                for k in 0..self.outages.len() {
+                    self.extend_clock(ix, k, at, out);
+                }
             }
             if contested {
                 continue;
@@ -1298,6 +1378,61 @@ impl Ladder {
                 })
             }
         }
+    }
+
+    /// Extends activation `ix`'s clock by outage `k`, if it is a pending
+    /// clock that waits on parties and the outage falls after its start
+    /// and before its deadline.
+    fn extend_clock(&mut self, ix: usize, k: usize, at: Timestamp, out: &mut Vec<LadderEvent>) {
+        let Some((from, until, input)) = self.outages.get(k).cloned() else {
+            return;
+        };
+        let Some(act) = self.activations.get_mut(ix) else {
+            return;
+        };
+        let Some(deadline) = act.deadline else {
+            return;
+        };
+        if !act.status.pending() || !matches!(act.mode, Mode::SignOff | Mode::ReverseVeto) {
+            return;
+        }
+        let start = act.activated_at;
+        if from >= deadline || until <= start {
+            return;
+        }
+        // The downtime after the clock's start; if the deadline fell inside
+        // the outage, all of it after the start (the parties get back the
+        // time they lost).
+        let by_ms = until.millis() - from.max(start).millis();
+        if by_ms <= 0 {
+            return;
+        }
+        let extended = Timestamp::from_millis(deadline.millis().saturating_add(by_ms));
+        act.deadline = Some(extended);
+        let what = match act.mode {
+            Mode::ReverseVeto => "block window",
+            _ => "sign-off clock",
+        };
+        let text = format!(
+            "the {what} of tier `{}` for breach `{}` is extended by {} to {extended} (was {deadline}): the sequencer was down from {from} to {until} (outage `{input}`), and a clock that waits on parties does not run while they cannot vote",
+            act.tier,
+            act.breach,
+            span_words(by_ms)
+        );
+        act.explanation.push(format!("extended at {at}: {text}"));
+        let (breach, tier) = (act.breach.clone(), act.tier.clone());
+        self.clocks.remove(&(deadline, ix));
+        self.clocks.insert((extended, ix));
+        out.push(LadderEvent::ClockExtended {
+            at,
+            breach,
+            tier,
+            input,
+            by_ms,
+            previous_deadline: deadline,
+            deadline: extended,
+            explanation: self.note(text),
+        });
     }
 
     /// Fires activation `ix` at `at`: each action becomes an order.
@@ -2370,6 +2505,15 @@ fn weighted(ws: &[(String, u32)]) -> String {
 
 fn named(ps: &[String]) -> String {
     list_or_none(&ps.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>())
+}
+
+/// A span of milliseconds in words: `2h30m`, or `1500 ms` below a whole second.
+fn span_words(ms: i64) -> String {
+    if ms % 1000 == 0 {
+        Duration::from_seconds(ms / 1000).to_string()
+    } else {
+        format!("{ms} ms")
+    }
 }
 
 fn list_or_none(items: &[String]) -> String {

@@ -347,6 +347,11 @@ impl Engine {
         self.fw.horizon
     }
 
+    /// The latest recorded time the engine has seen (`None` before any).
+    pub fn now(&self) -> Option<Timestamp> {
+        self.now
+    }
+
     /// What the engine holds now.
     pub fn retained(&self) -> Retained {
         Retained {
