@@ -106,7 +106,7 @@ impl Decider {
                     at: recorded,
                     input: r.id.clone(),
                     reason: format!(
-                        "`{}` is a {kind}, and only observations can be retracted: a party changes its vote by voting again, a block by withdrawing it, an attestation by attesting anew",
+                        "`{}` is a `{kind}` input, and only observations can be retracted: a party changes its vote by voting again, a block by withdrawing it, an attestation by attesting anew",
                         r.retracts
                     ),
                 }));

@@ -13,6 +13,12 @@
 //! remain (and later ones) may open a new breach of the same trigger — which
 //! then needs its own certification, and enters the ladder afresh.
 //!
+//! A retraction must come within the engine's horizon (the longest of the
+//! framework's windows, late limits and fusion slack) of the observation's
+//! observed start: older evidence can no longer change a decision — the
+//! rule new observations follow — and an engine without history has
+//! forgotten it. So both kinds of engine decide a retraction alike.
+//!
 //! Finding the observation scans the incidents held: retractions are rare,
 //! and an index kept for every observation would cost every observation.
 
@@ -44,6 +50,7 @@ impl Engine {
                 r.retracts
             ));
         }
+        let horizon = self.horizon();
         let Some((i, k)) = self.locate(&r.retracts) else {
             return Err(if self.has_seen(&r.retracts) {
                 format!(
@@ -52,11 +59,23 @@ impl Engine {
                 )
             } else {
                 format!(
-                    "there is no input `{}` to retract: check its party, source and message id",
+                    "there is no input `{}` to retract: check its party, source and message id (an observation observed more than {horizon} ago cannot be retracted any more)",
                     r.retracts
                 )
             });
         };
+        let observed = self
+            .incident(i)
+            .and_then(|inc| inc.obs.get(k))
+            .map(|o| o.from);
+        if let Some(from) = observed
+            && from < recorded.minus(horizon)
+        {
+            return Err(format!(
+                "`{}` was observed from {from}, more than {horizon} before this retraction was recorded at {recorded}: too old to change any decision (a retraction must come within {horizon}, the longest of the framework's windows, late limits and fusion slack)",
+                r.retracts
+            ));
+        }
         out.push(Decision::Accepted {
             at: recorded,
             input: r.id.clone(),

@@ -6,6 +6,7 @@ mod history;
 mod mix;
 mod oracle;
 mod properties;
+mod retraction;
 mod rules;
 
 use std::path::{Path, PathBuf};
