@@ -5,6 +5,7 @@ mod differential;
 mod history;
 mod mix;
 mod oracle;
+mod outage;
 mod properties;
 mod retraction;
 mod rules;
