@@ -528,6 +528,17 @@ impl Evidence {
 }
 
 impl BreachState {
+    /// Forgets the evidence summary, so that the standard is judged again
+    /// from every report (after a retraction took one away).
+    pub(crate) fn reset_evidence(&mut self) {
+        self.evidence = Evidence::default();
+    }
+
+    /// The explanation's first sentence (the threshold crossed).
+    pub(crate) fn headline(&self) -> &str {
+        &self.headline
+    }
+
     /// The breach as reports show it: while it is open, its explanation
     /// says what the standard still misses.
     pub fn view(&self, fw: &Compiled) -> Breach {
@@ -850,6 +861,114 @@ impl Engine {
         self.refresh_breach(b, recorded, out);
     }
 
+    // ------------------------------------------------------------ retraction
+
+    /// Whether breach `b`'s members, as they stand now, still reach its
+    /// trigger: Ok with the rule in words, or Err with why not. A member
+    /// counts only while it still holds a report and still matches the
+    /// trigger; as when a breach opens, some member must have arrived in
+    /// time (an older observation cannot make a breach alone).
+    pub(crate) fn still_reached(&self, b: BreachRef) -> Result<String, String> {
+        let state = self.breach_state(b).ok_or("the breach is not held")?;
+        let fw = self
+            .version_of(state)
+            .ok_or("its framework version is unknown")?;
+        let trigger = fw.trigger(state.trigger).ok_or("its trigger is unknown")?;
+        let live: Vec<&Inc> = state
+            .members
+            .iter()
+            .filter_map(|m| self.incident(*m))
+            .filter(|inc| !inc.is_empty() && self.trigger_matches(trigger, inc))
+            .collect();
+        let timely = live.iter().any(|inc| inc.timely);
+        if state.view.accumulated {
+            let need = trigger
+                .accumulate
+                .as_ref()
+                .map_or(u32::MAX, |a| a.incidents);
+            let have = live.iter().filter(|inc| inc.timely).count() as u64;
+            return if have >= u64::from(need) {
+                Ok(format!(
+                    "trigger `{}`: {have} incidents below its threshold within {} still reach the accumulation limit of {need}",
+                    trigger.id, trigger.accumulate_text
+                ))
+            } else {
+                Err(format!(
+                    "trigger `{}`: {have} incidents reported in time remain, below the accumulation limit of {need} within {}",
+                    trigger.id, trigger.accumulate_text
+                ))
+            };
+        }
+        let threshold = u64::try_from(trigger.threshold).unwrap_or(u64::MAX);
+        let sum: u64 = live.iter().map(|inc| trigger_count(trigger, inc)).sum();
+        let what = format!(
+            "{sum} {} ({} end) within {}",
+            count_word(trigger.count),
+            end_word(trigger.range_end),
+            trigger.window_text
+        );
+        match (sum >= threshold && threshold > 0, timely) {
+            (true, true) => Ok(format!(
+                "trigger `{}`: {what} still reach the threshold of {threshold}",
+                trigger.id
+            )),
+            (false, _) => Err(format!(
+                "trigger `{}`: {what} remain, below the threshold of {threshold}",
+                trigger.id
+            )),
+            (true, false) => Err(format!(
+                "trigger `{}`: {what} remain, but only from reports recorded after their class's late limit, which cannot make a breach alone",
+                trigger.id
+            )),
+        }
+    }
+
+    /// Judges breach `b`'s evidence standard afresh on every report its
+    /// incidents hold now: Ok with the evidence in words, or Err with what
+    /// is missing.
+    pub(crate) fn standard_afresh(&self, b: BreachRef) -> Result<String, String> {
+        let state = self.breach_state(b).ok_or("the breach is not held")?;
+        let fw = self
+            .version_of(state)
+            .ok_or("its framework version is unknown")?;
+        let trigger = fw.trigger(state.trigger).ok_or("its trigger is unknown")?;
+        let standard = match &trigger.standard {
+            StandardRef::Known(s) => fw.standard(*s),
+            StandardRef::None | StandardRef::Undeclared(_) => None,
+        };
+        let mut evidence = Evidence::default();
+        let verdict = match standard {
+            Some(standard) => {
+                evidence.fold(fw, &self.incidents, &state.members, standard);
+                evidence.judge(fw, &self.incidents, &state.members, standard)
+            }
+            None => Err(Missing::Standard),
+        };
+        verdict.map_err(|missing| evidence.explain(fw, trigger, missing))
+    }
+
+    /// Whether incident `i` still matches trigger `t` (after a retraction).
+    pub(crate) fn still_matches(&self, t: usize, i: IncRef) -> bool {
+        match (self.fw.trigger(t), self.incident(i)) {
+            (Some(trigger), Some(inc)) => !inc.is_empty() && self.trigger_matches(trigger, inc),
+            _ => false,
+        }
+    }
+
+    /// Re-evaluates a breach after a retraction changed its evidence (the
+    /// review a retraction opens); see `refresh_breach` for the open case.
+    pub(crate) fn rejudge_open(
+        &mut self,
+        b: BreachRef,
+        recorded: Timestamp,
+        out: &mut Vec<Decision>,
+    ) {
+        if let Some(state) = self.breach_mut(b) {
+            state.reset_evidence();
+        }
+        self.refresh_breach(b, recorded, out);
+    }
+
     // ------------------------------------------------------------ certification
 
     /// The first reason any of a breach's incidents is contested.
@@ -864,7 +983,12 @@ impl Engine {
     }
 
     /// Re-evaluates a breach after its evidence changed.
-    fn refresh_breach(&mut self, b: BreachRef, recorded: Timestamp, out: &mut Vec<Decision>) {
+    pub(crate) fn refresh_breach(
+        &mut self,
+        b: BreachRef,
+        recorded: Timestamp,
+        out: &mut Vec<Decision>,
+    ) {
         let Engine {
             versions,
             incidents,
@@ -893,7 +1017,14 @@ impl Engine {
             high = high.saturating_add(r.high);
         }
         if trigger.count == CountKind::Incidents {
-            let n = state.members.len() as u64;
+            // Members whose every report was retracted count nothing.
+            let emptied = state
+                .members
+                .iter()
+                .filter_map(|m| incidents.get(m.slot).filter(|x| x.n == m.n))
+                .filter(|x| x.is_empty())
+                .count();
+            let n = state.members.len().saturating_sub(emptied) as u64;
             (low, high) = (n, n);
         }
         state.view.count = CountRange { low, high };

@@ -139,6 +139,29 @@ impl Decider {
                 steps.extend(self.ladder_input(recorded, input));
                 Ok(steps)
             }
+            Input::Outage(_) => {
+                let mut steps = self.record_outage(recorded, input)?;
+                steps.extend(self.advance(recorded)?);
+                Ok(steps)
+            }
+            Input::Retraction(r) if self.ladder_seen.contains_key(&r.retracts) => {
+                // A vote, an order report or an attestation: the ladder's
+                // inputs are corrected by newer ones, not retracted.
+                let mut steps = self.advance(recorded)?;
+                let kind = self
+                    .ladder_seen
+                    .get(&r.retracts)
+                    .map_or("input", |i| i.type_name());
+                steps.push(Step::Engine(Decision::Rejected {
+                    at: recorded,
+                    input: r.id.clone(),
+                    reason: format!(
+                        "`{}` is a `{kind}` input, and only observations can be retracted: a party changes its vote by voting again, a block by withdrawing it, an attestation by attesting anew",
+                        r.retracts
+                    ),
+                }));
+                Ok(steps)
+            }
             _ => {
                 let mut steps = self.advance(recorded)?;
                 let decisions = self.engine.submit(recorded, input)?;
@@ -160,14 +183,83 @@ impl Decider {
             .map(|i| (i.id(), model::canonical::to_vec(i), i))
             .collect();
         ordered.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-        let mut steps = self.advance(recorded)?;
+        // Outages first: they extend clocks before time moves.
+        let mut steps = Vec::new();
+        for (_, _, input) in &ordered {
+            steps.extend(self.record_outage(recorded, input)?);
+        }
+        steps.extend(self.advance(recorded)?);
         for (_, _, input) in ordered {
-            steps.extend(self.submit(recorded, input)?);
+            if !matches!(input, Input::Outage(_)) {
+                steps.extend(self.submit(recorded, input)?);
+            }
         }
         Ok(steps)
     }
 
-    fn ladder_input(&mut self, at: Timestamp, input: &Input) -> Vec<Step> {
+    /// Records downtime of the sequencer (an `outage` input) at `recorded`
+    /// *without* moving time: it extends the ladder's pending clocks that
+    /// wait on parties, and must come before time moves to `recorded` — a
+    /// clock whose deadline fell inside the outage must not be judged
+    /// there. [`Decider::submit`] and [`Decider::submit_batch`] do this
+    /// before they advance; a caller that advances on its own (as the
+    /// exercise runner does) records outages first. Any other input is
+    /// left alone (no steps).
+    pub fn record_outage(
+        &mut self,
+        recorded: Timestamp,
+        input: &Input,
+    ) -> Result<Vec<Step>, EngineError> {
+        let Input::Outage(o) = input else {
+            return Ok(Vec::new());
+        };
+        if let Some(last) = self.engine.now()
+            && recorded < last
+        {
+            return Err(EngineError::TimeWentBack {
+                last,
+                given: recorded,
+            });
+        }
+        if let Some(refused) = self.ladder_checks(recorded, input) {
+            return Ok(vec![refused]);
+        }
+        let id = input.id().clone();
+        if self
+            .version(self.in_force)
+            .is_some_and(|v| v.adversaries.contains(id.party.as_str()))
+        {
+            return Ok(vec![Step::Engine(Decision::Rejected {
+                at: recorded,
+                input: id.clone(),
+                reason: format!(
+                    "`{}` is an adversary party: it cannot record the sequencer's downtime",
+                    id.party
+                ),
+            })]);
+        }
+        match self.ladder.outage(recorded, o) {
+            Ok(events) => {
+                self.ladder_seen.insert(id.clone(), input.clone());
+                let mut steps = vec![Step::Engine(Decision::Accepted {
+                    at: recorded,
+                    input: id,
+                })];
+                steps.extend(events.into_iter().map(Step::Ladder));
+                Ok(steps)
+            }
+            Err(rejected) => Ok(vec![Step::Engine(Decision::Rejected {
+                at: recorded,
+                input: id,
+                reason: rejected.reason,
+            })]),
+        }
+    }
+
+    /// What every input the ladder takes must pass before it changes
+    /// anything: not a duplicate or a conflict, from a party of the
+    /// framework, valid by itself. `Some`: the refusal (or duplicate).
+    fn ladder_checks(&self, at: Timestamp, input: &Input) -> Option<Step> {
         let id = input.id().clone();
         if let Some(previous) = self.ladder_seen.get(&id) {
             let decision = if previous == input {
@@ -179,23 +271,30 @@ impl Decider {
                     reason: "a different input with the same identity (party, source, message) was already recorded; send a new message id".into(),
                 }
             };
-            return vec![Step::Engine(decision)];
+            return Some(Step::Engine(decision));
         }
         if !self.parties.contains(id.party.as_str()) {
             let reason = format!("`{}` is not a party of the framework", id.party);
-            return vec![Step::Engine(Decision::Rejected {
+            return Some(Step::Engine(Decision::Rejected {
                 at,
                 input: id,
                 reason,
-            })];
+            }));
         }
-        let problems = input.validate();
-        if let Some(problem) = problems.first() {
-            return vec![Step::Engine(Decision::Rejected {
+        if let Some(problem) = input.validate().into_iter().next() {
+            return Some(Step::Engine(Decision::Rejected {
                 at,
                 input: id,
-                reason: problem.clone(),
-            })];
+                reason: problem,
+            }));
+        }
+        None
+    }
+
+    fn ladder_input(&mut self, at: Timestamp, input: &Input) -> Vec<Step> {
+        let id = input.id().clone();
+        if let Some(refused) = self.ladder_checks(at, input) {
+            return vec![refused];
         }
         let result = match input {
             Input::Vote(v) => self.ladder.vote(at, v),
@@ -233,6 +332,19 @@ impl Decider {
     fn route(&mut self, decisions: Vec<Decision>) -> Vec<Step> {
         let mut steps = Vec::with_capacity(decisions.len());
         for decision in decisions {
+            if let Decision::BreachWithdrawn {
+                at, breach, reason, ..
+            } = &decision
+            {
+                let events = self.ladder.superseded(
+                    *at,
+                    breach,
+                    &format!("breach `{breach}` was withdrawn {reason}"),
+                );
+                steps.push(Step::Engine(decision));
+                steps.extend(events.into_iter().map(Step::Ladder));
+                continue;
+            }
             let handoff = match &decision {
                 Decision::Certified { at, breach, .. } => Some((*at, breach.clone(), true)),
                 Decision::Escalated { at, breach, .. } => Some((*at, breach.clone(), false)),

@@ -60,6 +60,10 @@ pub enum BreachStatus {
     Escalated,
     /// The review rejected it, or its clock lapsed.
     Closed,
+    /// A retraction took away evidence it rested on, and what remains no
+    /// longer meets its trigger or its evidence standard: it no longer
+    /// stands. The decisions that opened or certified it stay in the log.
+    Withdrawn,
 }
 
 /// A breach candidate of one trigger, and what became of it.
@@ -160,6 +164,41 @@ pub enum Decision {
         framework_hash: String,
         explanation: String,
     },
+    /// An observation was retracted by its own party: its contribution to
+    /// its incident is taken away (counts, sources and confidence as if it
+    /// had never been reported). The observation stays in the log.
+    ObservationRetracted {
+        at: Timestamp,
+        /// The retraction.
+        input: InputId,
+        /// The observation withdrawn.
+        retracts: InputId,
+        incident: String,
+        explanation: String,
+    },
+    /// The review a retraction opens: what remains of a breach's evidence
+    /// still meets its trigger and standard, so the breach stands as it was
+    /// (`status`). Supersedes the earlier decision on it.
+    BreachUpheld {
+        at: Timestamp,
+        breach: String,
+        /// The retraction.
+        input: InputId,
+        status: BreachStatus,
+        explanation: String,
+    },
+    /// The review a retraction opens: what remains no longer meets the
+    /// trigger or the standard, so the breach is withdrawn; it supersedes
+    /// the decision that left it `was`, and every tier it entered is
+    /// superseded on the ladder.
+    BreachWithdrawn {
+        at: Timestamp,
+        breach: String,
+        /// The retraction.
+        input: InputId,
+        was: BreachStatus,
+        reason: String,
+    },
 }
 
 impl Decision {
@@ -177,7 +216,10 @@ impl Decision {
             | Decision::Certified { at, .. }
             | Decision::Escalated { at, .. }
             | Decision::Closed { at, .. }
-            | Decision::Amended { at, .. } => *at,
+            | Decision::Amended { at, .. }
+            | Decision::ObservationRetracted { at, .. }
+            | Decision::BreachUpheld { at, .. }
+            | Decision::BreachWithdrawn { at, .. } => *at,
         }
     }
 }

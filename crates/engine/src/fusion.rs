@@ -235,6 +235,12 @@ impl<T: Copy + Default + PartialEq> Few<T> {
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
+
+    /// Keeps only the entries `keep` accepts, in order.
+    pub fn retain(&mut self, keep: impl Fn(&T) -> bool) {
+        let kept: Few<T> = self.iter().copied().filter(|x| keep(x)).collect();
+        *self = kept;
+    }
 }
 
 impl<T: Copy + Default + PartialEq> FromIterator<T> for Few<T> {
@@ -404,6 +410,60 @@ impl Inc {
         self.absorb(fw, obs);
     }
 
+    /// Takes observation `k` away (a retraction) and recomputes everything
+    /// from the observations that remain, as if it had never been reported:
+    /// times, weapon, place, lines, targets, actors, counts. The triggers it
+    /// matched and the breaches it belongs to are kept (the caller revisits
+    /// them). With no observation left, the incident counts nothing.
+    pub fn remove(&mut self, fw: &Compiled, k: usize) -> Option<Obs> {
+        if k >= self.obs.len() {
+            return None;
+        }
+        let removed = self.obs.remove(k);
+        let remaining = std::mem::take(&mut self.obs);
+        let triggers = std::mem::take(&mut self.triggers);
+        let breaches = std::mem::take(&mut self.breaches);
+        let protected = |o: &Obs| {
+            fw.protected
+                .get(usize::from(o.party))
+                .copied()
+                .unwrap_or(false)
+        };
+        let mut rest = remaining.into_iter();
+        match rest.next() {
+            Some(first) => {
+                let p = protected(&first);
+                let mut fresh = Inc::open(fw, self.n, self.kind.clone(), first, p);
+                for o in rest {
+                    let p = protected(&o);
+                    fresh.join(fw, o, p);
+                }
+                *self = fresh;
+            }
+            None => {
+                // Nothing left: the incident is kept for the record (its
+                // number, kind and times), counting nothing.
+                self.anchor = None;
+                self.areas = Few::default();
+                self.lines = Few::default();
+                self.targets = Few::default();
+                self.counts = [CountRange::default(); COUNT_KINDS];
+                self.tallies = [Tally::default(); VALUE_KINDS];
+                self.actors.clear();
+                self.only_protected = false;
+                self.timely = false;
+            }
+        }
+        self.triggers = triggers;
+        self.breaches = breaches;
+        Some(removed)
+    }
+
+    /// True once every observation it held was retracted.
+    pub fn is_empty(&self) -> bool {
+        self.obs.is_empty()
+    }
+
     /// What opening and joining share: place, lines, targets, actors, counts.
     fn absorb(&mut self, fw: &Compiled, obs: Obs) {
         if self.anchor.is_none() {
@@ -474,6 +534,9 @@ impl Inc {
 
     /// The count an incident shows in reports: the first count any report carries.
     pub fn shown_count(&self) -> CountRange {
+        if self.obs.is_empty() {
+            return CountRange::default();
+        }
         for kind in [
             CountKind::Launched,
             CountKind::Crossings,

@@ -169,7 +169,8 @@ pub(crate) fn fingerprint(input: &Input) -> u64 {
         | Input::OrderReport(_)
         | Input::Delivery(_)
         | Input::Retraction(_)
-        | Input::Amendment(_) => {
+        | Input::Amendment(_)
+        | Input::Outage(_) => {
             s.one(2);
             s.bytes(&model::canonical::to_vec(input));
         }

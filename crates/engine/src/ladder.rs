@@ -26,7 +26,7 @@ use base::{Duration, Timestamp};
 use framework::Framework;
 use framework::independence::{self, Source};
 use framework::schema::{Action, Escalation, EscalationWhen, Mode, Outcome, Role, VoteRule};
-use model::{Attestation, Choice, InputId, OrderReport, OrderStatus, Vote};
+use model::{Attestation, Choice, InputId, OrderReport, OrderStatus, Outage, Vote};
 use serde::Serialize;
 
 /// The most votes one activation records (counted or not); more are refused.
@@ -330,6 +330,21 @@ pub enum LadderEvent {
         ballot: Choice,
         explanation: String,
     },
+    /// A clock that waits on parties (sign-off, block window) was extended
+    /// by recorded downtime of the sequencer: nobody could vote while it
+    /// lasted. Votes recorded before the new deadline count.
+    ClockExtended {
+        at: Timestamp,
+        breach: String,
+        tier: String,
+        /// The outage recorded.
+        input: InputId,
+        /// How much later the deadline is, in milliseconds.
+        by_ms: i64,
+        previous_deadline: Timestamp,
+        deadline: Timestamp,
+        explanation: String,
+    },
     /// An attestation of a relief item was recorded.
     Attested {
         at: Timestamp,
@@ -445,6 +460,9 @@ struct BreachRec {
     count: u64,
     first_observed: Timestamp,
     certified_at: Option<Timestamp>,
+    /// Withdrawn (its activations superseded): it no longer counts toward
+    /// a `repeat` escalation.
+    withdrawn: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -699,6 +717,9 @@ pub struct Ladder {
     votes: Vec<VoteRec>,
     missed: Vec<MissedView>,
     relief: Vec<ItemState>,
+    /// Recorded downtime of the sequencer, in order of recording:
+    /// (from, until, the outage input).
+    outages: Vec<(Timestamp, Timestamp, InputId)>,
 }
 
 impl Ladder {
@@ -778,6 +799,7 @@ impl Ladder {
             votes: Vec::new(),
             missed: Vec::new(),
             relief,
+            outages: Vec::new(),
         }
     }
 
@@ -815,6 +837,7 @@ impl Ladder {
                 count: breach.count,
                 first_observed: breach.first_observed,
                 certified_at: None,
+                withdrawn: false,
             });
         if rec.certified_at.is_some() {
             return out;
@@ -826,6 +849,7 @@ impl Ladder {
             count: breach.count,
             first_observed: breach.first_observed,
             certified_at: Some(at),
+            withdrawn: false,
         };
         if before != (breach.trigger.clone(), breach.first_observed) {
             self.reindex_reached(&breach.id, before);
@@ -881,6 +905,7 @@ impl Ladder {
                 count: breach.count,
                 first_observed: breach.first_observed,
                 certified_at: None,
+                withdrawn: false,
             });
         let trigger = self.rules(v).triggers.get(&breach.trigger);
         let review = trigger
@@ -947,6 +972,9 @@ impl Ladder {
     pub fn superseded(&mut self, at: Timestamp, breach: &str, reason: &str) -> Vec<LadderEvent> {
         let at = self.clamp(at);
         let mut out = self.advance(at);
+        if let Some(rec) = self.breaches.get_mut(breach) {
+            rec.withdrawn = true;
+        }
         // In order of activation.
         let mut ixs: Vec<usize> = self
             .by_key
@@ -1047,6 +1075,62 @@ impl Ladder {
                 events: out,
             }),
         }
+    }
+
+    /// Downtime of the sequencer from `from` until `until`, recorded at
+    /// `at` once it was back (`until` ≤ `at`). Every clock that waits on
+    /// parties — a sign-off or block window, still pending — is extended by
+    /// the downtime between its start and its deadline; a deadline that
+    /// fell inside the outage moves by all the downtime after the clock's
+    /// start, so the parties get the time they lost once recording resumes.
+    /// Automatic tiers, order deadlines and the engine's review clocks are
+    /// not extended. Tiers entered later (by clocks the engine still has to
+    /// run up to `at`) are extended as they are entered.
+    ///
+    /// Call it before advancing the ladder to `at`: a clock is extended
+    /// only while it is pending; one judged before the outage was recorded
+    /// stays judged. Outages may not overlap one recorded earlier (the same
+    /// downtime would count twice).
+    pub fn outage(&mut self, at: Timestamp, o: &Outage) -> Result<Vec<LadderEvent>, Rejected> {
+        let refuse = |reason: String| Rejected {
+            reason,
+            events: Vec::new(),
+        };
+        if let Some(now) = self.now
+            && at < now
+        {
+            return Err(refuse(format!(
+                "recorded at {at}, before the ladder's time {now}: recorded time never goes back"
+            )));
+        }
+        if o.until <= o.from {
+            return Err(refuse(format!(
+                "the outage ends ({}) no later than it starts ({})",
+                o.until, o.from
+            )));
+        }
+        if o.until > at {
+            return Err(refuse(format!(
+                "the outage lasts until {}, after it was recorded at {at}: the sequencer records its downtime once it is back, so `until` is at or before the time it is recorded",
+                o.until
+            )));
+        }
+        if let Some((from, until, id)) = self
+            .outages
+            .iter()
+            .find(|(from, until, _)| o.from < *until && *from < o.until)
+        {
+            return Err(refuse(format!(
+                "it overlaps outage `{id}` ({from} to {until}), already recorded: the same downtime would extend clocks twice"
+            )));
+        }
+        self.outages.push((o.from, o.until, o.id.clone()));
+        let k = self.outages.len() - 1;
+        let mut out = Vec::new();
+        for ix in 0..self.activations.len() {
+            self.extend_clock(ix, k, at, &mut out);
+        }
+        Ok(out)
     }
 
     /// Moves time to `now`: judges every clock with deadline ≤ `now` and
@@ -1348,6 +1432,11 @@ impl Ladder {
                 );
             } else if let Some(d) = deadline {
                 self.clocks.insert((d, ix));
+                // Entered by a clock the engine ran late, inside downtime
+                // already recorded: the new clock is extended too.
+                for k in 0..self.outages.len() {
+                    self.extend_clock(ix, k, at, out);
+                }
             }
             if contested {
                 continue;
@@ -1422,7 +1511,7 @@ impl Ladder {
                             .filter(|(_, id)| {
                                 self.breaches
                                     .get(id)
-                                    .is_some_and(|b| b.certified_at.is_some())
+                                    .is_some_and(|b| b.certified_at.is_some() && !b.withdrawn)
                             })
                             .map(|(at, id)| (*at, id.as_str()))
                             .collect()
@@ -1471,6 +1560,61 @@ impl Ladder {
                 })
             }
         }
+    }
+
+    /// Extends activation `ix`'s clock by outage `k`, if it is a pending
+    /// clock that waits on parties and the outage falls after its start
+    /// and before its deadline.
+    fn extend_clock(&mut self, ix: usize, k: usize, at: Timestamp, out: &mut Vec<LadderEvent>) {
+        let Some((from, until, input)) = self.outages.get(k).cloned() else {
+            return;
+        };
+        let Some(act) = self.activations.get_mut(ix) else {
+            return;
+        };
+        let Some(deadline) = act.deadline else {
+            return;
+        };
+        if !act.status.pending() || !matches!(act.mode, Mode::SignOff | Mode::ReverseVeto) {
+            return;
+        }
+        let start = act.activated_at;
+        if from >= deadline || until <= start {
+            return;
+        }
+        // The downtime after the clock's start; if the deadline fell inside
+        // the outage, all of it after the start (the parties get back the
+        // time they lost).
+        let by_ms = until.millis() - from.max(start).millis();
+        if by_ms <= 0 {
+            return;
+        }
+        let extended = Timestamp::from_millis(deadline.millis().saturating_add(by_ms));
+        act.deadline = Some(extended);
+        let what = match act.mode {
+            Mode::ReverseVeto => "block window",
+            _ => "sign-off clock",
+        };
+        let text = format!(
+            "the {what} of tier `{}` for breach `{}` is extended by {} to {extended} (was {deadline}): the sequencer was down from {from} to {until} (outage `{input}`), and a clock that waits on parties does not run while they cannot vote",
+            act.tier,
+            act.breach,
+            span_words(by_ms)
+        );
+        act.explanation.push(format!("extended at {at}: {text}"));
+        let (breach, tier) = (act.breach.clone(), act.tier.clone());
+        self.clocks.remove(&(deadline, ix));
+        self.clocks.insert((extended, ix));
+        out.push(LadderEvent::ClockExtended {
+            at,
+            breach,
+            tier,
+            input,
+            by_ms,
+            previous_deadline: deadline,
+            deadline: extended,
+            explanation: self.note(text),
+        });
     }
 
     /// Fires activation `ix` at `at`: each action becomes an order.
@@ -2568,6 +2712,15 @@ fn weighted(ws: &[(String, u32)]) -> String {
 
 fn named(ps: &[String]) -> String {
     list_or_none(&ps.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>())
+}
+
+/// A span of milliseconds in words: `2h30m`, or `1500 ms` below a whole second.
+fn span_words(ms: i64) -> String {
+    if ms % 1000 == 0 {
+        Duration::from_seconds(ms / 1000).to_string()
+    } else {
+        format!("{ms} ms")
+    }
 }
 
 fn list_or_none(items: &[String]) -> String {

@@ -40,6 +40,7 @@ mod fusion;
 mod geo;
 mod hash;
 pub mod ladder;
+mod retract;
 mod rfc3339;
 mod state;
 

@@ -331,6 +331,10 @@ pub struct Engine {
     pub(crate) pruning: Pruning,
     /// A reused buffer for the trigger windows.
     pub(crate) scratch: Vec<(Timestamp, u64, usize)>,
+    /// Observations retracted: identity → (recorded time, the retraction).
+    /// As many as retractions accepted; never pruned (a retraction is rare,
+    /// and a second one must be told it comes too late).
+    pub(crate) retracted: BTreeMap<InputId, (Timestamp, InputId)>,
 }
 
 impl Engine {
@@ -416,6 +420,7 @@ impl Engine {
             horizon: fw.horizon,
             reach: fw.reach,
             in_force: 0,
+            retracted: BTreeMap::new(),
             fw,
             versions,
         })
@@ -439,6 +444,11 @@ impl Engine {
     /// longest window before "now" and no open or reviewed breach needs them.
     pub fn horizon(&self) -> Duration {
         self.horizon
+    }
+
+    /// The latest recorded time the engine has seen (`None` before any).
+    pub fn now(&self) -> Option<Timestamp> {
+        self.now
     }
 
     /// What the engine holds now.
@@ -503,6 +513,9 @@ impl Engine {
             Input::Observation(o) => self.observation(recorded, o, &mut out),
             Input::Review(r) => self.review(recorded, r, &mut out).map(|()| Ident::new(id)),
             Input::Amendment(a) => self.amend(recorded, a, &mut out).map(|()| Ident::new(id)),
+            Input::Retraction(r) => self
+                .retraction(recorded, r, &mut out)
+                .map(|()| Ident::new(id)),
             _ => self.party_known(&id.party).map(|_| {
                 out.push(Decision::Accepted {
                     at: recorded,
@@ -630,6 +643,12 @@ impl Engine {
             .filter_map(|slot| self.breaches.get(*slot))
             .filter_map(|b| Some(b.view(self.version_of(b)?)))
             .collect()
+    }
+
+    /// Whether an input with identity `id` was accepted (and is still
+    /// remembered, without history).
+    pub(crate) fn has_seen(&self, id: &InputId) -> bool {
+        self.seen.get(hash_of(id), id).is_some()
     }
 
     pub(crate) fn party_known(&self, party: &str) -> Result<Ix, String> {
@@ -956,7 +975,7 @@ impl Engine {
         }
     }
 
-    fn kind_index_mut(&mut self, kind: &Kind) -> Option<&mut KindIndex> {
+    pub(crate) fn kind_index_mut(&mut self, kind: &Kind) -> Option<&mut KindIndex> {
         match kind {
             Kind::Known(k) => self.known_kinds.get_mut(usize::from(*k)),
             Kind::Other(name) => Some(self.other_kinds.entry(name.clone()).or_default()),

@@ -137,6 +137,7 @@ fn status_of(s: BreachStatus) -> Status {
         BreachStatus::Certified => Status::Certified,
         BreachStatus::Escalated => Status::Escalated,
         BreachStatus::Closed => Status::Closed,
+        BreachStatus::Withdrawn => Status::Withdrawn,
     }
 }
 
@@ -182,6 +183,7 @@ fn as_of(decisions: &[Decision], t: Timestamp) -> Vec<Seen> {
             Decision::Certified { breach, .. } => (breach, Status::Certified),
             Decision::Escalated { breach, .. } => (breach, Status::Escalated),
             Decision::Closed { breach, .. } => (breach, Status::Closed),
+            Decision::BreachWithdrawn { breach, .. } => (breach, Status::Withdrawn),
             _ => continue,
         };
         if let Some(s) = seen.iter_mut().find(|s| &s.id == breach) {

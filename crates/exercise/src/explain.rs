@@ -254,6 +254,7 @@ fn breach_why(
     let mut certified_because = None;
     let mut escalated_because = None;
     let mut closed_because = None;
+    let mut withdrawn_because = None;
     for entry in &report.decisions {
         let Step::Engine(d) = &entry.step else {
             continue;
@@ -293,11 +294,27 @@ fn breach_why(
                 closed_because = Some(reason.clone());
                 format!("{}: closed — {reason}", offset(start, *at))
             }
+            Decision::BreachUpheld {
+                breach,
+                at,
+                explanation,
+                ..
+            } if breach == &b.id => format!("{}: upheld — {explanation}", offset(start, *at)),
+            Decision::BreachWithdrawn {
+                breach, at, reason, ..
+            } if breach == &b.id => {
+                withdrawn_because = Some(reason.clone());
+                format!("{}: withdrawn — {reason}", offset(start, *at))
+            }
             _ => continue,
         };
         decisions.push(line);
     }
     let why = match (b.status, b.certified_at) {
+        (BreachStatus::Withdrawn, _) => format!(
+            "withdrawn: it no longer stands — {}",
+            withdrawn_because.as_deref().unwrap_or(&b.explanation)
+        ),
         (_, Some(at)) => format!(
             "certified at {at} ({}): {}",
             offset(start, at),
@@ -586,6 +603,7 @@ fn breach_status_word(s: BreachStatus) -> &'static str {
         BreachStatus::Certified => "certified",
         BreachStatus::Escalated => "escalated",
         BreachStatus::Closed => "closed",
+        BreachStatus::Withdrawn => "withdrawn",
     }
 }
 

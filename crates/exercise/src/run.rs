@@ -231,7 +231,6 @@ pub fn run(fw: &Framework, scenario: &Scenario) -> Result<Report, RunError> {
             .take_while(|i| i.at == at)
             .count()
             + k;
-        steps.extend(decider.advance(at)?.into_iter().map(|d| (None, d)));
         let mut batch: Vec<(&model::InputId, Vec<u8>, usize, &model::Input)> = Vec::new();
         for (index, inject) in scenario.injects.iter().enumerate().take(group_end).skip(k) {
             for input in &inject.inputs {
@@ -239,7 +238,16 @@ pub fn run(fw: &Framework, scenario: &Scenario) -> Result<Report, RunError> {
             }
         }
         batch.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        // Recorded downtime first: it extends clocks before time moves.
+        for (_, _, index, input) in &batch {
+            let made = decider.record_outage(at, input)?;
+            steps.extend(made.into_iter().map(|d| (Some(index + 1), d)));
+        }
+        steps.extend(decider.advance(at)?.into_iter().map(|d| (None, d)));
         for (_, _, index, input) in batch {
+            if matches!(input, model::Input::Outage(_)) {
+                continue;
+            }
             let made = decider.submit(at, input)?;
             steps.extend(made.into_iter().map(|d| (Some(index + 1), d)));
         }
@@ -525,6 +533,17 @@ pub fn describe(start: Timestamp, d: &Decision) -> String {
             explanation,
             ..
         } => format!("AMENDED: version {version} in force: {explanation}"),
+        Decision::ObservationRetracted { explanation, .. } => {
+            format!("RETRACTION: {explanation}")
+        }
+        Decision::BreachUpheld {
+            breach,
+            explanation,
+            ..
+        } => format!("breach {breach} UPHELD: {explanation}"),
+        Decision::BreachWithdrawn { breach, reason, .. } => {
+            format!("breach {breach} WITHDRAWN {reason}")
+        }
     }
 }
 
@@ -550,7 +569,8 @@ pub fn step_at(step: &Step) -> Timestamp {
             | LadderEvent::VoteNotCounted { at, .. }
             | LadderEvent::Attested { at, .. }
             | LadderEvent::Relieved { at, .. }
-            | LadderEvent::Reimposed { at, .. } => *at,
+            | LadderEvent::Reimposed { at, .. }
+            | LadderEvent::ClockExtended { at, .. } => *at,
         },
     }
 }
@@ -727,6 +747,17 @@ pub fn describe_step(start: Timestamp, step: &Step) -> String {
         } => format!(
             "vote NOT COUNTED: `{party}` `{}` on {breach}/{tier} ({input}): {}",
             ballot_word(*ballot),
+            plain(explanation)
+        ),
+        LadderEvent::ClockExtended {
+            breach,
+            tier,
+            deadline,
+            explanation,
+            ..
+        } => format!(
+            "clock of tier `{tier}` for {breach} EXTENDED to {}: {}",
+            when(*deadline),
             plain(explanation)
         ),
         LadderEvent::Attested { explanation, .. } => {

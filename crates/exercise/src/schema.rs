@@ -94,6 +94,9 @@ pub enum Status {
     Escalated,
     /// Breach: rejected by review, or its clock lapsed.
     Closed,
+    /// Breach: a retraction took away evidence it rested on, and what
+    /// remains no longer meets its trigger or standard.
+    Withdrawn,
     /// Tier: fired; some order is still open.
     Fired,
     /// Tier: a sign-off tier waiting for its quorum or its deadline.
@@ -127,6 +130,7 @@ impl Status {
             Status::Certified => "certified",
             Status::Escalated => "escalated",
             Status::Closed => "closed",
+            Status::Withdrawn => "withdrawn",
             Status::Fired => "fired",
             Status::AwaitingVotes => "awaiting_votes",
             Status::PendingBlockWindow => "pending_block_window",
@@ -148,6 +152,7 @@ impl Status {
         Status::Certified,
         Status::Escalated,
         Status::Closed,
+        Status::Withdrawn,
     ];
 
     /// The statuses of a tier's activation.

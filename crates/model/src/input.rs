@@ -411,6 +411,25 @@ pub struct Amendment {
     pub framework_hash: String,
 }
 
+/// Downtime of the sequencer, recorded by the sequencer itself once it is
+/// back (so `until` is at or before the time it is recorded). Clocks that
+/// wait on parties — sign-off and block windows — are extended by it, since
+/// nobody could vote while it lasted; automatic tiers and order deadlines
+/// are not.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Outage {
+    /// The input's identity: who sent it, from which source, which message.
+    pub id: InputId,
+    /// When the sequencer stopped recording.
+    pub from: Timestamp,
+    /// When it recorded again; after `from`.
+    pub until: Timestamp,
+    /// Free text for people (the cause); never decisive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
 /// One input, as carried on the wire.
 // Observations are nearly every input: boxing them would allocate for the
 // common case to save memory on the rare ones.
@@ -426,6 +445,7 @@ pub enum Input {
     Delivery(Delivery),
     Retraction(Retraction),
     Amendment(Amendment),
+    Outage(Outage),
 }
 
 impl Input {
@@ -439,6 +459,7 @@ impl Input {
             Input::Delivery(x) => &x.id,
             Input::Retraction(x) => &x.id,
             Input::Amendment(x) => &x.id,
+            Input::Outage(x) => &x.id,
         }
     }
 
@@ -452,6 +473,7 @@ impl Input {
             Input::Delivery(_) => "delivery",
             Input::Retraction(_) => "retraction",
             Input::Amendment(_) => "amendment",
+            Input::Outage(_) => "outage",
         }
     }
 }

@@ -15,7 +15,7 @@ use crate::input::Input;
 use crate::wire::{INPUT_TYPES, LINE_BYTES_MAX, NESTING_DEPTH_MAX, WIRE_VERSION};
 
 /// The first line of each golden file, shown as the example of its type.
-const EXAMPLES: [(&str, &str); 8] = [
+const EXAMPLES: [(&str, &str); 9] = [
     (
         "observation",
         include_str!("../test_data/golden/observation.jsonl"),
@@ -42,6 +42,7 @@ const EXAMPLES: [(&str, &str); 8] = [
         "amendment",
         include_str!("../test_data/golden/amendment.jsonl"),
     ),
+    ("outage", include_str!("../test_data/golden/outage.jsonl")),
 ];
 
 fn preamble() -> String {
@@ -123,7 +124,7 @@ and `message` (unique within the source; for Cursor-on-Target, the event's
   `track`, or `error_m` without a `point`; a track out of time order; counts
   whose parts exceed `launched`; a `quantity` beyond ±(2⁵³ − 1); a
   releasability list without `restricted`; an input derived from or
-  retracting itself.
+  retracting itself; an outage whose `until` is not after its `from`.
 
 ## Limits
 

@@ -92,6 +92,14 @@ impl Input {
                     ));
                 }
             }
+            Input::Outage(x) => {
+                if x.until <= x.from {
+                    v.push(format!(
+                        "`until` {} is not after `from` {}: an outage lasts from the moment the sequencer stopped recording until it recorded again",
+                        x.until, x.from
+                    ));
+                }
+            }
         }
         v.0
     }
@@ -538,5 +546,31 @@ mod tests {
         assert_eq!(amendment(&"AB".repeat(32)).validate().len(), 1);
         assert_eq!(amendment("abc").validate().len(), 1);
         assert_eq!(amendment(&"g".repeat(64)).validate().len(), 1);
+    }
+
+    #[test]
+    fn an_outage_ends_after_it_starts() {
+        let outage = |from: &str, until: &str| {
+            Input::Outage(Outage {
+                id: id("out"),
+                from: t(from),
+                until: t(until),
+                note: None,
+            })
+        };
+        assert!(
+            outage("2026-03-02T01:00:00Z", "2026-03-02T01:00:00.001Z")
+                .validate()
+                .is_empty()
+        );
+        let same = outage("2026-03-02T01:00:00Z", "2026-03-02T01:00:00Z").validate();
+        assert_eq!(same.len(), 1);
+        assert!(same[0].contains("`until`"), "{same:?}");
+        assert_eq!(
+            outage("2026-03-02T02:00:00Z", "2026-03-02T01:00:00Z")
+                .validate()
+                .len(),
+            1
+        );
     }
 }

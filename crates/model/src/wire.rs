@@ -29,7 +29,7 @@ pub const NESTING_DEPTH_MAX: usize = 127;
 
 /// The values of `type`, one per input type, in the order of [`Input`]'s
 /// variants.
-pub const INPUT_TYPES: [&str; 8] = [
+pub const INPUT_TYPES: [&str; 9] = [
     "observation",
     "vote",
     "attestation",
@@ -38,6 +38,7 @@ pub const INPUT_TYPES: [&str; 8] = [
     "delivery",
     "retraction",
     "amendment",
+    "outage",
 ];
 
 /// Why a line was refused, and where.
@@ -161,6 +162,7 @@ pub fn decode_line(text: &str, line: usize) -> Result<Input, WireError> {
         "delivery" => body::<Delivery>(text).map(Input::Delivery),
         "retraction" => body::<Retraction>(text).map(Input::Retraction),
         "amendment" => body::<Amendment>(text).map(Input::Amendment),
+        "outage" => body::<Outage>(text).map(Input::Outage),
         other => {
             return Err(error(
                 1,

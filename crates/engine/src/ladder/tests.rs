@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use base::{Duration, Timestamp};
-use model::{Attestation, Choice, InputId, Observed, OrderReport, OrderStatus, Vote};
+use model::{Attestation, Choice, InputId, Observed, OrderReport, OrderStatus, Outage, Vote};
 use proptest::prelude::*;
 
 use super::*;
@@ -898,6 +898,190 @@ fn a_superseded_breach_withdraws_its_orders_and_stops_its_clocks() {
 }
 
 // ---------------------------------------------------------------------- votes
+
+// -------------------------------------------------------------------- outages
+
+fn outage(message: &str, from: Timestamp, until: Timestamp) -> Outage {
+    Outage {
+        id: id("mon", "sequencer", message),
+        from,
+        until,
+        note: None,
+    }
+}
+
+fn extended(events: &[LadderEvent]) -> Vec<(String, i64, Timestamp, Timestamp)> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            LadderEvent::ClockExtended {
+                tier,
+                by_ms,
+                previous_deadline,
+                deadline,
+                ..
+            } => Some((tier.clone(), *by_ms, *previous_deadline, *deadline)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn an_outage_extends_sign_off_so_a_vote_after_the_first_deadline_counts() {
+    let mut l = ladder();
+    l.certified(h(0), &breach("B1", "trg-so", 1, h(0)));
+    vote_ok(&mut l, h(1), &ballot("a", "k1", "B1", "t-so", Choice::For));
+    // The sequencer was down from h10 to h16; it records that at h16.
+    let events = l
+        .outage(h(16), &outage("o1", h(10), h(16)))
+        .unwrap_or_else(|r| panic!("rejected: {r}"));
+    assert_eq!(names(&events), ["clock_extended"]);
+    assert_eq!(
+        extended(&events),
+        [("t-so".to_string(), 6 * 3_600_000, h(48), h(54))]
+    );
+    assert_eq!(view(&l, "B1", "t-so").deadline, Some(h(54)));
+    // Past the first deadline (h48), before the new one: nothing is judged,
+    // and b's vote counts.
+    assert!(l.advance(h(50)).is_empty());
+    let events = vote_ok(&mut l, h(50), &ballot("b", "k1", "B1", "t-so", Choice::For));
+    assert_eq!(names(&events), ["vote_counted"]);
+    // The veto holder votes against (no veto): quorum, every veto holder
+    // has voted — it fires.
+    let events = vote_ok(
+        &mut l,
+        h(51),
+        &ballot("d", "k1", "B1", "t-so", Choice::Against),
+    );
+    assert_eq!(names(&events), ["vote_counted", "fired", "order_issued"]);
+    let v = view(&l, "B1", "t-so");
+    assert_eq!(v.fired_at, Some(h(51)));
+    assert!(
+        v.explanation.contains("is extended by 6h"),
+        "{}",
+        v.explanation
+    );
+    assert!(l.votes().iter().all(|v| v.counted));
+}
+
+#[test]
+fn without_an_outage_the_same_vote_is_late() {
+    // The control for the test above: the clock runs out at h48.
+    let mut l = ladder();
+    l.certified(h(0), &breach("B1", "trg-so", 1, h(0)));
+    vote_ok(&mut l, h(1), &ballot("a", "k1", "B1", "t-so", Choice::For));
+    let events = vote_ok(&mut l, h(50), &ballot("b", "k1", "B1", "t-so", Choice::For));
+    assert_eq!(names(&events), ["lapsed", "vote_late"]);
+}
+
+#[test]
+fn a_deadline_inside_an_outage_moves_past_its_end() {
+    let mut l = ladder();
+    l.certified(h(0), &breach("B1", "trg-so", 1, h(0)));
+    // Down from h40 to h60: the deadline h48 fell inside. The parties lost
+    // the 8 hours h40–h48; they get them back after h60 — all 20 hours of
+    // downtime after the clock's start move the deadline.
+    let events = l
+        .outage(h(60), &outage("o1", h(40), h(60)))
+        .unwrap_or_else(|r| panic!("rejected: {r}"));
+    assert_eq!(
+        extended(&events),
+        [("t-so".to_string(), 20 * 3_600_000, h(48), h(68))]
+    );
+    assert!(l.advance(h(60)).is_empty());
+    assert_eq!(status(&l, "B1", "t-so"), ActivationStatus::AwaitingVotes);
+    assert_eq!(names(&l.advance(h(68))), ["lapsed"]);
+}
+
+#[test]
+fn an_outage_extends_a_block_window_so_a_later_block_stands() {
+    let mut l = ladder();
+    l.certified(h(0), &breach("B1", "trg-rv", 1, h(0)));
+    let events = l
+        .outage(h(12), &outage("o1", h(10), h(12)))
+        .unwrap_or_else(|r| panic!("rejected: {r}"));
+    assert_eq!(
+        extended(&events),
+        [("t-rv".to_string(), 2 * 3_600_000, h(48), h(50))]
+    );
+    // The veto holder blocks at h49: after the first deadline, inside the
+    // extended window.
+    let events = vote_ok(
+        &mut l,
+        h(49),
+        &ballot("d", "k1", "B1", "t-rv", Choice::Veto),
+    );
+    assert_eq!(names(&events), ["vote_counted"]);
+    assert_eq!(names(&l.advance(h(50))), ["blocked"]);
+}
+
+#[test]
+fn an_outage_does_not_delay_an_automatic_tier_or_its_orders() {
+    let mut l = ladder();
+    let events = l.certified(h(0), &breach("B1", "trg-missile", 10, h(0)));
+    assert_eq!(
+        names(&events),
+        ["tier_entered", "fired", "order_issued", "order_issued"]
+    );
+    // Down from h2 to h8: the `intel` order (due h6) is not extended.
+    let events = l
+        .outage(h(8), &outage("o1", h(2), h(8)))
+        .unwrap_or_else(|r| panic!("rejected: {r}"));
+    assert!(events.is_empty(), "{events:?}");
+    let v = view(&l, "B1", "t1");
+    assert_eq!(v.deadline, None);
+    assert_eq!(v.actions[0].due, Some(h(6)));
+    let events = l.advance(h(8));
+    assert_eq!(names(&events), ["deadline_missed"]);
+    assert_eq!(l.deadlines_missed()[0].due, h(6));
+}
+
+#[test]
+fn a_tier_entered_inside_recorded_downtime_is_extended_on_entry() {
+    let mut l = ladder();
+    // Recorded at h16 before time moves there; a review clock the engine
+    // still has to run certifies a breach at h12, inside the outage.
+    l.outage(h(16), &outage("o1", h(10), h(16)))
+        .unwrap_or_else(|r| panic!("rejected: {r}"));
+    let events = l.certified(h(12), &breach("B1", "trg-so", 1, h(12)));
+    assert_eq!(names(&events), ["tier_entered", "clock_extended"]);
+    assert_eq!(
+        extended(&events),
+        [("t-so".to_string(), 4 * 3_600_000, h(60), h(64))]
+    );
+    // A tier entered after the outage is not extended.
+    let events = l.certified(h(20), &breach("B2", "trg-so", 1, h(20)));
+    assert_eq!(names(&events), ["tier_entered"]);
+    assert_eq!(view(&l, "B2", "t-so").deadline, Some(h(68)));
+}
+
+#[test]
+fn outages_refused() {
+    let mut l = ladder();
+    l.certified(h(0), &breach("B1", "trg-so", 1, h(0)));
+    // Recorded before it ended: the sequencer records it once back.
+    let r = l.outage(h(5), &outage("o1", h(2), h(6))).unwrap_err();
+    assert!(r.reason.contains("once it is back"), "{r}");
+    let r = l.outage(h(6), &outage("o1", h(6), h(6))).unwrap_err();
+    assert!(r.reason.contains("no later than it starts"), "{r}");
+    l.outage(h(6), &outage("o1", h(2), h(6)))
+        .unwrap_or_else(|r| panic!("rejected: {r}"));
+    // The same downtime again, in part: refused, the clock moves once.
+    let r = l.outage(h(7), &outage("o2", h(5), h(7))).unwrap_err();
+    assert!(
+        r.reason.contains("overlaps outage `mon/sequencer/o1`"),
+        "{r}"
+    );
+    assert_eq!(view(&l, "B1", "t-so").deadline, Some(h(52)));
+    // A clock already judged is not reopened.
+    l.advance(h(60));
+    assert_eq!(status(&l, "B1", "t-so"), ActivationStatus::Lapsed);
+    let events = l
+        .outage(h(70), &outage("o3", h(50), h(70)))
+        .unwrap_or_else(|r| panic!("rejected: {r}"));
+    assert!(events.is_empty());
+    assert_eq!(status(&l, "B1", "t-so"), ActivationStatus::Lapsed);
+}
 
 #[test]
 fn ineligible_voters_and_bad_ballots_are_rejected() {

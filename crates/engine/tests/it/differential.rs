@@ -9,7 +9,7 @@ use base::Timestamp;
 use engine::Engine;
 use model::{
     Attribution, Choice, Counts, Finding, Input, InputId, Observation, Observed, Place, Point,
-    Review, TrackPoint, Vote,
+    Retraction, Review, TrackPoint, Vote,
 };
 
 use crate::mix;
@@ -201,7 +201,58 @@ pub fn generate(seed: u64, n: usize) -> Vec<Step> {
             steps.push(Step::Submit(recorded, input));
             continue;
         }
-        if r < 18 {
+        if (18..22).contains(&r) {
+            // A retraction: mostly of an observation by its own party; now
+            // and then by another party, of a review, or of nothing sent.
+            let observations: Vec<&InputId> = sent
+                .iter()
+                .filter(|i| matches!(i, Input::Observation(_)))
+                .map(Input::id)
+                .collect();
+            let target = match rng.below(10) {
+                0 => InputId {
+                    party: "us".into(),
+                    source: "radar-src".into(),
+                    message: format!("m{}", k + 5).into(),
+                },
+                1 => sent
+                    .iter()
+                    .rev()
+                    .find(|i| matches!(i, Input::Review(_)))
+                    .map_or_else(
+                        || InputId {
+                            party: "technical-cell".into(),
+                            source: "desk".into(),
+                            message: "r0".into(),
+                        },
+                        |i| i.id().clone(),
+                    ),
+                _ if !observations.is_empty() => (*rng.pick(&observations)).clone(),
+                _ => InputId {
+                    party: "ukraine".into(),
+                    source: "radar-src".into(),
+                    message: "m0".into(),
+                },
+            };
+            let party = if rng.chance(85) {
+                target.party.clone()
+            } else {
+                (*rng.pick(&["us", "ukraine", "technical-cell", "nobody"])).into()
+            };
+            let input = Input::Retraction(Retraction {
+                id: InputId {
+                    party,
+                    source: "desk".into(),
+                    message: format!("x{k}").into(),
+                },
+                retracts: target,
+                reason: "generated".into(),
+            });
+            sent.push(input.clone());
+            steps.push(Step::Submit(recorded, input));
+            continue;
+        }
+        if r < 24 {
             let input = Input::Vote(Vote {
                 id: InputId {
                     party: (*rng.pick(&["us", "nobody"])).into(),
@@ -428,8 +479,10 @@ fn json<T: serde::Serialize>(value: &T) -> String {
 }
 
 /// Runs `steps` through the engine and the oracle; panics at the first
-/// difference, naming the step.
-pub fn compare(label: &str, steps: &[Step]) {
+/// difference, naming the step. Returns the kinds of decision made, with
+/// how often each was made.
+pub fn compare(label: &str, steps: &[Step]) -> std::collections::BTreeMap<String, usize> {
+    let mut kinds = std::collections::BTreeMap::new();
     let fw = ukraine();
     let mut engine = Engine::new(&fw).unwrap();
     let mut oracle = oracle::Engine::new(&fw).unwrap();
@@ -452,6 +505,11 @@ pub fn compare(label: &str, steps: &[Step]) {
             ours, theirs,
             "{label}: decisions differ at step {k}: {step:?}"
         );
+        let made: serde_json::Value = serde_json::from_str(&ours).unwrap();
+        for d in made.as_array().into_iter().flatten() {
+            let kind = d["decision"].as_str().unwrap_or_default().to_string();
+            *kinds.entry(kind).or_insert(0) += 1;
+        }
     }
     assert_eq!(
         json(&engine.incidents()),
@@ -463,6 +521,7 @@ pub fn compare(label: &str, steps: &[Step]) {
         json(&oracle.breaches()),
         "{label}: breaches differ"
     );
+    kinds
 }
 
 #[test]
@@ -471,9 +530,21 @@ fn generated_runs_decide_as_the_oracle() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(150);
+    let mut kinds = std::collections::BTreeMap::new();
     for seed in 0..runs {
         let steps = generate(seed, 30 + (seed as usize % 5) * 25);
-        compare(&format!("seed {seed}"), &steps);
+        for (kind, n) in compare(&format!("seed {seed}"), &steps) {
+            *kinds.entry(kind).or_insert(0) += n;
+        }
+    }
+    // The runs reach the retraction rules, both ways.
+    if runs >= 150 {
+        for kind in ["observation_retracted", "breach_upheld", "breach_withdrawn"] {
+            assert!(
+                kinds.get(kind).is_some_and(|n| *n > 0),
+                "no `{kind}` in {kinds:?}"
+            );
+        }
     }
 }
 

@@ -6,7 +6,9 @@ mod differential;
 mod history;
 mod mix;
 mod oracle;
+mod outage;
 mod properties;
+mod retraction;
 mod rules;
 
 use std::path::{Path, PathBuf};

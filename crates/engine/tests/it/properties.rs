@@ -4,7 +4,7 @@
 
 use base::Timestamp;
 use engine::{BreachStatus, Engine};
-use model::{Counts, Input, InputId, Observation, Observed, Place, Point};
+use model::{Counts, Input, InputId, Observation, Observed, Place, Point, Retraction};
 use proptest::prelude::*;
 
 use crate::ukraine;
@@ -127,6 +127,75 @@ fn batches(gens: &[Gen]) -> Vec<(Timestamp, Vec<Input>)> {
     out
 }
 
+/// A retraction of generated observation `target` (modulo their number),
+/// `delay_min` after it was recorded, by its own party or another.
+#[derive(Clone, Debug)]
+struct GenRetraction {
+    target: usize,
+    delay_min: i64,
+    own: bool,
+}
+
+fn arb_retraction() -> impl Strategy<Value = GenRetraction> {
+    (0usize..64, 0i64..600, prop::bool::weighted(0.8)).prop_map(|(target, delay_min, own)| {
+        GenRetraction {
+            target,
+            delay_min,
+            own,
+        }
+    })
+}
+
+fn retraction(k: usize, r: &GenRetraction, gens: &[Gen]) -> Option<(Timestamp, Input)> {
+    let g = gens.get(r.target % gens.len().max(1))?;
+    let (at, input) = observation(g);
+    let target = input.id().clone();
+    let party = if r.own {
+        target.party.clone()
+    } else {
+        SOURCES[(g.source + 2) % SOURCES.len()].0.into()
+    };
+    let input = Input::Retraction(Retraction {
+        id: InputId {
+            party,
+            source: "desk".into(),
+            message: format!("x{k}").into(),
+        },
+        retracts: target,
+        reason: "generated".into(),
+    });
+    Some((
+        at.plus(base::Duration::from_seconds(r.delay_min * 60)),
+        input,
+    ))
+}
+
+/// Observations and retractions by recorded time (generation order within one).
+fn batches_with(gens: &[Gen], retractions: &[GenRetraction]) -> Vec<(Timestamp, Vec<Input>)> {
+    let mut items: Vec<(Timestamp, usize, Input)> = gens
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let (t, input) = observation(g);
+            (t, i, input)
+        })
+        .collect();
+    for (k, r) in retractions.iter().enumerate() {
+        if let Some((t, input)) = retraction(k, r, gens) {
+            items.push((t, gens.len() + k, input));
+        }
+    }
+    items.sort_by_key(|(t, i, _)| (*t, *i));
+    let mut out: Vec<(Timestamp, Vec<Input>)> = Vec::new();
+    for (t, _, input) in items {
+        match out.last_mut() {
+            Some((last, group)) if *last == t => group.push(input),
+            _ => out.push((t, vec![input])),
+        }
+    }
+    out
+}
+
 fn state(engine: &Engine) -> String {
     serde_json::to_string(&(engine.incidents(), engine.breaches())).unwrap()
 }
@@ -180,6 +249,56 @@ proptest! {
         }
         engine.advance(end()).unwrap();
         prop_assert_eq!(&reference, &state(&engine));
+    }
+
+    #[test]
+    fn retractions_decide_the_same_in_any_order_and_batching(
+        gens in prop::collection::vec(arb_obs(), 1..30),
+        retractions in prop::collection::vec(arb_retraction(), 1..8),
+        seed in any::<u64>(),
+    ) {
+        let groups = batches_with(&gens, &retractions);
+        let decide = |groups: &[(Timestamp, Vec<Input>)], one_by_one: bool| -> (String, String) {
+            let mut engine = Engine::new(&ukraine()).unwrap();
+            let mut decisions = Vec::new();
+            for (t, group) in groups {
+                if one_by_one {
+                    // The engine's order for simultaneous inputs, one call each.
+                    let mut sorted: Vec<&Input> = group.iter().collect();
+                    sorted.sort_by_key(|i| (i.id().clone(), model::canonical::to_vec(i)));
+                    decisions.extend(engine.advance(*t).unwrap());
+                    for input in sorted {
+                        decisions.extend(engine.submit(*t, input).unwrap());
+                    }
+                } else {
+                    decisions.extend(engine.submit_batch(*t, group).unwrap());
+                }
+            }
+            decisions.extend(engine.advance(end()).unwrap());
+            (serde_json::to_string(&decisions).unwrap(), state(&engine))
+        };
+        let reference = decide(&groups, false);
+        let mut shuffled = groups.clone();
+        for (_, group) in &mut shuffled {
+            let n = group.len();
+            group.rotate_left((seed as usize) % n.max(1));
+            group.reverse();
+        }
+        prop_assert_eq!(&reference, &decide(&shuffled, false));
+        prop_assert_eq!(&reference, &decide(&groups, true));
+    }
+
+    #[test]
+    fn a_retraction_by_another_party_changes_nothing(
+        gens in prop::collection::vec(arb_obs(), 1..30),
+        retractions in prop::collection::vec(arb_retraction(), 1..8),
+    ) {
+        let foreign: Vec<GenRetraction> = retractions
+            .into_iter()
+            .map(|r| GenRetraction { own: false, ..r })
+            .collect();
+        let with = run(&batches_with(&gens, &foreign), end());
+        prop_assert_eq!(run(&batches(&gens), end()), with);
     }
 
     #[test]

@@ -263,6 +263,17 @@ fn amendment() -> BoxedStrategy<Amendment> {
         .boxed()
 }
 
+fn outage() -> BoxedStrategy<Outage> {
+    (input_id(), timestamp(), timestamp(), option::of(text()))
+        .prop_map(|(id, from, until, note)| Outage {
+            id,
+            from,
+            until,
+            note,
+        })
+        .boxed()
+}
+
 pub fn input() -> BoxedStrategy<Input> {
     prop_oneof![
         4 => observation().prop_map(Input::Observation),
@@ -273,6 +284,7 @@ pub fn input() -> BoxedStrategy<Input> {
         1 => delivery().prop_map(Input::Delivery),
         1 => retraction().prop_map(Input::Retraction),
         1 => amendment().prop_map(Input::Amendment),
+        1 => outage().prop_map(Input::Outage),
     ]
     .boxed()
 }

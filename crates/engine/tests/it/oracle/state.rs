@@ -154,6 +154,8 @@ pub struct Engine {
     /// Per trigger: incident → breach it belongs to.
     assigned: Vec<BTreeMap<usize, usize>>,
     breaches: Vec<BreachState>,
+    /// Retracted observations: identity → (when, by which retraction).
+    retracted: BTreeMap<InputId, (Timestamp, InputId)>,
 }
 
 impl Engine {
@@ -177,6 +179,7 @@ impl Engine {
             free: vec![BTreeSet::new(); n],
             assigned: vec![BTreeMap::new(); n],
             breaches: Vec::new(),
+            retracted: BTreeMap::new(),
         })
     }
 
@@ -211,6 +214,7 @@ impl Engine {
             Input::Review(r) => self.review(recorded, r, &mut out),
             // The oracle models one framework version; the differential runs
             // never send it an amendment (tests/it/amend.rs covers those).
+            Input::Retraction(r) => self.retraction(recorded, r, &mut out),
             _ => self.party_known(&id.party).map(|()| {
                 out.push(Decision::Accepted {
                     at: recorded,
@@ -733,6 +737,9 @@ impl Engine {
 
     /// The count an incident shows in reports: the first count any report carries.
     fn shown_count(inc: &Inc) -> CountRange {
+        if inc.obs.is_empty() {
+            return CountRange::default();
+        }
         for kind in [
             CountKind::Launched,
             CountKind::Crossings,
@@ -999,7 +1006,13 @@ impl Engine {
             high = high.saturating_add(r.high);
         }
         if trigger.count == CountKind::Incidents {
-            let n = state.incidents.len() as u64;
+            // Incidents whose every report was retracted count nothing.
+            let n = state
+                .incidents
+                .iter()
+                .filter_map(|j| self.incidents.get(*j))
+                .filter(|inc| !inc.obs.is_empty())
+                .count() as u64;
             (low, high) = (n, n);
         }
         if state.view.status != BreachStatus::Open {
@@ -1195,6 +1208,401 @@ impl Engine {
             .filter_map(|j| self.incidents.get(*j))
             .flat_map(contest_reasons)
             .collect()
+    }
+
+    // ------------------------------------------------------------ retractions
+
+    /// A retraction: only the observation's own party; the observation
+    /// leaves its incident, which is recomputed from what remains, and
+    /// every breach on the incident is judged again from scratch.
+    fn retraction(
+        &mut self,
+        recorded: Timestamp,
+        r: &model::Retraction,
+        out: &mut Vec<Decision>,
+    ) -> Result<(), String> {
+        self.party_known(&r.id.party)?;
+        if r.retracts.party != r.id.party {
+            return Err(format!(
+                "`{}` may not retract `{}`: only `{}`, whose input it is, may retract it",
+                r.id.party, r.retracts, r.retracts.party
+            ));
+        }
+        if let Some((at, by)) = self.retracted.get(&r.retracts) {
+            return Err(format!(
+                "`{}` was already retracted at {at} (by `{by}`): there is nothing left to withdraw",
+                r.retracts
+            ));
+        }
+        let mut found = None;
+        for (i, inc) in self.incidents.iter().enumerate() {
+            if let Some(k) = inc.obs.iter().position(|o| o.input == r.retracts) {
+                found = Some((i, k));
+            }
+        }
+        // The longest of every window, late limit and the fusion slack:
+        // evidence observed longer ago than that changes no decision.
+        let mut horizon = self.fw.fusion.time_slack;
+        for t in &self.fw.triggers {
+            horizon = horizon.max(t.window);
+            if let Some(a) = &t.accumulate {
+                horizon = horizon.max(a.window);
+            }
+        }
+        for c in self.fw.classes.values() {
+            if let Some(late) = c.late_max {
+                horizon = horizon.max(late);
+            }
+        }
+        let Some((i, k)) = found else {
+            return Err(if self.seen.contains_key(&r.retracts) {
+                format!(
+                    "`{}` is not an observation the engine holds: only observations can be retracted (a review stands as recorded; a vote is changed by voting again)",
+                    r.retracts
+                )
+            } else {
+                format!(
+                    "there is no input `{}` to retract: check its party, source and message id (an observation observed more than {horizon} ago cannot be retracted any more)",
+                    r.retracts
+                )
+            });
+        };
+        if let Some(o) = self.incidents.get(i).and_then(|inc| inc.obs.get(k))
+            && o.from < recorded.minus(horizon)
+        {
+            return Err(format!(
+                "`{}` was observed from {}, more than {horizon} before this retraction was recorded at {recorded}: too old to change any decision (a retraction must come within {horizon}, the longest of the framework's windows, late limits and fusion slack)",
+                r.retracts, o.from
+            ));
+        }
+        out.push(Decision::Accepted {
+            at: recorded,
+            input: r.id.clone(),
+        });
+        self.retracted
+            .insert(r.retracts.clone(), (recorded, r.id.clone()));
+        let Some(mut inc) = self.incidents.get_mut(i).map(std::mem::take) else {
+            return Ok(());
+        };
+        let was_contested = !contest_reasons(&inc).is_empty();
+        let (old_from, old_to) = (inc.from, inc.to);
+        inc.obs.remove(k);
+        self.rebuild(&mut inc);
+        let label = inc.label();
+        let explanation = if inc.obs.is_empty() {
+            format!(
+                "`{}` retracted its observation `{}` ({}): incident {label} holds no report any more and counts nothing",
+                r.id.party, r.retracts, r.reason
+            )
+        } else {
+            let count = Self::shown_count(&inc);
+            let mut groups: BTreeMap<(&str, &str), u16> = BTreeMap::new();
+            for o in &inc.obs {
+                let g = groups
+                    .entry((o.input.party.as_str(), o.class.as_str()))
+                    .or_insert(0);
+                *g = (*g).max(o.confidence);
+            }
+            let n = inc.obs.len();
+            format!(
+                "`{}` retracted its observation `{}` ({}): incident {label} now rests on {n} report{}, count {}–{}, confidence {} bp",
+                r.id.party,
+                r.retracts,
+                r.reason,
+                if n == 1 { "" } else { "s" },
+                count.low,
+                count.high,
+                combine(groups.values().copied())
+            )
+        };
+        out.push(Decision::ObservationRetracted {
+            at: recorded,
+            input: r.id.clone(),
+            retracts: r.retracts.clone(),
+            incident: label.clone(),
+            explanation,
+        });
+        let reasons = contest_reasons(&inc);
+        if !was_contested && let Some(reason) = reasons.first() {
+            out.push(Decision::IncidentContested {
+                at: recorded,
+                incident: label.clone().into(),
+                reason: reason.clone(),
+            });
+        } else if was_contested && reasons.is_empty() {
+            out.push(Decision::IncidentUncontested {
+                at: recorded,
+                incident: label.into(),
+                input: r.id.clone(),
+            });
+        }
+        let empty = inc.obs.is_empty();
+        if let Some(index) = self.by_kind.get_mut(&inc.kind) {
+            index.remove(&(old_from, i));
+            if !empty {
+                index.insert((inc.from, i));
+            }
+        }
+        // Triggers without a breach: in their free set while still matching.
+        let mut kept = Vec::new();
+        for &t in &inc.triggers {
+            let breached = self.assigned.get(t).is_some_and(|a| a.contains_key(&i));
+            if breached {
+                kept.push(t);
+                continue;
+            }
+            if let Some(free) = self.free.get_mut(t) {
+                free.remove(&(old_to, i));
+            }
+            let matches = !empty
+                && self
+                    .fw
+                    .triggers
+                    .get(t)
+                    .is_some_and(|tr| self.trigger_matches(tr, &inc));
+            if matches {
+                if let Some(free) = self.free.get_mut(t) {
+                    free.insert((inc.to, i));
+                }
+                kept.push(t);
+            }
+        }
+        inc.triggers = kept;
+        if let Some(slot) = self.incidents.get_mut(i) {
+            *slot = inc;
+        }
+        let mut breaches: Vec<(usize, usize)> = self
+            .assigned
+            .iter()
+            .enumerate()
+            .filter_map(|(t, a)| a.get(&i).map(|b| (*b, t)))
+            .collect();
+        breaches.sort_unstable();
+        for (b, t) in breaches {
+            self.review_on_retraction(t, b, recorded, &r.id, out);
+        }
+        if !empty {
+            self.triggers_for(i, recorded, out);
+        }
+        Ok(())
+    }
+
+    /// Recomputes an incident from its observations, as if only they had
+    /// been reported, in the order they came.
+    fn rebuild(&self, inc: &mut Inc) {
+        let Some(first) = inc.obs.first() else {
+            inc.anchor = None;
+            inc.areas.clear();
+            inc.counts = [CountRange::default(); COUNT_KINDS];
+            inc.actors.clear();
+            inc.only_protected = false;
+            inc.timely = false;
+            return;
+        };
+        inc.from = first.from;
+        inc.to = first.to;
+        inc.weapon = first.weapon.clone();
+        for o in inc.obs.iter().skip(1) {
+            inc.from = inc.from.min(o.from);
+            inc.to = inc.to.max(o.to);
+            if let Some(w) = &o.weapon
+                && inc
+                    .weapon
+                    .as_deref()
+                    .is_none_or(|cur| self.fw.weapon_within(w, cur))
+            {
+                inc.weapon = Some(w.clone());
+            }
+        }
+        inc.anchor = inc.obs.iter().find_map(|o| o.point);
+        inc.areas.clear();
+        for o in &inc.obs {
+            if let Some(a) = &o.area
+                && !inc.areas.contains(a)
+            {
+                inc.areas.push(a.clone());
+            }
+        }
+        inc.actors = inc
+            .obs
+            .iter()
+            .filter_map(|o| o.attribution.as_ref().map(|a| a.actor.clone()))
+            .collect();
+        inc.only_protected = inc
+            .obs
+            .iter()
+            .all(|o| self.fw.protected.contains(o.input.party.as_str()));
+        inc.timely = inc.obs.iter().any(|o| !o.late);
+        self.recount(inc);
+    }
+
+    /// Whether breach `b`'s incidents, as they are now, still reach its trigger.
+    fn still_reached(&self, b: usize) -> Result<String, String> {
+        let state = self.breaches.get(b).ok_or("no such breach")?;
+        let trigger = self
+            .fw
+            .triggers
+            .get(state.trigger)
+            .ok_or("unknown trigger")?;
+        let live: Vec<&Inc> = state
+            .incidents
+            .iter()
+            .filter_map(|j| self.incidents.get(*j))
+            .filter(|inc| !inc.obs.is_empty() && self.trigger_matches(trigger, inc))
+            .collect();
+        if state.view.accumulated {
+            let (need, window) = trigger
+                .accumulate
+                .as_ref()
+                .map_or((u32::MAX, String::new()), |a| {
+                    (a.incidents, a.window.to_string())
+                });
+            let have = live.iter().filter(|inc| inc.timely).count() as u64;
+            return if have >= u64::from(need) {
+                Ok(format!(
+                    "trigger `{}`: {have} incidents below its threshold within {window} still reach the accumulation limit of {need}",
+                    trigger.id
+                ))
+            } else {
+                Err(format!(
+                    "trigger `{}`: {have} incidents reported in time remain, below the accumulation limit of {need} within {window}",
+                    trigger.id
+                ))
+            };
+        }
+        let threshold = u64::try_from(trigger.threshold).unwrap_or(u64::MAX);
+        let sum: u64 = live
+            .iter()
+            .map(|inc| Self::trigger_count(trigger, inc))
+            .sum();
+        let timely = live.iter().any(|inc| inc.timely);
+        let what = format!(
+            "{sum} {} ({} end) within {}",
+            count_word(trigger.count),
+            end_word(trigger.range_end),
+            trigger.window
+        );
+        if sum < threshold || threshold == 0 {
+            Err(format!(
+                "trigger `{}`: {what} remain, below the threshold of {threshold}",
+                trigger.id
+            ))
+        } else if !timely {
+            Err(format!(
+                "trigger `{}`: {what} remain, but only from reports recorded after their class's late limit, which cannot make a breach alone",
+                trigger.id
+            ))
+        } else {
+            Ok(format!(
+                "trigger `{}`: {what} still reach the threshold of {threshold}",
+                trigger.id
+            ))
+        }
+    }
+
+    /// The review a retraction opens for breach `b` of trigger `t`.
+    fn review_on_retraction(
+        &mut self,
+        t: usize,
+        b: usize,
+        recorded: Timestamp,
+        input: &InputId,
+        out: &mut Vec<Decision>,
+    ) {
+        let Some(state) = self.breaches.get(b) else {
+            return;
+        };
+        let was = state.view.status;
+        if matches!(was, BreachStatus::Closed | BreachStatus::Withdrawn) {
+            self.refresh_breach(b, recorded, out);
+            return;
+        }
+        let verdict = match self.still_reached(b) {
+            Ok(rule) if was == BreachStatus::Open => Ok(rule),
+            Ok(rule) => match self.evaluate(state) {
+                Ok(evidence) => Ok(format!("{rule}; {evidence}")),
+                Err(missing) => Err(format!("{rule}, but {missing}")),
+            },
+            Err(why) => Err(why),
+        };
+        let id = state.view.id.clone();
+        let certified_at = state.view.certified_at;
+        match verdict {
+            Ok(why) => {
+                let stands = match was {
+                    BreachStatus::Open => "the breach stays open".to_string(),
+                    BreachStatus::UnderReview => {
+                        "the breach stays under review; its clock runs on".to_string()
+                    }
+                    BreachStatus::Certified => format!(
+                        "the certification{} stands",
+                        certified_at.map(|t| format!(" of {t}")).unwrap_or_default()
+                    ),
+                    _ => "the escalation to leaders' sign-off stands".to_string(),
+                };
+                if was != BreachStatus::Open
+                    && let Some(state) = self.breaches.get_mut(b)
+                {
+                    state.view.explanation = format!(
+                        "{}; reviewed at {recorded} on the retraction of `{input}`: {stands}",
+                        state.view.explanation
+                    );
+                }
+                out.push(Decision::BreachUpheld {
+                    at: recorded,
+                    breach: id,
+                    input: input.clone(),
+                    status: was,
+                    explanation: format!(
+                        "reviewed on the retraction of `{input}`: {why}: {stands}"
+                    ),
+                });
+            }
+            Err(why) => {
+                let members = state.incidents.clone();
+                if let Some(state) = self.breaches.get_mut(b) {
+                    let base = if was == BreachStatus::Open {
+                        first_sentence(&state.view.explanation)
+                    } else {
+                        state.view.explanation.clone()
+                    };
+                    state.view.status = BreachStatus::Withdrawn;
+                    state.view.explanation = format!(
+                        "{base}; withdrawn at {recorded} on the retraction of `{input}`: {why}"
+                    );
+                }
+                out.push(Decision::BreachWithdrawn {
+                    at: recorded,
+                    breach: id,
+                    input: input.clone(),
+                    was,
+                    reason: format!("on the retraction of `{input}`: {why}"),
+                });
+                for j in members {
+                    if let Some(a) = self.assigned.get_mut(t) {
+                        a.remove(&j);
+                    }
+                    let Some(inc) = self.incidents.get(j) else {
+                        continue;
+                    };
+                    let matches = !inc.obs.is_empty()
+                        && self
+                            .fw
+                            .triggers
+                            .get(t)
+                            .is_some_and(|tr| self.trigger_matches(tr, inc));
+                    let to = inc.to;
+                    if matches {
+                        if let Some(free) = self.free.get_mut(t) {
+                            free.insert((to, j));
+                        }
+                    } else if let Some(inc) = self.incidents.get_mut(j) {
+                        inc.triggers.retain(|x| *x != t);
+                    }
+                }
+            }
+        }
+        self.refresh_breach(b, recorded, out);
     }
 
     // ------------------------------------------------------------ reviews
