@@ -26,7 +26,10 @@ use framework::Framework;
 use framework::independence::{self, Source};
 use framework::schema::{Action, Escalation, EscalationWhen, Mode, Outcome, Role, VoteRule};
 use model::{Attestation, Choice, InputId, OrderReport, OrderStatus, Vote};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+mod snapshot;
+pub(crate) use snapshot::LadderState;
 
 /// The most votes one activation records (counted or not); more are refused.
 pub const VOTES_PER_ACTIVATION_MAX: usize = 10_000;
@@ -53,7 +56,7 @@ pub struct BreachInfo {
 }
 
 /// Where an activation stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ActivationStatus {
     /// Fired; some order is still open.
@@ -117,7 +120,7 @@ pub enum OrderState {
 }
 
 /// Whether a relief item is relieved.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReliefStatus {
     /// Not (yet) attested to its standard: what it gates stays imposed.
@@ -175,7 +178,7 @@ pub struct VoteView {
 }
 
 /// An order that was open past its deadline.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MissedView {
     pub order: String,
     pub party: Option<String>,
@@ -437,7 +440,7 @@ struct ItemInfo {
 
 // --------------------------------------------------------------------- state
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct BreachRec {
     version: usize,
     trigger: String,
@@ -446,7 +449,7 @@ struct BreachRec {
     certified_at: Option<Timestamp>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct Order {
     id: String,
     action: String,
@@ -476,7 +479,7 @@ impl Order {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct Activation {
     /// The framework version of its breach.
     version: usize,
@@ -505,7 +508,7 @@ impl Activation {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct VoteRec {
     input: InputId,
     party: String,
@@ -517,7 +520,7 @@ struct VoteRec {
     reason: Option<String>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct AttRec {
     input: InputId,
     class: String,
@@ -530,7 +533,7 @@ struct AttRec {
     void: Option<String>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct ItemState {
     status: ReliefStatus,
     relieved_at: Option<Timestamp>,
