@@ -6,7 +6,7 @@
 //! # The format (version [`SNAPSHOT_FORMAT`])
 //!
 //! ```text
-//! {"format":"bulwark-snapshot","version":1,"engine":"0.1.0","frameworks":["<sha256>",…],"body_len":N,"body_sha256":"<sha256>"}\n
+//! {"format":"bulwark-snapshot","version":1,"engine":"0.1.0","frameworks":["<sha256>",…],"body_len":N,"sha256":"<sha256>"}\n
 //! <body: N bytes of JSON>
 //! ```
 //!
@@ -14,8 +14,9 @@
 //!   and its version, the engine version that wrote it (for the record;
 //!   compatibility is the format version's), the identity hash of every
 //!   framework version the decider was made with, in the order given (the
-//!   first in force at the start, then the amendments), and the body's
-//!   length and SHA-256.
+//!   first in force at the start, then the amendments), the body's length,
+//!   and a SHA-256 over the header line (written with `sha256` empty), its
+//!   newline and the body: any byte changed anywhere is refused.
 //! - The body holds the mutable state only: the engine's (inputs seen,
 //!   incidents, breaches, clocks, indexes, pruning), the ladder's
 //!   (breaches, activations, votes, orders, clocks, relief) and the
@@ -129,7 +130,33 @@ struct Header {
     engine: String,
     frameworks: Vec<String>,
     body_len: u64,
-    body_sha256: String,
+    /// Over the header line with this field empty, `\n`, and the body.
+    sha256: String,
+}
+
+impl Header {
+    /// The digest over this header (with `sha256` empty) and `body`.
+    fn digest(&self, body: &[u8]) -> Result<String, SnapshotError> {
+        let unsigned = Header {
+            format: self.format.clone(),
+            version: self.version,
+            engine: self.engine.clone(),
+            frameworks: self.frameworks.clone(),
+            body_len: self.body_len,
+            sha256: String::new(),
+        };
+        let mut hasher = Sha256::new();
+        hasher.update(
+            serde_json::to_vec(&unsigned).map_err(|e| SnapshotError::Encode(e.to_string()))?,
+        );
+        hasher.update(b"\n");
+        hasher.update(body);
+        Ok(hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect())
+    }
 }
 
 /// Only what every format version's header has.
@@ -139,27 +166,21 @@ struct Probe {
     version: u32,
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// Writes `body` under a header naming the framework versions.
 pub(crate) fn encode<T: Serialize>(
     frameworks: &[String],
     body: &T,
 ) -> Result<Vec<u8>, SnapshotError> {
     let body = serde_json::to_vec(body).map_err(|e| SnapshotError::Encode(e.to_string()))?;
-    let header = Header {
+    let mut header = Header {
         format: MAGIC.into(),
         version: SNAPSHOT_FORMAT,
         engine: crate::ENGINE_VERSION.into(),
         frameworks: frameworks.to_vec(),
         body_len: body.len() as u64,
-        body_sha256: sha256_hex(&body),
+        sha256: String::new(),
     };
+    header.sha256 = header.digest(&body)?;
     let mut out = serde_json::to_vec(&header).map_err(|e| SnapshotError::Encode(e.to_string()))?;
     out.push(b'\n');
     out.extend_from_slice(&body);
@@ -215,11 +236,11 @@ pub(crate) fn decode<T: for<'de> Deserialize<'de>>(
             header.body_len
         )));
     }
-    let actual = sha256_hex(body);
-    if actual != header.body_sha256 {
+    let actual = header.digest(body)?;
+    if actual != header.sha256 {
         return Err(SnapshotError::Corrupt(format!(
-            "the body's sha256 is {actual}, the header says {} (altered)",
-            header.body_sha256
+            "its sha256 is {actual}, the header says {} (altered)",
+            header.sha256
         )));
     }
     serde_json::from_slice(body).map_err(|e| SnapshotError::Corrupt(format!("body: {e}")))

@@ -8,6 +8,7 @@ mod mix;
 mod oracle;
 mod properties;
 mod rules;
+mod snapshot;
 
 use std::path::{Path, PathBuf};
 
