@@ -605,3 +605,62 @@ fn another_framework_is_refused_naming_both_hashes() {
         }
     );
 }
+
+/// A snapshot taken after an amendment restores with the amended version in
+/// force, and only with every version it was taken with.
+#[test]
+fn a_snapshot_after_an_amendment_keeps_the_version_in_force() {
+    use crate::amend::{amendment, salvo, v11};
+    let (fw, v11) = (ukraine(), v11());
+    let lines = [
+        (
+            "2026-03-02T03:10:00Z",
+            amendment("uk", "amd", "1.1", &v11.hash_hex()),
+        ),
+        (
+            "2026-03-02T03:20:00Z",
+            salvo(
+                "ukraine",
+                "radar",
+                "a1",
+                "2026-03-02T03:00:00Z",
+                "2026-03-02T03:04:00Z",
+                2,
+            ),
+        ),
+        (
+            "2026-03-02T03:30:00Z",
+            salvo(
+                "us",
+                "allied-isr",
+                "a2",
+                "2026-03-02T03:00:00Z",
+                "2026-03-02T03:04:00Z",
+                2,
+            ),
+        ),
+    ];
+    let inputs: Vec<(Timestamp, Input)> = lines
+        .iter()
+        .map(|(t, l)| (crate::t(t), model::decode_line(l, 1).unwrap()))
+        .collect();
+    let mut through = Decider::with_versions(&fw, &[&v11]).unwrap();
+    let mut a = drive(&mut through, &inputs[..1]);
+    let bytes = through.snapshot().unwrap();
+    let mut restored = Decider::restore(&fw, &[&v11], &bytes).unwrap();
+    assert_eq!(restored.engine().version_in_force().1, v11.hash_hex());
+    a.extend(drive(&mut through, &inputs[1..]));
+    let mut b: Vec<Vec<Step>> = a[..1].to_vec();
+    b.extend(drive(&mut restored, &inputs[1..]));
+    assert_eq!(json(&a), json(&b));
+    assert_eq!(views(&through), views(&restored));
+    let err = Decider::restore(&fw, &[], &bytes).unwrap_err();
+    assert_eq!(
+        err,
+        SnapshotError::FrameworkMismatch {
+            position: 1,
+            expected: Some(v11.hash_hex()),
+            given: None,
+        }
+    );
+}
