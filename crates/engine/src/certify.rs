@@ -11,6 +11,7 @@ use base::Timestamp;
 use framework::independence::{self, Source};
 use framework::schema::{Category, CountKind, Outcome, RangeEnd};
 use model::Finding;
+use serde::{Deserialize, Serialize};
 
 use crate::compile::{AttributionRule, Compiled, Ix, StandardInfo, StandardRef, TriggerInfo};
 use crate::decision::{Breach, BreachStatus, CountRange, Decision};
@@ -20,7 +21,7 @@ use crate::fusion::{
 use crate::state::{Engine, Slab};
 
 /// A breach candidate of one trigger, and what became of it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct BreachState {
     pub view: Breach,
     pub n: u64,
@@ -42,7 +43,7 @@ pub(crate) struct BreachState {
 }
 
 /// What an open breach's evidence amounts to, kept as reports join.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 struct Evidence {
     /// Per member: how many of its observations are summarised.
     folded: Vec<usize>,
@@ -64,7 +65,7 @@ struct Evidence {
 
 /// What keeps an open breach from certification. Put in words only when a
 /// view is built: while evidence trickles in, it is judged again and again.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 enum Missing {
     /// The trigger names no standard, or one not declared.
     Standard,

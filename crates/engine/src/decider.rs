@@ -27,6 +27,8 @@ use crate::decision::Decision;
 use crate::ladder::{BreachInfo, Ladder, LadderEvent};
 use crate::state::{Engine, EngineError, EngineOptions};
 
+mod snapshot;
+
 /// One step of the decision log: the engine's or the ladder's. Both carry a
 /// `"decision"` tag, so the log reads as one list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -4,10 +4,10 @@
 
 use base::Timestamp;
 use model::{InputId, Name};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A count range over disagreeing reports (DESIGN "Counting").
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CountRange {
     pub low: u64,
     pub high: u64,
@@ -48,7 +48,7 @@ pub struct Incident {
     pub contest_reasons: Vec<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BreachStatus {
     /// Threshold crossed; the evidence standard is not met yet.
@@ -67,7 +67,7 @@ pub enum BreachStatus {
 }
 
 /// A breach candidate of one trigger, and what became of it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Breach {
     /// `B1`, `B2`, … in order of opening.
     pub id: String,

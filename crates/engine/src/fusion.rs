@@ -11,6 +11,7 @@ use std::sync::Arc;
 use base::Timestamp;
 use framework::schema::CountKind;
 use model::{Attribution, Counts, InputId, Name, Point};
+use serde::{Deserialize, Serialize};
 
 use crate::compile::{Compiled, Ix};
 use crate::decision::CountRange;
@@ -104,9 +105,23 @@ impl std::fmt::Display for Ident {
     }
 }
 
+/// In a snapshot, an identity is written as the `InputId` it is (the
+/// sharing with the table of inputs seen is not kept: equal is enough).
+impl Serialize for Ident {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_id().serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Ident {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Ident, D::Error> {
+        InputId::deserialize(deserializer).map(|id| Ident::new(&id))
+    }
+}
+
 /// One observation as an incident holds it: small and flat, since most
 /// reports are re-reports of an event known, and an incident holds them all.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Obs {
     pub input: Ident,
     pub party: Ix,
@@ -128,7 +143,7 @@ pub(crate) struct Obs {
 }
 
 /// What few observations carry.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Rare {
     /// Lines its track crosses, or the line it names for a crossing.
     pub lines: Vec<Ix>,
@@ -154,7 +169,7 @@ impl Obs {
 
 /// A report's counts: each of the six kinds present or not, in 28 bytes
 /// instead of 48.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
 pub(crate) struct PackedCounts {
     values: [u32; VALUE_KINDS],
     present: u8,
@@ -191,14 +206,14 @@ impl PackedCounts {
 
 /// An incident's place in the engine: its number (`I{n}`, in order of
 /// opening) and its slot in the table (reused once an incident is pruned).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub(crate) struct IncRef {
     pub n: u64,
     pub slot: usize,
 }
 
 /// A breach's number (`B{n}`) and slot.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub(crate) struct BreachRef {
     pub n: u64,
     pub slot: usize,
@@ -253,8 +268,21 @@ impl<T: Copy + Default + PartialEq> FromIterator<T> for Few<T> {
     }
 }
 
+/// In a snapshot, a `Few` is the plain list of its entries.
+impl<T: Copy + Default + PartialEq + Serialize> Serialize for Few<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl<'de, T: Copy + Default + PartialEq + Deserialize<'de>> Deserialize<'de> for Few<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Few<T>, D::Error> {
+        Vec::<T>::deserialize(deserializer).map(|items| items.into_iter().collect())
+    }
+}
+
 /// An observation kind: one a trigger counts, or any other (kinds are open).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum Kind {
     Known(Ix),
     Other(Box<str>),
@@ -313,7 +341,7 @@ fn value(o: &Obs, kind: CountKind) -> Option<u32> {
 
 /// A running tally of one count kind for the common case: every report
 /// carrying it is for one area, and the range is (least, greatest).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 struct Tally {
     /// The area of the first report carrying a value (`Some(None)`: no area).
     first_area: Option<Option<Ix>>,
@@ -334,7 +362,7 @@ impl Default for Tally {
 }
 
 /// Observations of one real event, fused.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Inc {
     pub n: u64,
     /// `I7`: made once, shared by every decision about the incident.

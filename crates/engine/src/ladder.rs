@@ -27,7 +27,10 @@ use framework::Framework;
 use framework::independence::{self, Source};
 use framework::schema::{Action, Escalation, EscalationWhen, Mode, Outcome, Role, VoteRule};
 use model::{Attestation, Choice, InputId, OrderReport, OrderStatus, Outage, Vote};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+mod snapshot;
+pub(crate) use snapshot::LadderState;
 
 /// The most votes one activation records (counted or not); more are refused.
 pub const VOTES_PER_ACTIVATION_MAX: usize = 10_000;
@@ -54,7 +57,7 @@ pub struct BreachInfo {
 }
 
 /// Where an activation stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ActivationStatus {
     /// Fired; some order is still open.
@@ -118,7 +121,7 @@ pub enum OrderState {
 }
 
 /// Whether a relief item is relieved.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReliefStatus {
     /// Not (yet) attested to its standard: what it gates stays imposed.
@@ -176,7 +179,7 @@ pub struct VoteView {
 }
 
 /// An order that was open past its deadline.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MissedView {
     pub order: String,
     pub party: Option<String>,
@@ -453,7 +456,7 @@ struct ItemInfo {
 
 // --------------------------------------------------------------------- state
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct BreachRec {
     version: usize,
     trigger: String,
@@ -465,7 +468,7 @@ struct BreachRec {
     withdrawn: bool,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct Order {
     id: String,
     action: String,
@@ -495,7 +498,7 @@ impl Order {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct Activation {
     /// The framework version of its breach.
     version: usize,
@@ -524,7 +527,7 @@ impl Activation {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct VoteRec {
     input: InputId,
     party: String,
@@ -536,7 +539,7 @@ struct VoteRec {
     reason: Option<String>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct AttRec {
     input: InputId,
     class: String,
@@ -549,7 +552,7 @@ struct AttRec {
     void: Option<String>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct ItemState {
     status: ReliefStatus,
     relieved_at: Option<Timestamp>,

@@ -42,8 +42,10 @@ mod hash;
 pub mod ladder;
 mod retract;
 mod rfc3339;
+pub mod snapshot;
 mod state;
 
 pub use decider::{Decider, Step};
 pub use decision::{Breach, BreachStatus, CountRange, Decision, Incident, SourceRef};
+pub use snapshot::{SNAPSHOT_FORMAT, SnapshotError};
 pub use state::{ENGINE_VERSION, Engine, EngineError, EngineOptions, Retained};

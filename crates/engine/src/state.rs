@@ -17,6 +17,7 @@ use base::{Duration, Timestamp};
 use framework::Framework;
 use framework::schema::ZoneKind;
 use model::{Amendment, Input, InputId, Observation, Point};
+use serde::{Deserialize, Serialize};
 
 use crate::certify::BreachState;
 use crate::compile::{Compiled, Ix, Universe};
@@ -26,6 +27,9 @@ use crate::fusion::{
     contest_reasons, first_contest_reason,
 };
 use crate::hash::{PassThrough, fingerprint, hash_of};
+
+mod snapshot;
+pub(crate) use snapshot::EngineState;
 
 /// Recorded in reports: replaying with other code reports divergences
 /// instead of rewriting history.
@@ -99,7 +103,7 @@ pub struct Retained {
 /// A table whose slots are reused once emptied. Items are boxed: an
 /// incident is some hundreds of bytes, and growing a table of them inline
 /// copied every one at each doubling.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Slab<T> {
     items: Vec<Option<Box<T>>>,
     vacant: Vec<usize>,
@@ -163,7 +167,7 @@ impl<T> Slab<T> {
 }
 
 /// Per observation kind: its incidents by (start, number, slot).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub(crate) struct KindIndex {
     pub by_start: BTreeSet<(Timestamp, u64, usize)>,
     /// The longest incident so far, in ms (bounds the search).

@@ -27,7 +27,7 @@ fn load(text: &str, dir: &Path) -> Framework {
 }
 
 /// Version 1.1 of the example.
-fn v11() -> Framework {
+pub(crate) fn v11() -> Framework {
     let dir = example_dir().join("amendments");
     load(
         &std::fs::read_to_string(dir.join("framework-v2.toml")).unwrap(),
@@ -47,13 +47,13 @@ fn engine(amendments: &[&Framework]) -> Engine {
 }
 
 /// `n` ballistic missiles over Kharkiv, reported by `party` with `class`.
-fn salvo(party: &str, class: &str, msg: &str, from: &str, to: &str, n: u32) -> String {
+pub(crate) fn salvo(party: &str, class: &str, msg: &str, from: &str, to: &str, n: u32) -> String {
     format!(
         r#"{{"v":1,"type":"observation","id":{{"party":"{party}","source":"s","message":"{msg}"}},"class":"{class}","observed":{{"from":"{from}","to":"{to}"}},"kind":"missile_launch","weapon":"iskander-m","place":{{"zone":"kharkiv-oblast"}},"counts":{{"launched":{n}}},"confidence_bp":9000}}"#
     )
 }
 
-fn amendment(party: &str, msg: &str, version: &str, hash: &str) -> String {
+pub(crate) fn amendment(party: &str, msg: &str, version: &str, hash: &str) -> String {
     format!(
         r#"{{"v":1,"type":"amendment","id":{{"party":"{party}","source":"secretariat","message":"{msg}"}},"version":"{version}","framework_hash":"{hash}"}}"#
     )

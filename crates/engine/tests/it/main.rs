@@ -10,6 +10,7 @@ mod outage;
 mod properties;
 mod retraction;
 mod rules;
+mod snapshot;
 
 use std::path::{Path, PathBuf};
 

@@ -23,18 +23,18 @@ const SOURCES: &[(&str, &str)] = &[
 const START: i64 = 1_762_000_000_000; // 2025-11-01T12:26:40Z
 
 #[derive(Clone, Debug)]
-struct Gen {
-    source: usize,
-    msg: u32,
-    kind: bool,
-    minute: i64,
-    launched: u32,
-    place: u8,
-    confidence: u16,
-    delay_min: i64,
+pub(crate) struct Gen {
+    pub(crate) source: usize,
+    pub(crate) msg: u32,
+    pub(crate) kind: bool,
+    pub(crate) minute: i64,
+    pub(crate) launched: u32,
+    pub(crate) place: u8,
+    pub(crate) confidence: u16,
+    pub(crate) delay_min: i64,
 }
 
-fn arb_obs() -> impl Strategy<Value = Gen> {
+pub(crate) fn arb_obs() -> impl Strategy<Value = Gen> {
     (
         0..SOURCES.len(),
         0u32..1000,
@@ -59,7 +59,7 @@ fn arb_obs() -> impl Strategy<Value = Gen> {
         )
 }
 
-fn observation(g: &Gen) -> (Timestamp, Input) {
+pub(crate) fn observation(g: &Gen) -> (Timestamp, Input) {
     let (party, class) = SOURCES[g.source];
     let at = Timestamp::from_millis(START + g.minute * 60_000);
     let points = [
