@@ -171,9 +171,8 @@ impl Engine {
             {
                 return Err(format!("incident I{} names an unknown trigger", inc.n));
             }
-            if inc.obs.is_empty() {
-                return Err(format!("incident I{} has no observations", inc.n));
-            }
+            // An incident may hold no observation: retractions can take
+            // every one away, and it is kept for the record.
         }
         for (slot, b) in st.breaches.slots() {
             if b.n == 0 || b.n > st.breaches_opened {

@@ -9,7 +9,8 @@ use std::path::Path;
 use base::Timestamp;
 use engine::{Decider, Decision, SnapshotError, Step};
 use model::{
-    Attestation, Choice, Finding, Input, InputId, Observed, OrderReport, OrderStatus, Review, Vote,
+    Attestation, Choice, Finding, Input, InputId, Observed, OrderReport, OrderStatus, Outage,
+    Retraction, Review, Vote,
 };
 use proptest::prelude::*;
 use serde::Serialize;
@@ -98,6 +99,21 @@ enum Act {
         confidence: u16,
         minute: i64,
     },
+    /// A retraction of one of the salvos' observations by its own party
+    /// (`own`), or by another (refused).
+    Retract {
+        salvo: usize,
+        own: bool,
+        msg: u8,
+        minute: i64,
+    },
+    /// Sequencer downtime recorded at `minute`, ending then, `length`
+    /// minutes long.
+    Outage {
+        msg: u8,
+        length: i64,
+        minute: i64,
+    },
 }
 
 fn arb_act() -> impl Strategy<Value = Act> {
@@ -130,8 +146,12 @@ fn arb_act() -> impl Strategy<Value = Act> {
         // Reviews while breaches are under review (the first hours).
         1 => (0u8..10, 1u8..5, finding, 0i64..900)
             .prop_map(|(msg, breach, finding, minute)| Act::Review { msg, breach, finding, minute }),
-        1 => (0..ATTESTERS.len(), 0u8..20, 0..ITEMS.len(), any::<bool>(), 8000u16..10_001, minute)
+        1 => (0..ATTESTERS.len(), 0u8..20, 0..ITEMS.len(), any::<bool>(), 8000u16..10_001, minute.clone())
             .prop_map(|(who, msg, item, complies, confidence, minute)| Act::Attest { who, msg, item, complies, confidence, minute }),
+        1 => (0..6usize, prop::bool::weighted(0.8), 0u8..10, 30i64..3000)
+            .prop_map(|(salvo, own, msg, minute)| Act::Retract { salvo, own, msg, minute }),
+        1 => (0u8..10, 1i64..600, minute)
+            .prop_map(|(msg, length, minute)| Act::Outage { msg, length, minute }),
     ]
 }
 
@@ -229,6 +249,43 @@ fn input(act: &Act) -> (Timestamp, Input) {
                 }),
             )
         }
+        Act::Retract {
+            salvo,
+            own,
+            msg,
+            minute,
+        } => {
+            let target = salvos()
+                .get(*salvo)
+                .map(|a| input(a).1.id().clone())
+                .unwrap_or_else(|| id("ukraine", "none", "none".into()));
+            let party = if *own {
+                target.party.to_string()
+            } else {
+                "technical-cell".to_string()
+            };
+            (
+                at(*minute),
+                Input::Retraction(Retraction {
+                    id: id(&party, "corrections", format!("x{msg}")),
+                    retracts: target,
+                    reason: "misread track".into(),
+                }),
+            )
+        }
+        Act::Outage {
+            msg,
+            length,
+            minute,
+        } => (
+            at(*minute),
+            Input::Outage(Outage {
+                id: id("coalition", "sequencer", format!("down{msg}")),
+                from: at(minute - length),
+                until: at(*minute),
+                note: None,
+            }),
+        ),
     }
 }
 
