@@ -75,6 +75,23 @@ fn bench(c: &mut Criterion) {
             black_box(engine.breaches().len())
         })
     });
+    // As a node runs it: each input's decisions written away, the list
+    // reused.
+    group.bench_function(
+        "fuse + trigger + certify (decoded, decisions reused)",
+        |b| {
+            b.iter(|| {
+                let mut engine = Engine::new(&fw).unwrap();
+                let mut out = Vec::with_capacity(16);
+                for (t, input) in &decoded {
+                    engine.submit_into(*t, input, &mut out).unwrap();
+                    black_box(&out);
+                    out.clear();
+                }
+                black_box(engine.breaches().len())
+            })
+        },
+    );
     let bounded = EngineOptions {
         keep_history: false,
     };

@@ -475,7 +475,19 @@ impl Engine {
         // An observation makes two decisions, mostly, and up to four often
         // (an incident opened and contested, a breach opened).
         let mut out = Vec::with_capacity(4);
-        self.tick(recorded, &mut out)?;
+        self.submit_into(recorded, input, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`Engine::submit`], appending the decisions to `out`: a caller that
+    /// writes them away and clears `out` allocates no list per input.
+    pub fn submit_into(
+        &mut self,
+        recorded: Timestamp,
+        input: &Input,
+        out: &mut Vec<Decision>,
+    ) -> Result<(), EngineError> {
+        self.tick(recorded, out)?;
         let id = input.id();
         if !self.keep_history
             && let Input::Observation(o) = input
@@ -489,7 +501,7 @@ impl Engine {
                     o.observed.from, self.horizon, self.horizon
                 ),
             });
-            return Ok(out);
+            return Ok(());
         }
         let content = fingerprint(input);
         let hash = hash_of(id);
@@ -506,7 +518,7 @@ impl Engine {
                     reason: "a different input with the same identity (party, source, message) was already recorded; send a new message id".into(),
                 });
             }
-            return Ok(out);
+            return Ok(());
         }
         // What the wire format cannot say (an interval ending before it
         // starts, a track out of time order, a quantity beyond what the
@@ -514,12 +526,10 @@ impl Engine {
         let problems = input.validate();
         let result = match input {
             _ if !problems.is_empty() => Err(problems.join("; ")),
-            Input::Observation(o) => self.observation(recorded, o, &mut out),
-            Input::Review(r) => self.review(recorded, r, &mut out).map(|()| Ident::new(id)),
-            Input::Amendment(a) => self.amend(recorded, a, &mut out).map(|()| Ident::new(id)),
-            Input::Retraction(r) => self
-                .retraction(recorded, r, &mut out)
-                .map(|()| Ident::new(id)),
+            Input::Observation(o) => self.observation(recorded, o, out),
+            Input::Review(r) => self.review(recorded, r, out).map(|()| Ident::new(id)),
+            Input::Amendment(a) => self.amend(recorded, a, out).map(|()| Ident::new(id)),
+            Input::Retraction(r) => self.retraction(recorded, r, out).map(|()| Ident::new(id)),
             _ => self.party_known(&id.party).map(|_| {
                 out.push(Decision::Accepted {
                     at: recorded,
@@ -547,7 +557,7 @@ impl Engine {
                 reason,
             }),
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Applies inputs that share one recorded time. Their order is fixed
