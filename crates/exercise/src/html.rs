@@ -89,7 +89,7 @@ code { font: 12.5px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; ba
 .badge { font-size: 22px; font-weight: 700; padding: 14px 20px; border-radius: 8px; color: #fff; min-width: 220px; }
 .badge small { display: block; font-size: 13px; font-weight: 500; opacity: .95; }
 .badge.pass { background: var(--good); } .badge.fail { background: var(--bad); }
-.figure { border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; min-width: 150px; background: var(--soft); }
+.figure { flex: 1 1 120px; border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; background: var(--soft); }
 .figure b { display: block; font-size: 20px; } .figure span { color: var(--muted); font-size: 12px; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; }
 th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid var(--line); }
