@@ -666,12 +666,15 @@ fn chart(body: &mut String, r: &Report) {
                 y + 7
             );
         }
-        // The label goes where there is room: after the deadline, or
-        // before the bar when it ends near the right edge.
+        // The label goes where there is room: after the deadline, else
+        // before the bar, else inside it.
         let (lx, anchor) = if x2 + 8 + 200 < CHART_WIDTH_PX {
             (x2 + 6, "start")
-        } else {
+        } else if x1 - 6 - 200 > LABEL_WIDTH_PX {
             (x1 - 6, "end")
+        } else {
+            // No room outside: inside the (light) bar.
+            (x1 + 8, "start")
         };
         let _ = writeln!(
             body,
@@ -984,8 +987,8 @@ pub fn comparison(c: &Comparison, runs: &[(Report, Report)]) -> String {
                 "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 esc(&s.scenario),
                 words(&ch.describe()),
-                esc(&old),
-                esc(&new)
+                words(&old),
+                words(&new)
             );
         }
     }
