@@ -16,12 +16,25 @@ use crate::Format;
 #[derive(clap::Args, Debug)]
 pub struct ExerciseArgs {
     /// The framework: a `.toml` file, or a directory holding `framework.toml`.
+    /// With `--compare OLD`, the new version.
     framework: PathBuf,
-    /// The scenario: a `.toml` file (see docs/scenario-format.md).
-    scenario: PathBuf,
-    /// Output format: a readable timeline, or the JSON report.
+    /// The scenarios: `.toml` files (docs/scenario-format.md) or MSEL `.csv`
+    /// files (docs/msel.md), run one after the other.
+    #[arg(required = true, num_args = 1..)]
+    scenarios: Vec<PathBuf>,
+    /// Output format: a readable timeline, or the JSON report (an array of
+    /// reports when several scenarios are given).
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    /// Also write a self-contained HTML after-action report to this file
+    /// (one scenario; or, with `--compare`, the amendment impact).
+    #[arg(long, value_name = "FILE.html")]
+    report: Option<PathBuf>,
+    /// Run the scenarios under an older framework version too, and report
+    /// what changes from it to FRAMEWORK (the amendment impact):
+    /// `bulwark exercise --compare OLD NEW SCENARIO…`.
+    #[arg(long, value_name = "OLD_FRAMEWORK")]
+    compare: Option<PathBuf>,
 }
 
 /// Reads files relative to the scenario file's directory.
@@ -40,15 +53,219 @@ impl Files for DirFiles {
 }
 
 pub fn run(args: &ExerciseArgs) -> Result<u8> {
-    let report = match load_and_run(&args.framework, &args.scenario)? {
-        Ok((_, _, report)) => report,
+    if let Some(old) = &args.compare {
+        return compare(args, old);
+    }
+    if args.report.is_some() && args.scenarios.len() > 1 {
+        return Err(anyhow!(
+            "`--report` writes the report of one scenario; give one scenario (or use `--compare`)"
+        ));
+    }
+    let fw = match load_framework(&args.framework)? {
+        Ok(fw) => fw,
         Err(code) => return Ok(code),
     };
-    match args.format {
-        Format::Json => crate::write_stdout(&exercise::report_json(&report)),
-        Format::Text => print_text(&report),
+    // Load every scenario before running any: a bad one stops everything.
+    let mut loaded = Vec::new();
+    for path in &args.scenarios {
+        match load_scenario(&fw, path)? {
+            Ok(s) => loaded.push(s),
+            Err(code) => return Ok(code),
+        }
     }
-    Ok(u8::from(!report.summary.passed))
+    let mut progress = Progress::new(loaded.iter().map(inputs_of).sum());
+    let mut reports = Vec::new();
+    for s in &loaded {
+        let report = progress.run(&fw, s)?;
+        reports.push(report);
+    }
+    progress.finish();
+    if let (Some(file), Some(report), Some(s)) = (&args.report, reports.first(), loaded.first()) {
+        write_report(file, &exercise::html::report(report, s))?;
+    }
+    match args.format {
+        Format::Json => match reports.as_slice() {
+            [one] => crate::write_stdout(&exercise::report_json(one)),
+            many => {
+                let mut text = serde_json::to_string_pretty(many).unwrap_or_default();
+                text.push('\n');
+                crate::write_stdout(&text);
+            }
+        },
+        Format::Text => {
+            for (i, r) in reports.iter().enumerate() {
+                if i > 0 {
+                    say!();
+                    say!("────────");
+                    say!();
+                }
+                print_text(r);
+            }
+        }
+    }
+    Ok(u8::from(reports.iter().any(|r| !r.summary.passed)))
+}
+
+/// The number of inputs a scenario submits (the progress bar's unit).
+fn inputs_of(s: &exercise::Scenario) -> u64 {
+    s.injects.iter().map(|i| i.inputs.len() as u64).sum()
+}
+
+/// Writes an HTML report; the file is written whole or not at all.
+fn write_report(file: &Path, html: &str) -> Result<()> {
+    let shown = file.display();
+    let tmp = file.with_extension("html.partial");
+    std::fs::write(&tmp, html)
+        .and_then(|()| std::fs::rename(&tmp, file))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            anyhow!("cannot write the report `{shown}`: {e}")
+        })
+}
+
+/// `--compare OLD NEW SCENARIO…`: each scenario under both versions.
+fn compare(args: &ExerciseArgs, old_path: &Path) -> Result<u8> {
+    let old_fw = match load_framework(old_path)? {
+        Ok(fw) => fw,
+        Err(code) => return Ok(code),
+    };
+    let new_fw = match load_framework(&args.framework)? {
+        Ok(fw) => fw,
+        Err(code) => return Ok(code),
+    };
+    let mut pairs = Vec::new();
+    for path in &args.scenarios {
+        let old = match load_scenario(&old_fw, path)? {
+            Ok(s) => s,
+            Err(code) => return Ok(code),
+        };
+        let new = match load_scenario(&new_fw, path)? {
+            Ok(s) => s,
+            Err(code) => return Ok(code),
+        };
+        pairs.push((old, new));
+    }
+    let total = pairs.iter().map(|(o, n)| inputs_of(o) + inputs_of(n)).sum();
+    let mut progress = Progress::new(total);
+    let mut runs = Vec::new();
+    for (old, new) in &pairs {
+        let o = progress.run(&old_fw, old)?;
+        let n = progress.run(&new_fw, new)?;
+        runs.push((o, n));
+    }
+    progress.finish();
+    let (Some((first_old, first_new)), true) = (runs.first(), !runs.is_empty()) else {
+        return Err(anyhow!("no scenario to compare"));
+    };
+    let comparison = exercise::compare(
+        exercise::compare::side(&old_path.display().to_string(), first_old),
+        exercise::compare::side(&args.framework.display().to_string(), first_new),
+        &runs,
+    );
+    if let Some(file) = &args.report {
+        write_report(file, &exercise::html::comparison(&comparison, &runs))?;
+    }
+    match args.format {
+        Format::Json => {
+            let mut text = serde_json::to_string_pretty(&comparison).unwrap_or_default();
+            text.push('\n');
+            crate::write_stdout(&text);
+        }
+        Format::Text => print_comparison(&comparison),
+    }
+    Ok(0)
+}
+
+fn print_comparison(c: &exercise::Comparison) {
+    say!(
+        "amendment impact: `{}` {} ({}) → {} ({})",
+        c.old.id,
+        c.old.version,
+        c.old.hash.get(..12).unwrap_or_default(),
+        c.new.version,
+        c.new.hash.get(..12).unwrap_or_default()
+    );
+    say!("old: {}", c.old.file);
+    say!("new: {}", c.new.file);
+    for s in &c.scenarios {
+        say!();
+        let verdict = |p: bool| if p { "as expected" } else { "NOT as expected" };
+        say!(
+            "scenario `{}`: {} — old {}, new {}",
+            s.scenario,
+            count(s.changes.len(), "change"),
+            verdict(s.old_passed),
+            verdict(s.new_passed)
+        );
+        for ch in &s.changes {
+            let (old, new) = ch.values();
+            say!("  {:<26} {}: {old} → {new}", ch.change.as_str(), ch.subject);
+        }
+    }
+    say!();
+    say!(
+        "{} in {}",
+        count(c.changes, "change"),
+        count(c.scenarios.len(), "scenario")
+    );
+}
+
+/// A progress bar on standard error, shown only when it is a terminal and
+/// the work has taken more than a second.
+struct Progress {
+    bar: indicatif::ProgressBar,
+    started: std::time::Instant,
+    shown: bool,
+    terminal: bool,
+    done: u64,
+}
+
+impl Progress {
+    /// How long a run goes before the bar appears.
+    const QUIET_MS: u128 = 1000;
+
+    fn new(total: u64) -> Progress {
+        use std::io::IsTerminal;
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(total),
+            indicatif::ProgressDrawTarget::hidden(),
+        );
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{elapsed:>4} [{bar:40}] {pos}/{len} inputs {msg}",
+        ) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        Progress {
+            bar,
+            started: std::time::Instant::now(),
+            shown: false,
+            terminal: std::io::stderr().is_terminal(),
+            done: 0,
+        }
+    }
+
+    fn tick(&mut self, position: u64) {
+        if !self.shown && self.terminal && self.started.elapsed().as_millis() > Self::QUIET_MS {
+            self.shown = true;
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+        self.bar.set_position(position);
+    }
+
+    fn run(&mut self, fw: &framework::Framework, s: &exercise::Scenario) -> Result<Report> {
+        let base = self.done;
+        self.bar.set_message(s.id.clone());
+        let report = exercise::run_with_progress(fw, s, &mut |n| self.tick(base + n as u64))
+            .map_err(|e| anyhow!("{e}"))?;
+        self.done = base + inputs_of(s);
+        self.tick(self.done);
+        Ok(report)
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
 }
 
 /// Loads the framework and the scenario and runs it. `Ok(Err(2))` when
@@ -58,6 +275,20 @@ pub fn load_and_run(
     framework: &Path,
     scenario: &Path,
 ) -> Result<std::result::Result<(framework::Framework, exercise::Scenario, Report), u8>> {
+    let fw = match load_framework(framework)? {
+        Ok(fw) => fw,
+        Err(code) => return Ok(Err(code)),
+    };
+    let loaded = match load_scenario(&fw, scenario)? {
+        Ok(s) => s,
+        Err(code) => return Ok(Err(code)),
+    };
+    let report = exercise::run(&fw, &loaded).map_err(|e| anyhow!("{e}"))?;
+    Ok(Ok((fw, loaded, report)))
+}
+
+/// Loads a framework; `Ok(Err(2))` when it has errors (reported on stderr).
+fn load_framework(framework: &Path) -> Result<std::result::Result<framework::Framework, u8>> {
     let (fw, diags) = crate::check::load(framework)?;
     let errors: Vec<&base::Diagnostic> = diags
         .iter()
@@ -68,13 +299,23 @@ pub fn load_and_run(
             eprintln!("{d}");
         }
         eprintln!(
-            "bulwark: the framework has {} error{}; fix {} before running an exercise (`bulwark check` says more)",
+            "bulwark: the framework `{}` has {} error{}; fix {} before running an exercise (`bulwark check` says more)",
+            framework.display(),
             errors.len(),
             if errors.len() == 1 { "" } else { "s" },
             if errors.len() == 1 { "it" } else { "them" }
         );
         return Ok(Err(2));
     }
+    Ok(Ok(fw))
+}
+
+/// Loads a scenario (TOML, or an MSEL when it ends in `.csv`) against a
+/// framework; `Ok(Err(2))` when it is invalid (reported on stderr).
+fn load_scenario(
+    fw: &framework::Framework,
+    scenario: &Path,
+) -> Result<std::result::Result<exercise::Scenario, u8>> {
     let shown = scenario.display().to_string();
     let bytes = std::fs::read(scenario).map_err(|e| {
         let why = match e.kind() {
@@ -84,8 +325,8 @@ pub fn load_and_run(
         anyhow!("cannot read `{shown}`: {why}")
     })?;
     let root = scenario.parent().map(Path::to_path_buf).unwrap_or_default();
-    let loaded = match exercise::load(&shown, &bytes, &DirFiles { root }, &fw) {
-        Ok(scenario) => scenario,
+    match exercise::msel::load_any(&shown, &bytes, &DirFiles { root }, fw) {
+        Ok(scenario) => Ok(Ok(scenario)),
         Err(errors) => {
             for e in &errors {
                 eprintln!("{e}");
@@ -95,11 +336,9 @@ pub fn load_and_run(
                 errors.len(),
                 if errors.len() == 1 { "" } else { "s" }
             );
-            return Ok(Err(2));
+            Ok(Err(2))
         }
-    };
-    let report = exercise::run(&fw, &loaded).map_err(|e| anyhow!("{e}"))?;
-    Ok(Ok((fw, loaded, report)))
+    }
 }
 
 fn print_text(r: &Report) {

@@ -67,12 +67,21 @@ bulwark check --diff old/framework.toml new/framework.toml")]
     /// the guarantee behaved as expected.
     ///
     /// Prints the timeline of decisions, then every expectation with ✓ or ✗.
-    /// Exit status: 0 every expectation met, 1 one or more not met, 2 nothing
-    /// was run (framework errors, invalid scenario — located on stderr).
+    /// `--report FILE.html` also writes a self-contained after-action report
+    /// (timeline chart, clocks, expectations, improvement plan, decisions).
+    /// A `.csv` scenario is an MSEL (HSEEP Master Scenario Events List).
+    /// `--compare OLD NEW SCENARIO…` runs the scenarios under both framework
+    /// versions and reports what changes (the amendment impact).
+    /// Exit status: 0 every expectation met (with `--compare`: compared),
+    /// 1 one or more not met, 2 nothing was run (framework errors, invalid
+    /// scenario — located on stderr).
     #[command(after_help = "Examples:\n  \
 bulwark exercise examples/ukraine-2025 examples/ukraine-2025/scenarios/01-missile-salvo.toml\n  \
-bulwark exercise examples/ukraine-2025 SCENARIO.toml --format json\n\n\
-The scenario format: docs/scenario-format.md")]
+bulwark exercise examples/ukraine-2025 SCENARIO.toml --format json\n  \
+bulwark exercise examples/ukraine-2025 SCENARIO.toml --report aar.html\n  \
+bulwark exercise examples/ukraine-2025 MSEL.csv SCENARIO.toml\n  \
+bulwark exercise --compare OLD_FRAMEWORK NEW_FRAMEWORK SCENARIO...\n\n\
+The scenario format: docs/scenario-format.md; MSEL lists (CSV): docs/msel.md")]
     Exercise(exercise::ExerciseArgs),
     /// Explain a finding code (e.g. `B301`), or why a scenario's breaches
     /// were or were not certified and its tiers did or did not fire.

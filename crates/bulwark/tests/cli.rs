@@ -536,3 +536,93 @@ fn explain_refuses_what_the_run_does_not_have() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("no such file"), "{}", stderr(&out));
 }
+
+#[test]
+fn exercise_writes_an_html_report_and_compares_versions() {
+    let dir = scratch("aar");
+    let html = dir.join("aar.html");
+    let scenario = ukraine().join("scenarios/11-orders-completed-and-missed.toml");
+    let out = bulwark(&[
+        "exercise",
+        ukraine().to_str().unwrap(),
+        scenario.to_str().unwrap(),
+        "--report",
+        html.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>") && page.contains("<svg"));
+    assert!(!page.contains("<script"));
+
+    let v1 = ukraine();
+    let v2 = ukraine().join("amendments/framework-v2.toml");
+    let args = [
+        "exercise",
+        "--compare",
+        v1.to_str().unwrap(),
+        v2.to_str().unwrap(),
+        scenario.to_str().unwrap(),
+        "--format",
+        "json",
+    ];
+    let out = bulwark(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["old"]["version"], "1.0");
+    assert_eq!(doc["new"]["version"], "1.1");
+    let kinds: Vec<&str> = doc["scenarios"][0]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["change"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"order_due_earlier"), "{kinds:?}");
+    // A framework against itself: nothing changes.
+    let same = bulwark(&[
+        "exercise",
+        "--compare",
+        ukraine().to_str().unwrap(),
+        ukraine().to_str().unwrap(),
+        scenario.to_str().unwrap(),
+    ]);
+    assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
+    assert!(
+        stdout(&same).contains("0 changes in 1 scenario"),
+        "{}",
+        stdout(&same)
+    );
+}
+
+#[test]
+fn exercise_runs_an_msel_and_refuses_a_bad_one_writing_nothing() {
+    let msel = ukraine().join("scenarios/24-msel-missile-salvo.csv");
+    let out = bulwark(&[
+        "exercise",
+        ukraine().to_str().unwrap(),
+        msel.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("MSEL 1:"), "{}", stdout(&out));
+
+    let dir = scratch("msel");
+    let bad = write(
+        &dir,
+        "bad.csv",
+        "# start: 2026-03-02T03:00:00Z\nevent_number,scenario_time,inject,expect\n1,T+00:05,\"{\"\"type\"\": \",\n",
+    );
+    let html = dir.join("aar.html");
+    let out = bulwark(&[
+        "exercise",
+        ukraine().to_str().unwrap(),
+        &bad,
+        "--report",
+        html.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("bad.csv:3:3: error: column `inject`"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!html.exists(), "nothing is written for a bad list");
+}

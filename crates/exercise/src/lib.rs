@@ -14,17 +14,21 @@
 //! "now" is only ever an inject's recorded time or the scenario's end. The
 //! same framework and scenario give a byte-identical report on every run.
 
+pub mod compare;
 pub mod expect;
 pub mod explain;
+pub mod html;
 pub mod load;
+pub mod msel;
 pub mod reference;
 pub mod run;
 pub mod schema;
 pub mod time;
 
+pub use compare::{Change, ChangeKind, Comparison, compare};
 pub use expect::{Evaluation, Outcome, evaluate};
 pub use load::{Check, Expectation, IncidentRef, Inject, Scenario, ScenarioError, load};
-pub use run::{Report, RunError, describe, describe_step, plain, run, step_at};
+pub use run::{Report, RunError, describe, describe_step, plain, run, run_with_progress, step_at};
 
 /// The report as pretty JSON with a final newline (what `--format json` prints).
 pub fn report_json(report: &Report) -> String {

@@ -218,11 +218,22 @@ pub struct CertificationTime {
 /// one time never changes the report; then advance to the scenario's end;
 /// then judge the expectations and build the report.
 pub fn run(fw: &Framework, scenario: &Scenario) -> Result<Report, RunError> {
+    run_with_progress(fw, scenario, &mut |_| {})
+}
+
+/// [`run`], telling `progress` how many inputs have been submitted so far
+/// after each recorded time (for a progress bar; it changes nothing else).
+pub fn run_with_progress(
+    fw: &Framework,
+    scenario: &Scenario,
+    progress: &mut dyn FnMut(usize),
+) -> Result<Report, RunError> {
     let versions: Vec<&Framework> = scenario.amendments.iter().map(|a| &*a.framework).collect();
     let mut decider = Decider::with_versions(fw, &versions)?;
     let mut steps: Vec<(Option<usize>, Step)> = Vec::new();
     let mut injects = Vec::with_capacity(scenario.injects.len());
     let mut inputs = 0;
+    let mut submitted = 0;
     let mut k = 0;
     while let Some(first) = scenario.injects.get(k) {
         let at = first.at;
@@ -250,7 +261,9 @@ pub fn run(fw: &Framework, scenario: &Scenario) -> Result<Report, RunError> {
             }
             let made = decider.submit(at, input)?;
             steps.extend(made.into_iter().map(|d| (Some(index + 1), d)));
+            submitted += 1;
         }
+        progress(submitted);
         k = group_end;
     }
     for inject in &scenario.injects {

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use crate::common::{DirFiles, example_framework, repo};
 
 /// (example directory, scenario file) for every scenario, in path order.
-fn all_scenarios() -> Vec<(PathBuf, PathBuf)> {
+pub fn all_scenarios() -> Vec<(PathBuf, PathBuf)> {
     let examples = repo().join("examples");
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(&examples)
         .unwrap()
@@ -28,7 +28,7 @@ fn all_scenarios() -> Vec<(PathBuf, PathBuf)> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("scenarios"))
             .unwrap()
             .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml" || x == "csv"))
             .collect();
         files.sort();
         out.extend(files.into_iter().map(|f| (dir.clone(), f)));
@@ -37,7 +37,7 @@ fn all_scenarios() -> Vec<(PathBuf, PathBuf)> {
 }
 
 /// `ukraine-2025__01-missile-salvo`.
-fn name(dir: &Path, file: &Path) -> String {
+pub fn name(dir: &Path, file: &Path) -> String {
     format!(
         "{}__{}",
         dir.file_name().unwrap().to_string_lossy(),
@@ -45,7 +45,8 @@ fn name(dir: &Path, file: &Path) -> String {
     )
 }
 
-fn run(dir: &Path, file: &Path) -> exercise::Report {
+/// Loads an example scenario (TOML or MSEL) with its example's framework.
+pub fn load(dir: &Path, file: &Path) -> (framework::Framework, exercise::Scenario) {
     let fw = example_framework(dir);
     let shown = format!(
         "examples/{}/scenarios/{}",
@@ -53,7 +54,7 @@ fn run(dir: &Path, file: &Path) -> exercise::Report {
         file.file_name().unwrap().to_string_lossy()
     );
     let bytes = std::fs::read(file).unwrap();
-    let scenario = exercise::load(
+    let scenario = exercise::msel::load_any(
         &shown,
         &bytes,
         &DirFiles(file.parent().unwrap().to_path_buf()),
@@ -67,7 +68,12 @@ fn run(dir: &Path, file: &Path) -> exercise::Report {
         !scenario.expectations.is_empty(),
         "{shown} has no expectations"
     );
-    exercise::run(&fw, &scenario).unwrap_or_else(|e| panic!("{shown} does not run: {e}"))
+    (fw, scenario)
+}
+
+pub fn run(dir: &Path, file: &Path) -> exercise::Report {
+    let (fw, scenario) = load(dir, file);
+    exercise::run(&fw, &scenario).unwrap_or_else(|e| panic!("{} does not run: {e}", file.display()))
 }
 
 /// The report with the framework's hash taken out: the hash changes with any

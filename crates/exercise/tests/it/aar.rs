@@ -1,0 +1,365 @@
+//! After-action reports: the HTML report of every example scenario (one
+//! mark per decision, escaped, deterministic, checked in a real browser),
+//! the amendment impact of `--compare`, and MSEL import.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::common::{MemFiles, example_framework, repo, ukraine};
+use crate::scenarios::{all_scenarios, load, name};
+
+fn count(haystack: &str, needle: &str) -> usize {
+    haystack.matches(needle).count()
+}
+
+#[test]
+fn every_example_report_has_one_mark_per_decision_and_is_deterministic() {
+    for (dir, file) in all_scenarios() {
+        let (fw, scenario) = load(&dir, &file);
+        let report = exercise::run(&fw, &scenario).unwrap();
+        let html = exercise::html::report(&report, &scenario);
+        let again = exercise::html::report(&exercise::run(&fw, &scenario).unwrap(), &scenario);
+        assert!(html == again, "{}: two reports differ", file.display());
+        assert_eq!(
+            count(&html, "<g class=\"mark\""),
+            report.decisions.len(),
+            "{}: marks and decisions",
+            file.display()
+        );
+        assert!(html.contains("<svg"), "{}: no chart", file.display());
+        for bad in ["<script", "http://", "https://", "<link", "<img"] {
+            let found = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+            assert!(!found.contains(bad), "{}: has `{bad}`", file.display());
+        }
+        // Each missed expectation is one improvement item.
+        assert_eq!(
+            count(&html, "<div class=\"ip\">"),
+            report.summary.unmet,
+            "{}",
+            file.display()
+        );
+    }
+}
+
+/// A scenario whose every text field tries to inject markup.
+const HOSTILE: &str = r#"
+[scenario]
+id = "x\"><script>alert(1)</script>"
+title = "<img src=x onerror=alert(1)> & </title><script>alert(2)</script>"
+description = "<iframe src='https://evil.example'></iframe>"
+start = "2026-03-02T03:00:00Z"
+
+[[inject]]
+at = "T+00:05"
+note = "</text></svg><script>alert(3)</script>"
+input = { type = "observation", id = { party = "ukraine", source = "radar-east", message = "<b>m</b>" }, class = "radar", observed = { from = "T+00:01", to = "T+00:04" }, place = { zone = "kharkiv-oblast" }, kind = "missile_launch", weapon = "iskander-m", counts = { launched = 6 }, confidence_bp = 9000 }
+
+[[expect]]
+id = "<script>alert(4)</script>"
+note = "\"'><script>alert(5)</script>"
+trigger = "trg-missile-salvo"
+certified = true
+"#;
+
+#[test]
+fn text_from_the_scenario_cannot_inject_markup() {
+    let fw = ukraine();
+    let scenario = exercise::load(
+        "hostile.toml",
+        HOSTILE.as_bytes(),
+        &MemFiles::default(),
+        &fw,
+    )
+    .unwrap();
+    let report = exercise::run(&fw, &scenario).unwrap();
+    assert!(
+        !report.summary.passed,
+        "the expectation is missed, so it becomes an improvement item"
+    );
+    let html = exercise::html::report(&report, &scenario);
+    for bad in ["<script", "<img", "<iframe", "<b>m"] {
+        assert!(!html.contains(bad), "`{bad}` reached the report");
+    }
+    assert!(html.contains("&lt;script&gt;alert(3)&lt;/script&gt;"));
+    assert!(html.contains("&lt;b&gt;m&lt;/b&gt;"));
+    assert_eq!(count(&html, "<div class=\"ip\">"), 1);
+}
+
+/// Where browser screenshots are kept: `target/aar-screenshots/`.
+fn screenshots() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).parent().map_or_else(
+        || PathBuf::from("aar-screenshots"),
+        |t| t.join("aar-screenshots"),
+    )
+}
+
+fn chromium() -> Option<&'static str> {
+    ["chromium", "chromium-browser"].into_iter().find(|c| {
+        Command::new(c)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
+/// Each example's report in headless Chromium: it renders, its chart
+/// holds one mark per decision in the rendered DOM, and a screenshot is
+/// kept (`target/aar-screenshots/<scenario>.png`).
+#[test]
+fn every_example_report_renders_in_a_browser() {
+    let Some(browser) = chromium() else {
+        let message = "no `chromium` on PATH: the browser check of the HTML reports was NOT run (install Debian's `chromium`; .ci/run does)";
+        assert!(std::env::var_os("CI").is_none(), "{message}");
+        eprintln!("SKIPPED: {message}");
+        return;
+    };
+    let out = screenshots();
+    std::fs::create_dir_all(&out).unwrap();
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR")).join("aar-html");
+    std::fs::create_dir_all(&tmp).unwrap();
+    for (dir, file) in all_scenarios() {
+        let (fw, scenario) = load(&dir, &file);
+        let report = exercise::run(&fw, &scenario).unwrap();
+        let name = name(&dir, &file);
+        let page = tmp.join(format!("{name}.html"));
+        std::fs::write(&page, exercise::html::report(&report, &scenario)).unwrap();
+        let url = format!("file://{}", page.canonicalize().unwrap().display());
+        let common = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-dev-shm-usage",
+        ];
+        let dom = Command::new(browser)
+            .args(common)
+            .arg("--dump-dom")
+            .arg(&url)
+            .output()
+            .unwrap();
+        assert!(
+            dom.status.success(),
+            "{name}: chromium failed: {}",
+            String::from_utf8_lossy(&dom.stderr)
+        );
+        let dom = String::from_utf8_lossy(&dom.stdout);
+        assert!(
+            dom.contains("<svg"),
+            "{name}: the rendered page has no chart"
+        );
+        assert_eq!(
+            count(&dom, "class=\"mark\""),
+            report.decisions.len(),
+            "{name}: marks in the rendered DOM and decisions"
+        );
+        let shot = out.join(format!("{name}.png"));
+        let _ = std::fs::remove_file(&shot);
+        let status = Command::new(browser)
+            .args(common)
+            .arg("--hide-scrollbars")
+            .arg(format!("--screenshot={}", shot.display()))
+            .arg("--window-size=1400,2000")
+            .arg(&url)
+            .output()
+            .unwrap();
+        assert!(status.status.success(), "{name}: no screenshot");
+        let png = std::fs::read(&shot).unwrap();
+        assert!(
+            png.starts_with(b"\x89PNG") && png.len() > 10_000,
+            "{name}: the screenshot is empty"
+        );
+    }
+}
+
+fn compare_runs(file: &str) -> Vec<exercise::Change> {
+    let dir = repo().join("examples/ukraine-2025");
+    let v1 = example_framework(&dir);
+    let v2 = example_framework_file(&dir.join("amendments/framework-v2.toml"));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/it/test_data/compare")
+        .join(file);
+    let bytes = std::fs::read(&path).unwrap();
+    let files = crate::common::DirFiles(path.parent().unwrap().to_path_buf());
+    let old = exercise::run(&v1, &exercise::load(file, &bytes, &files, &v1).unwrap()).unwrap();
+    let new = exercise::run(&v2, &exercise::load(file, &bytes, &files, &v2).unwrap()).unwrap();
+    let c = exercise::compare(
+        exercise::compare::side("v1", &old),
+        exercise::compare::side("v2", &new),
+        &[(old.clone(), new.clone())],
+    );
+    assert_eq!(c.changes, c.scenarios[0].changes.len());
+    // Against itself, nothing changes.
+    assert!(exercise::compare::changes(&old, &old).is_empty());
+    c.scenarios[0].changes.clone()
+}
+
+fn example_framework_file(path: &Path) -> framework::Framework {
+    let text = std::fs::read_to_string(path).unwrap();
+    let (fw, diags) = framework::load_and_check(
+        "framework-v2.toml",
+        &text,
+        &crate::common::DirFiles(path.parent().unwrap().to_path_buf()),
+    );
+    assert!(!diags.iter().any(|d| d.severity == base::Severity::Error));
+    fw
+}
+
+fn brief(changes: &[exercise::Change]) -> Vec<String> {
+    changes
+        .iter()
+        .map(|c| {
+            let (old, new) = c.values();
+            format!("{:?} {} {old} → {new}", c.change, c.subject)
+        })
+        .collect()
+}
+
+/// Version 1.1 lowers `trg-missile-salvo`'s threshold from 3 to 2: two
+/// missiles now open a breach (at the first report), which the review
+/// clock certifies when it runs out (12h after the neutral source), and
+/// tier 1 fires; the expectation written for version 1.0 is now missed.
+#[test]
+fn compare_reports_the_lower_threshold_and_nothing_else() {
+    let changes = compare_runs("threshold.toml");
+    let b = "B1 of `trg-missile-salvo` (first observed T+00:00)";
+    assert_eq!(
+        brief(&changes),
+        vec![
+            format!("BreachOpened {b} — → T+00:10"),
+            format!("Certified {b} — → T+12:40"),
+            format!("TierEntered `t1-rails` for {b} — → T+12:40"),
+            format!("TierFired `t1-rails` for {b} — → T+12:40"),
+            "ExpectationMissed `below-threshold` expected 0 breaches of `trg-missile-salvo`; there were 0 → expected 0 breaches of `trg-missile-salvo`; there was 1 (B1)".to_string(),
+        ]
+    );
+}
+
+/// Version 1.1 makes `a1-intel` due 3h after firing instead of 6h: the
+/// same report four hours after firing is now late.
+#[test]
+fn compare_reports_the_shorter_clock_and_nothing_else() {
+    let changes = compare_runs("clock.toml");
+    let o = "`a1-intel` of `t1-rails` for B1 of `trg-missile-salvo` (first observed T+00:00)";
+    assert_eq!(
+        brief(&changes),
+        vec![
+            format!("OrderDueEarlier {o} T+07:00 → T+04:00"),
+            format!("DeadlineMissed {o} kept, done T+05:00 → missed, done T+05:00"),
+            "ExpectationMissed `intel-on-time` expected order `B1/t1-rails/a1-intel` its deadline not missed; `B1/t1-rails/a1-intel` to `us`, due T+07:00, completed at T+05:00 \
+             → expected order `B1/t1-rails/a1-intel` its deadline not missed; `B1/t1-rails/a1-intel` to `us`, due T+04:00, completed at T+05:00, deadline missed"
+                .to_string(),
+        ]
+    );
+}
+
+const MSEL_HEAD: &str = "# start: 2026-03-02T03:00:00Z\nevent_number,scenario_time,event,inject,expected_action,expect\n";
+
+fn msel(body: &str) -> Result<exercise::Scenario, Vec<String>> {
+    let text = format!("{MSEL_HEAD}{body}");
+    exercise::msel::load(
+        "list.csv",
+        text.as_bytes(),
+        &MemFiles::default(),
+        &ukraine(),
+    )
+    .map_err(|e| e.iter().map(ToString::to_string).collect())
+}
+
+const RADAR: &str = r#""{""type"":""observation"",""id"":{""party"":""ukraine"",""source"":""radar-east"",""message"":""m1""},""class"":""radar"",""observed"":{""from"":""T+00:01"",""to"":""T+00:04""},""place"":{""zone"":""kharkiv-oblast""},""kind"":""missile_launch"",""weapon"":""iskander-m"",""counts"":{""launched"":6},""confidence_bp"":9000}""#;
+
+#[test]
+fn an_msel_row_is_an_inject_and_an_expectation() {
+    let s = msel(&format!(
+        "1,T+00:05,Radar,{RADAR},The breach opens,\"trigger = 'trg-missile-salvo', opened_by = 'T+00:05'\"\n"
+    ))
+    .unwrap();
+    assert_eq!(s.injects.len(), 1);
+    assert_eq!(s.injects[0].note.as_deref(), Some("MSEL 1: Radar"));
+    assert_eq!(s.expectations.len(), 1);
+    assert_eq!(s.expectations[0].id, "E1");
+    assert_eq!(s.expectations[0].note, "The breach opens");
+    let report = exercise::run(&ukraine(), &s).unwrap();
+    assert!(report.summary.passed);
+}
+
+#[test]
+fn bad_msel_rows_are_located_by_line_and_field() {
+    let cases: &[(&str, &str)] = &[
+        // A row with a field too many.
+        (
+            "1,T+00:05,Radar,{},x,y,z\n",
+            "list.csv:3:1: error: cannot read the row: it has 7 fields where the header has 6",
+        ),
+        // Not JSON.
+        (
+            "1,T+00:05,Radar,{oops,x,\n",
+            "list.csv:3:4: error: column `inject` is not a JSON object",
+        ),
+        // A bad time, found by the scenario loader, mapped back.
+        (
+            &format!("1,T+zz,Radar,{RADAR},x,\"trigger = 'trg-missile-salvo', opened = true\"\n"),
+            "list.csv:3:2: error: column `scenario_time`",
+        ),
+        // An unknown trigger in the expectation.
+        (
+            &format!("1,T+00:05,Radar,{RADAR},x,\"trigger = 'no-such', opened = true\"\n"),
+            "list.csv:3:6: error: column `expect`",
+        ),
+        // Not an inline table's body.
+        (
+            &format!("1,T+00:05,Radar,{RADAR},x,\"trigger = \"\n"),
+            "list.csv:3:6: error: column `expect` is not the body",
+        ),
+        // null in an inject.
+        (
+            "1,T+00:05,Radar,\"{\"\"type\"\":null}\",x,\n",
+            "list.csv:3:4: error: column `inject`: `null` is not allowed",
+        ),
+    ];
+    for (body, want) in cases {
+        let errors = msel(body).expect_err(body);
+        assert!(
+            errors.iter().any(|e| e.starts_with(want)),
+            "{body}: want `{want}`, got {errors:#?}"
+        );
+    }
+    let unknown = exercise::msel::load(
+        "list.csv",
+        b"# start: 2026-03-02T03:00:00Z\nevent_number,scenario_time,inject,colour\n",
+        &MemFiles::default(),
+        &ukraine(),
+    )
+    .unwrap_err();
+    assert!(
+        unknown[0]
+            .to_string()
+            .starts_with("list.csv:2:4: error: unknown column `colour`"),
+        "{unknown:?}"
+    );
+    let no_start = exercise::msel::load(
+        "list.csv",
+        b"event_number,scenario_time,inject\n",
+        &MemFiles::default(),
+        &ukraine(),
+    )
+    .unwrap_err();
+    assert!(
+        no_start[0].to_string().contains("no `# start: …` line"),
+        "{no_start:?}"
+    );
+}
+
+#[test]
+fn msel_reference_is_current() {
+    let path = repo().join("docs/msel.md");
+    let generated = exercise::msel::markdown();
+    if std::env::var_os("BULWARK_BLESS").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+        return;
+    }
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        on_disk == generated,
+        "docs/msel.md is out of step with the code; run `BULWARK_BLESS=1 cargo test -p exercise --test it msel_reference` and commit the result"
+    );
+}
