@@ -322,6 +322,15 @@ fn classify(step: &Step) -> (&'static str, Tone, Option<String>) {
             Decision::Amended { version, .. } => {
                 ("Framework", Tone::Key, Some(format!("v{version}")))
             }
+            Decision::ObservationRetracted { .. } => {
+                ("Inputs", Tone::Warn, Some("retracted".into()))
+            }
+            Decision::BreachUpheld { breach, .. } => {
+                ("Breaches", Tone::Good, Some(format!("{breach} upheld")))
+            }
+            Decision::BreachWithdrawn { breach, .. } => {
+                ("Breaches", Tone::Bad, Some(format!("{breach} withdrawn")))
+            }
         },
         Step::Ladder(e) => match e {
             LadderEvent::TierEntered { .. } => ("Tiers", Tone::Key, None),
@@ -338,6 +347,9 @@ fn classify(step: &Step) -> (&'static str, Tone, Option<String>) {
             }
             LadderEvent::Escalated { to, .. } => ("Tiers", Tone::Warn, Some(format!("→ {to}"))),
             LadderEvent::Superseded { .. } => ("Tiers", Tone::Plain, None),
+            LadderEvent::ClockExtended { tier, .. } => {
+                ("Tiers", Tone::Warn, Some(format!("{tier} clock extended")))
+            }
             LadderEvent::OrderIssued { .. } => ("Orders", Tone::Key, None),
             LadderEvent::OrderReported { .. } => ("Orders", Tone::Plain, None),
             LadderEvent::OrderCompleted { .. } => ("Orders", Tone::Good, None),
