@@ -1201,6 +1201,66 @@ fn relief_on_attested_compliance_then_snapback_on_a_violation() {
 }
 
 #[test]
+fn relief_names_what_it_relieves_and_passes_over_what_is_not_in_force() {
+    let mut l = ladder();
+    l.certified(h(0), &breach("B1", "trg-missile", 12, h(0)));
+    l.certified(h(0), &breach("B2", "trg-drone", 6, h(0)));
+    // B2's evidence fell away: its fired tier is superseded, no longer in force.
+    l.superseded(h(1), "B2", "its evidence was retracted");
+    let adversaries = BTreeSet::from(["adv".to_string()]);
+    l.attestation(h(2), &attest("a", "radar", true, 9000, "m1"), &adversaries)
+        .unwrap();
+    let events = l
+        .attestation(
+            h(3),
+            &attest("mon", "monitors", true, 9000, "m2"),
+            &adversaries,
+        )
+        .unwrap();
+    let relieved: Vec<Vec<String>> = events
+        .iter()
+        .filter_map(|e| match e {
+            LadderEvent::Relieved { activations, .. } => Some(activations.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(relieved, [vec!["B1/t1".to_string()]]);
+    assert_eq!(status(&l, "B1", "t1"), ActivationStatus::Relieved);
+    assert_eq!(status(&l, "B2", "t1"), ActivationStatus::Superseded);
+}
+
+#[test]
+fn next_deadline_is_the_earliest_pending_clock_or_due_date() {
+    let mut l = ladder();
+    assert_eq!((l.now(), l.next_deadline()), (None, None));
+    // t1 fires at once: `intel` due in 6h, `fin` in 24h.
+    l.certified(h(0), &breach("B1", "trg-missile", 12, h(0)));
+    assert_eq!((l.now(), l.next_deadline()), (Some(h(0)), Some(h(6))));
+    // t-so's sign-off clock runs to T+49h.
+    l.certified(h(1), &breach("B2", "trg-so", 1, h(1)));
+    assert_eq!(l.next_deadline(), Some(h(6)));
+    l.advance(h(7));
+    assert_eq!((l.now(), l.next_deadline()), (Some(h(7)), Some(h(24))));
+    l.advance(h(30));
+    assert_eq!(l.next_deadline(), Some(h(49)));
+    // A clock before any due date: the clock.
+    let mut l = ladder();
+    l.certified(h(0), &breach("B2", "trg-so", 1, h(0)));
+    assert_eq!(l.next_deadline(), Some(h(48)));
+}
+
+#[test]
+fn a_refusal_reads_as_its_reason() {
+    let mut l = ladder();
+    l.certified(h(0), &breach("B1", "trg-so", 1, h(0)));
+    let err = l
+        .vote(h(1), &ballot("x", "k1", "B1", "t-so", Choice::For))
+        .unwrap_err();
+    assert_eq!(err.to_string(), err.reason);
+    assert!(!err.reason.is_empty());
+}
+
+#[test]
 fn snapback_all_reimposes_on_any_certified_breach() {
     let mut l = ladder_with("lapse", true);
     l.certified(h(0), &breach("B1", "trg-missile", 12, h(0)));
