@@ -142,6 +142,18 @@ fn bench(c: &mut Criterion) {
         decider.engine().breaches().len(),
         decider.ladder().activations().len()
     );
+    // Memory: what the engine holds at the end of the long run, with its
+    // whole history and without (bounded by windows and late limits).
+    for keep_history in [true, false] {
+        let mut engine = Engine::with_options(&fw, EngineOptions { keep_history }).unwrap();
+        for (t, input) in &long {
+            engine.submit(*t, input).unwrap();
+        }
+        eprintln!(
+            "long run, keep_history = {keep_history}: holds {:?}",
+            engine.retained()
+        );
+    }
     // What the mix produced, for the reader of the bench output.
     let mut engine = Engine::new(&fw).unwrap();
     for (t, input) in &decoded {
