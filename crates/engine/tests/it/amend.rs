@@ -466,3 +466,79 @@ fn a_breach_bound_to_the_old_version_keeps_its_tier_clock() {
     assert_eq!(d.engine().breach("B2").unwrap().framework_version, "1.1");
     assert_eq!(due(&d, "B2/t1-rails/a1-intel"), t("2026-03-04T08:00:00Z"));
 }
+
+fn attestation(party: &str, class: &str, msg: &str) -> String {
+    format!(
+        r#"{{"v":1,"type":"attestation","id":{{"party":"{party}","source":"s","message":"{msg}"}},"item":"rel-pullback","class":"{class}","complies":true,"observed":{{"from":"2026-02-01T00:00:00Z","to":"2026-03-01T00:00:00Z"}},"confidence_bp":9000}}"#
+    )
+}
+
+fn ladder_explanations(steps: &[Step]) -> Vec<String> {
+    steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::Ladder(e) => serde_json::to_value(e).ok().and_then(|v| {
+                v.get("explanation")
+                    .and_then(|x| x.as_str().map(String::from))
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_decider_hands_attestations_and_amendments_to_the_ladder() {
+    let v11 = v11();
+    let mut d = Decider::with_versions(&ukraine(), &[&v11]).unwrap();
+    let steps = submit(
+        &mut d,
+        "2026-03-01T01:00:00Z",
+        &attestation("monitoring-mission", "ground-monitors", "m1"),
+    );
+    let said = ladder_explanations(&steps);
+    assert!(said.iter().any(|e| e.contains("version 1.0")), "{steps:#?}");
+    submit(
+        &mut d,
+        "2026-03-01T02:00:00Z",
+        &amendment("uk", "amd", "1.1", &v11.hash_hex()),
+    );
+    // The ladder judges relief by the version in force: it says which.
+    let steps = submit(
+        &mut d,
+        "2026-03-01T03:00:00Z",
+        &attestation("technical-cell", "technical-cell", "m2"),
+    );
+    let said = ladder_explanations(&steps);
+    assert!(said.iter().any(|e| e.contains("version 1.1")), "{steps:#?}");
+}
+
+#[test]
+fn a_trigger_that_compares_the_high_end_hands_the_ladder_the_high_count() {
+    let high = variant("1.0", |text| {
+        // The salvo trigger is the first to declare its end (after a comment).
+        text.replacen("\nrange_end = \"low\"", "\nrange_end = \"high\"", 1)
+    });
+    let mut d = Decider::new(&high).unwrap();
+    let from = "2026-03-02T03:00:00Z";
+    let to = "2026-03-02T03:04:00Z";
+    // One salvo over one area, reported as 4 and as 7: the range is 4–7.
+    submit(
+        &mut d,
+        "2026-03-02T03:10:00Z",
+        &salvo("ukraine", "radar", "h1", from, to, 4),
+    );
+    submit(
+        &mut d,
+        "2026-03-02T03:20:00Z",
+        &salvo("us", "allied-isr", "h2", from, to, 7),
+    );
+    submit(
+        &mut d,
+        "2026-03-02T03:30:00Z",
+        &salvo("technical-cell", "technical-cell", "h3", from, to, 7),
+    );
+    let review = r#"{"v":1,"type":"review","id":{"party":"technical-cell","source":"desk","message":"r1"},"breach":"B1","finding":"certify"}"#;
+    let steps = submit(&mut d, "2026-03-02T05:00:00Z", review);
+    let said = ladder_explanations(&steps);
+    assert!(said.iter().any(|e| e.contains("(count 7,")), "{said:#?}");
+}
