@@ -53,6 +53,10 @@ pub struct IngestArgs {
     /// The source class (a framework `source_class` id).
     #[arg(long, value_name = "C", default_value = "unknown")]
     class: String,
+    /// With `--from geojson`: write framework `[[zone]]` entries (TOML) for
+    /// every area and line, naming PATH as their `file`, instead of nothing.
+    #[arg(long, value_name = "PATH")]
+    zones: Option<String>,
     /// With `--from cot`: accept TAK clients on this TCP address
     /// (`127.0.0.1:8087`; port 0 picks one, printed on standard error) and
     /// write each event's line as it arrives. Runs until stopped.
@@ -63,12 +67,16 @@ pub struct IngestArgs {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum From {
     Cot,
+    Stix,
+    Geojson,
 }
 
 fn parse_from(text: &str) -> Result<From> {
     match text {
         "cot" => Ok(From::Cot),
-        t if t == "ftm" || t == "stix" || t == "geojson" || t.starts_with("csv:") => {
+        "stix" => Ok(From::Stix),
+        "geojson" => Ok(From::Geojson),
+        t if t == "ftm" || t.starts_with("csv:") => {
             bail!("`--from {t}` is not supported yet (see docs/ingest.md)")
         }
         t => bail!("`--from {t}`: expected `cot`, `stix`, `geojson`, `csv:MAPPING` or `ftm`"),
@@ -103,6 +111,17 @@ pub fn run(args: &IngestArgs) -> Result<u8> {
             }
         };
         let (outcome, extra) = convert(from, &bytes, &defaults);
+        if let Some(file) = &args.zones {
+            if from != From::Geojson {
+                bail!("`--zones` goes with `--from geojson`");
+            }
+            if outcome.rejected.is_empty() {
+                match ingest::geojson::zone_entries(&bytes, file) {
+                    Ok(toml) => lines.push_str(&toml),
+                    Err(e) => eprintln!("bulwark: {shown}: {e}"),
+                }
+            }
+        }
         for o in &outcome.observations {
             let input = model::Input::Observation(o.clone());
             lines.push_str(&model::encode_line(&input));
@@ -154,6 +173,8 @@ fn read(path: &Path) -> Result<Vec<u8>> {
 fn convert(from: From, bytes: &[u8], defaults: &Defaults) -> (Outcome, Vec<String>) {
     match from {
         From::Cot => (ingest::cot::convert(bytes, defaults), Vec::new()),
+        From::Stix => (ingest::stix::convert(bytes, defaults), Vec::new()),
+        From::Geojson => ingest::geojson::convert(bytes),
     }
 }
 

@@ -10,9 +10,14 @@
 //! - [`cot`]: Cursor-on-Target XML events, one document or a TAK client's
 //!   TCP stream (events back to back, no delimiter), with [`cot::Splitter`]
 //!   framing a stream that arrives in pieces.
+//! - [`stix`]: STIX 2.1 bundles → cyber-intrusion observations with
+//!   attribution.
+//! - [`geojson`]: zones and lines (RFC 7946) → a checked summary, and
+//!   framework zone entries.
 //! - [`decimal`]: decimal text → fixed-point integers, exactly.
 //!
-//! The mappings (CoT `type` → kind, `how` → confidence) are tables in the code and in `docs/ingest.md`; a test
+//! The mappings (CoT `type` → kind, `how` → confidence, STIX confidence →
+//! basis points) are tables in the code and in `docs/ingest.md`; a test
 //! keeps the two in step.
 //!
 //! Architecture Invariant: this crate does no I/O, never reads the clock and
@@ -21,6 +26,8 @@
 
 pub mod cot;
 pub mod decimal;
+pub mod geojson;
+pub mod stix;
 
 use base::LineIndex;
 use model::Observation;
@@ -107,4 +114,22 @@ pub(crate) fn validated(observation: Observation) -> Result<Observation, String>
         // INVARIANT: built as an observation just above.
         _ => Err("internal: not an observation".to_string()),
     }
+}
+
+/// An RFC 3339 time; digits finer than a millisecond (pytak and STIX may
+/// write microseconds) are dropped, which rounds toward the past.
+pub(crate) fn time_ms(text: &str) -> Result<base::Timestamp, String> {
+    let t = text.trim();
+    let Some(dot) = t.find('.') else {
+        return base::Timestamp::parse(t);
+    };
+    let digits = t
+        .get(dot + 1..)
+        .map_or(0, |f| f.bytes().take_while(u8::is_ascii_digit).count());
+    if digits <= 3 {
+        return base::Timestamp::parse(t);
+    }
+    let head = t.get(..dot + 4).unwrap_or(t);
+    let tail = t.get(dot + 1 + digits..).unwrap_or("");
+    base::Timestamp::parse(&format!("{head}{tail}"))
 }

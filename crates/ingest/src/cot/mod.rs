@@ -32,7 +32,6 @@ pub mod split;
 
 use std::collections::BTreeMap;
 
-use base::Timestamp;
 use model::{InputId, Name, Observation, Observed, Place, Point};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
@@ -213,10 +212,10 @@ fn event(bytes: &[u8], offset: usize, defaults: &Defaults) -> Result<Made, Note>
     };
     let bad = |m: String| refuse(offset, Some(uid), m);
     let time_text = fields.time.as_deref().ok_or_else(|| missing("time"))?;
-    let time = cot_time(time_text).map_err(|m| bad(format!("`time`: {m}")))?;
+    let time = crate::time_ms(time_text).map_err(|m| bad(format!("`time`: {m}")))?;
     for (name, value) in [("start", &fields.start), ("stale", &fields.stale)] {
         let value = value.as_deref().ok_or_else(|| missing(name))?;
-        cot_time(value).map_err(|m| bad(format!("`{name}`: {m}")))?;
+        crate::time_ms(value).map_err(|m| bad(format!("`{name}`: {m}")))?;
     }
     if fields.points != 1 {
         return Err(bad(format!(
@@ -296,24 +295,6 @@ fn element(text: &str) -> &str {
         Some(i) => text.get(i..).unwrap_or(text).trim_end(),
         None => text.trim(),
     }
-}
-
-/// A CoT time: RFC 3339 with an offset; digits finer than a millisecond
-/// (pytak writes microseconds) are dropped, which rounds toward the past.
-fn cot_time(text: &str) -> Result<Timestamp, String> {
-    let t = text.trim();
-    let Some(dot) = t.find('.') else {
-        return Timestamp::parse(t);
-    };
-    let digits = t
-        .get(dot + 1..)
-        .map_or(0, |f| f.bytes().take_while(u8::is_ascii_digit).count());
-    if digits <= 3 {
-        return Timestamp::parse(t);
-    }
-    let head = t.get(..dot + 4).unwrap_or(t);
-    let tail = t.get(dot + 1 + digits..).unwrap_or("");
-    Timestamp::parse(&format!("{head}{tail}"))
 }
 
 /// Reads the fields of one event; an error is (byte offset within the

@@ -125,3 +125,91 @@ fn the_takproto_vector_event_is_read() {
     assert_eq!(counts(&out), (1, 0, 1, 0), "{out:?}");
     assert!(out.skipped[0].message.contains("a-f-G-E-V-C"));
 }
+
+#[test]
+fn stix_mitre_attack_for_ics_gives_the_ukraine_campaigns() {
+    let Some(data) = real_data("stix_mitre_attack_for_ics_gives_the_ukraine_campaigns") else {
+        return;
+    };
+    let bytes =
+        std::fs::read(data.join("stix/mitre_attack/ics-attack-18.1-ukraine-subset.json")).unwrap();
+    let out = ingest::stix::convert(&bytes, &defaults());
+    assert_eq!(counts(&out), (170, 4, 166, 0));
+    let c0034 = out
+        .observations
+        .iter()
+        .find(|o| o.attributes.get("stix_external_id").map(String::as_str) == Some("C0034"))
+        .expect("campaign C0034");
+    assert_eq!(
+        c0034.id.message.as_str(),
+        "campaign--df8eb785-70f8-4300-b444-277ba849083d"
+    );
+    assert_eq!(c0034.kind, "cyber_intrusion");
+    assert_eq!(c0034.attribution.as_ref().unwrap().actor, "Sandworm Team");
+    assert_eq!(c0034.observed.from.to_string(), "2022-06-01T04:00:00Z");
+    assert_eq!(
+        c0034.observed.to.unwrap().to_string(),
+        "2022-10-01T04:00:00Z"
+    );
+    let attributed = out
+        .observations
+        .iter()
+        .filter(|o| o.attribution.is_some())
+        .count();
+    assert_eq!(
+        attributed, 3,
+        "C0028, C0025 and C0034 are Sandworm's; C0041 is unattributed"
+    );
+    let bytes = std::fs::read(data.join("stix/mitre_attack/ics-attack-18.1.json")).unwrap();
+    assert_eq!(
+        counts(&ingest::stix::convert(&bytes, &defaults())),
+        (1826, 7, 1819, 0)
+    );
+}
+
+#[test]
+fn geojson_boundaries_and_occupied_areas_are_read() {
+    let Some(data) = real_data("geojson_boundaries_and_occupied_areas_are_read") else {
+        return;
+    };
+    for (file, parts, positions) in [
+        (
+            "deepstate_occupied/deepstatemap_occupied_20240708.geojson",
+            7,
+            2938,
+        ),
+        (
+            "deepstate_occupied/deepstatemap_occupied_20250301.geojson",
+            7,
+            2910,
+        ),
+        (
+            "deepstate_occupied/deepstatemap_occupied_20260822.geojson",
+            21,
+            2953,
+        ),
+    ] {
+        let (out, features) =
+            ingest::geojson::read(&std::fs::read(data.join("geo").join(file)).unwrap());
+        assert_eq!((out.read, out.rejected.len()), (1, 0), "{file}");
+        assert_eq!(
+            (
+                features[0].geometry.as_str(),
+                features[0].parts,
+                features[0].positions
+            ),
+            ("MultiPolygon", parts, positions)
+        );
+    }
+    for file in [
+        "geoBoundaries-UKR-ADM1.geojson",
+        "geoBoundaries-UKR-ADM1_simplified.geojson",
+    ] {
+        let bytes = std::fs::read(data.join("geo").join(file)).unwrap();
+        let (out, _) = ingest::geojson::read(&bytes);
+        assert_eq!((out.read, out.rejected.len()), (27, 0), "{file}");
+        let zones = ingest::geojson::zone_entries(&bytes, "adm1.geojson").unwrap();
+        assert_eq!(zones.matches("[[zone]]").count(), 27);
+        assert!(zones.contains("id = \"ua-32\"\nname = \"Kyiv Oblast\"\nkind = \"area\"\nfile = \"adm1.geojson\"\nfeature = \"Kyiv Oblast\"\n"), "{zones}");
+    }
+}
