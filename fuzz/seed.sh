@@ -28,3 +28,14 @@ for f in $(find "$root/examples" -path '*/scenarios/*.toml' 2>/dev/null | sort);
     cp "$f" "$scenarios/$(echo "${f#"$root"/}" | tr '/' '_')"
 done
 echo "seeded $wire and $scenarios"
+
+# Ingest: the converters' own fixtures.
+for target in cot stix geojson; do
+    dir="$root/fuzz/corpus/ingest_$target"
+    mkdir -p "$dir"
+    for f in $(find "$root/crates/ingest/test_data/$target" -type f ! -name '*.expected' 2>/dev/null | sort); do
+        cp "$f" "$dir/$(echo "${f#"$root"/}" | tr '/' '_')"
+    done
+done
+cp "$root/examples/ukraine-2025/zones.geojson" "$root/fuzz/corpus/ingest_geojson/examples_ukraine-2025_zones.geojson"
+echo "seeded the ingest corpora"

@@ -14,6 +14,7 @@ macro_rules! say {
 mod check;
 mod exercise;
 mod explain;
+mod ingest;
 
 /// Writes to standard output; exits quietly when the reader has gone away.
 pub fn write_stdout(text: &str) {
@@ -103,6 +104,22 @@ bulwark explain examples/ukraine-2025 examples/ukraine-2025/scenarios/01-missile
 bulwark explain examples/ukraine-2025 SCENARIO.toml --tier t3-energy-shipping\n  \
 bulwark explain examples/ukraine-2025 SCENARIO.toml --breach B1 --format json")]
     Explain(explain::ExplainArgs),
+    /// Convert the world's formats into bulwark's input lines: Cursor-on-Target
+    /// (files, TAK streams, or live over TCP), STIX 2.1 bundles, GeoJSON zones.
+    ///
+    /// Writes one JSON line per observation (docs/wire-format.md) on standard
+    /// output or to `--out`, and a summary per file on standard error: records
+    /// read, imported, skipped (they carry no observation, such as a friendly
+    /// position report) and rejected, each with its line, column and byte
+    /// offset. A bad record never stops the others. The mappings are in
+    /// docs/ingest.md. Exit status: 0 all imported, 1 some rejected (the good
+    /// ones still written), 2 a file could not be read.
+    #[command(after_help = "Examples:\n  \
+bulwark ingest --from cot --party ukraine --source radar-kyiv --class radar events.xml\n  \
+bulwark ingest --from cot --listen 127.0.0.1:8087 --party ukraine --class radar --out live.jsonl\n  \
+bulwark ingest --from stix --party ukraine --class cyber-forensics bundle.json\n  \
+bulwark ingest --from geojson --check zones.geojson")]
+    Ingest(ingest::IngestArgs),
 }
 
 /// Output format for commands that report.
@@ -121,6 +138,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Exercise(args) => exercise::run(&args),
+        Command::Ingest(args) => ingest::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -626,3 +626,150 @@ fn exercise_runs_an_msel_and_refuses_a_bad_one_writing_nothing() {
     );
     assert!(!html.exists(), "nothing is written for a bad list");
 }
+
+fn cot_fixture() -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../ingest/test_data/cot/salvo.xmlstream")
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn ingest_writes_good_lines_and_exits_one_on_refusals() {
+    let fixture = cot_fixture();
+    let out = bulwark(&[
+        "ingest", "--from", "cot", "--party", "ukraine", "--class", "radar", &fixture,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let lines = stdout(&out);
+    assert_eq!(lines.lines().count(), 4, "{lines}");
+    for line in lines.lines() {
+        let input = model_line(line);
+        assert_eq!(input["id"]["party"], "ukraine");
+        assert_eq!(input["id"]["source"], "cot");
+    }
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("salvo.xmlstream:5:208: error: `trk-8814`: `&bad;`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("salvo.xmlstream: read 8, imported 4, skipped 2, rejected 2"),
+        "{err}"
+    );
+
+    // --check: the same report, nothing written.
+    let out = bulwark(&[
+        "ingest", "--from", "cot", "--check", "--format", "json", &fixture,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let summary: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(summary["files"][0]["imported"], 4);
+    assert_eq!(summary["files"][0]["rejected"][0]["line"], 5);
+    assert_eq!(summary["written"], false);
+
+    // --out: the same bytes as standard output, every run.
+    let dir = scratch("ingest-out");
+    let file = dir.join("out.jsonl");
+    let out = bulwark(&[
+        "ingest",
+        "--from",
+        "cot",
+        "--party",
+        "ukraine",
+        "--class",
+        "radar",
+        "--out",
+        file.to_str().unwrap(),
+        &fixture,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), lines);
+
+    // A file that cannot be read: 2. An unknown format: 2.
+    let out = bulwark(&["ingest", "--from", "cot", "/nonexistent/x.xml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = bulwark(&["ingest", "--from", "kml", &fixture]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`--from kml`"));
+}
+
+fn model_line(line: &str) -> serde_json::Value {
+    serde_json::from_str(line).unwrap()
+}
+
+/// Starts `bulwark ingest --listen`, sends a TAK stream over a real socket
+/// in small pieces (as TCP may deliver it), and reads the lines back.
+#[test]
+fn ingest_listens_for_tak_clients() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bulwark"))
+        .args([
+            "ingest",
+            "--from",
+            "cot",
+            "--listen",
+            "127.0.0.1:0",
+            "--party",
+            "ukraine",
+            "--class",
+            "radar",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    err.read_line(&mut first).unwrap();
+    let addr = first.trim().rsplit(' ').next().unwrap().to_string();
+    assert!(first.contains("listening for CoT on"), "{first}");
+    let bytes = std::fs::read(cot_fixture()).unwrap();
+    let mut socket = std::net::TcpStream::connect(&addr).unwrap();
+    for chunk in bytes.chunks(100) {
+        socket.write_all(chunk).unwrap();
+        socket.flush().unwrap();
+    }
+    drop(socket);
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    for _ in 0..4 {
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+        lines.push(model_line(&line));
+    }
+    // The connection's summary, then stop the listener.
+    let mut closed = String::new();
+    while !closed.contains("closed") {
+        closed.clear();
+        if err.read_line(&mut closed).unwrap() == 0 {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        closed.contains("read 8, imported 4, skipped 2, rejected 2"),
+        "{closed}"
+    );
+    let kinds: Vec<_> = lines
+        .iter()
+        .map(|l| l["kind"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "missile_launch",
+            "drone_launch",
+            "maritime_violation",
+            "unknown_contact"
+        ]
+    );
+    assert_eq!(
+        lines[0]["id"]["message"],
+        "trk-8812@2025-11-14T01:41:07.123456Z"
+    );
+}

@@ -1,0 +1,335 @@
+//! `bulwark ingest`: the world's formats → input lines. Files are read
+//! here and converted by the `ingest` crate; `--listen` accepts TAK clients
+//! over TCP and writes their events as lines as they arrive.
+//!
+//! Exit status: 0 every record imported (or skipped by design), 1 some
+//! refused (the good ones are still written), 2 a file could not be read or
+//! the listener could not start.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Context, Result, bail};
+use ingest::{Defaults, Note, Outcome};
+
+use crate::Format;
+
+/// Largest input file read, in bytes.
+const FILE_BYTES_MAX: u64 = 512 * 1024 * 1024;
+/// Connections served at once by `--listen`; more wait to be accepted.
+const CONNECTIONS_MAX: usize = 64;
+/// Skipped records listed one by one per file in the text summary.
+const SKIPS_LISTED_MAX: usize = 10;
+
+#[derive(clap::Args, Debug)]
+pub struct IngestArgs {
+    /// The input format: `cot` (Cursor-on-Target XML, one event or a TAK
+    /// stream), `stix` (a STIX 2.1 bundle), `geojson` (zones and lines:
+    /// checked and summarized, nothing written), `csv:MAPPING` and `ftm`
+    /// (not yet).
+    #[arg(long, value_name = "FORMAT")]
+    from: String,
+    /// The files to read.
+    #[arg(required_unless_present = "listen")]
+    files: Vec<PathBuf>,
+    /// Write the lines to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Validate only: read and report, write nothing.
+    #[arg(long)]
+    check: bool,
+    /// The summary's format (on standard error).
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+    /// The submitting party (a framework party id).
+    #[arg(long, value_name = "P", default_value = "unknown")]
+    party: String,
+    /// The party's source (sensor, feed); default: the format's name.
+    #[arg(long, value_name = "S")]
+    source: Option<String>,
+    /// The source class (a framework `source_class` id).
+    #[arg(long, value_name = "C", default_value = "unknown")]
+    class: String,
+    /// With `--from geojson`: write framework `[[zone]]` entries (TOML) for
+    /// every area and line, naming PATH as their `file`, instead of nothing.
+    #[arg(long, value_name = "PATH")]
+    zones: Option<String>,
+    /// With `--from cot`: accept TAK clients on this TCP address
+    /// (`127.0.0.1:8087`; port 0 picks one, printed on standard error) and
+    /// write each event's line as it arrives. Runs until stopped.
+    #[arg(long, value_name = "ADDR", conflicts_with_all = ["files", "check"])]
+    listen: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum From {
+    Cot,
+    Stix,
+    Geojson,
+}
+
+fn parse_from(text: &str) -> Result<From> {
+    match text {
+        "cot" => Ok(From::Cot),
+        "stix" => Ok(From::Stix),
+        "geojson" => Ok(From::Geojson),
+        t if t == "ftm" || t.starts_with("csv:") => {
+            bail!("`--from {t}` is not supported yet (see docs/ingest.md)")
+        }
+        t => bail!("`--from {t}`: expected `cot`, `stix`, `geojson`, `csv:MAPPING` or `ftm`"),
+    }
+}
+
+pub fn run(args: &IngestArgs) -> Result<u8> {
+    let from = parse_from(&args.from)?;
+    let defaults = Defaults {
+        party: args.party.clone(),
+        source: args.source.clone().unwrap_or_else(|| args.from.clone()),
+        class: args.class.clone(),
+    };
+    if let Some(addr) = &args.listen {
+        if from != From::Cot {
+            bail!("`--listen` takes CoT only (`--from cot`)");
+        }
+        return listen(addr, &defaults, args.out.as_deref());
+    }
+    let mut lines = String::new();
+    let mut summaries = Vec::new();
+    let mut unreadable = false;
+    let mut rejected = false;
+    for path in &args.files {
+        let shown = path.display().to_string();
+        let bytes = match read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("bulwark: {e:#}");
+                unreadable = true;
+                continue;
+            }
+        };
+        let (outcome, extra) = convert(from, &bytes, &defaults);
+        if let Some(file) = &args.zones {
+            if from != From::Geojson {
+                bail!("`--zones` goes with `--from geojson`");
+            }
+            if outcome.rejected.is_empty() {
+                match ingest::geojson::zone_entries(&bytes, file) {
+                    Ok(toml) => lines.push_str(&toml),
+                    Err(e) => eprintln!("bulwark: {shown}: {e}"),
+                }
+            }
+        }
+        for o in &outcome.observations {
+            let input = model::Input::Observation(o.clone());
+            lines.push_str(&model::encode_line(&input));
+            lines.push('\n');
+        }
+        rejected |= !outcome.rejected.is_empty();
+        summaries.push((shown, outcome, extra));
+    }
+    if !args.check {
+        match &args.out {
+            Some(out) => std::fs::write(out, &lines)
+                .with_context(|| format!("cannot write `{}`", out.display()))?,
+            None => crate::write_stdout(&lines),
+        }
+    }
+    match args.format {
+        Format::Text => {
+            for (shown, outcome, extra) in &summaries {
+                eprint!("{}", text_summary(shown, outcome, extra));
+            }
+        }
+        Format::Json => {
+            let files: Vec<_> = summaries
+                .iter()
+                .map(|(shown, o, extra)| json_summary(shown, o, extra))
+                .collect();
+            let doc = serde_json::json!({ "files": files, "written": !args.check });
+            eprintln!("{}", serde_json::to_string_pretty(&doc)?);
+        }
+    }
+    Ok(if unreadable { 2 } else { u8::from(rejected) })
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let mut bytes = Vec::new();
+    file.take(FILE_BYTES_MAX + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read `{}`", path.display()))?;
+    if bytes.len() as u64 > FILE_BYTES_MAX {
+        bail!("`{}` is larger than {FILE_BYTES_MAX} bytes", path.display());
+    }
+    Ok(bytes)
+}
+
+/// One file's outcome, and lines of summary the format adds (GeoJSON's
+/// features).
+fn convert(from: From, bytes: &[u8], defaults: &Defaults) -> (Outcome, Vec<String>) {
+    match from {
+        From::Cot => (ingest::cot::convert(bytes, defaults), Vec::new()),
+        From::Stix => (ingest::stix::convert(bytes, defaults), Vec::new()),
+        From::Geojson => ingest::geojson::convert(bytes),
+    }
+}
+
+fn note_line(shown: &str, what: &str, n: &Note) -> String {
+    let record = n
+        .record
+        .as_ref()
+        .map(|r| format!("`{r}`: "))
+        .unwrap_or_default();
+    format!(
+        "{shown}:{}:{}: {what}: {record}{} (byte {})\n",
+        n.at.line, n.at.column, n.message, n.at.offset
+    )
+}
+
+fn text_summary(shown: &str, o: &Outcome, extra: &[String]) -> String {
+    let mut s = String::new();
+    for n in &o.rejected {
+        s.push_str(&note_line(shown, "error", n));
+    }
+    for n in o.skipped.iter().take(SKIPS_LISTED_MAX) {
+        s.push_str(&note_line(shown, "skipped", n));
+    }
+    if o.skipped.len() > SKIPS_LISTED_MAX {
+        s.push_str(&format!(
+            "{shown}: … and {} more skipped\n",
+            o.skipped.len() - SKIPS_LISTED_MAX
+        ));
+    }
+    for line in extra {
+        s.push_str(&format!("{shown}: {line}\n"));
+    }
+    s.push_str(&format!(
+        "{shown}: read {}, imported {}, skipped {}, rejected {}\n",
+        o.read,
+        o.observations.len(),
+        o.skipped.len(),
+        o.rejected.len()
+    ));
+    s
+}
+
+fn json_note(n: &Note) -> serde_json::Value {
+    serde_json::json!({
+        "offset": n.at.offset, "line": n.at.line, "column": n.at.column,
+        "record": n.record, "message": n.message,
+    })
+}
+
+fn json_summary(shown: &str, o: &Outcome, extra: &[String]) -> serde_json::Value {
+    serde_json::json!({
+        "path": shown,
+        "read": o.read,
+        "imported": o.observations.len(),
+        "skipped": o.skipped.iter().map(json_note).collect::<Vec<_>>(),
+        "rejected": o.rejected.iter().map(json_note).collect::<Vec<_>>(),
+        "notes": extra,
+    })
+}
+
+/// Serves TAK clients: each connection is one CoT stream.
+fn listen(addr: &str, defaults: &Defaults, out: Option<&Path>) -> Result<u8> {
+    let listener = TcpListener::bind(addr).with_context(|| format!("cannot listen on `{addr}`"))?;
+    let local = listener.local_addr()?;
+    eprintln!("bulwark: listening for CoT on {local}");
+    let sink: Box<dyn Write + Send> = match out {
+        Some(path) => Box::new(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .with_context(|| format!("cannot write `{}`", path.display()))?,
+        ),
+        None => Box::new(std::io::stdout()),
+    };
+    let sink = Arc::new(Mutex::new(sink));
+    let open = Arc::new(AtomicUsize::new(0));
+    for stream in listener.incoming() {
+        let stream = match stream {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("bulwark: a connection failed: {e}");
+                continue;
+            }
+        };
+        while open.load(Ordering::SeqCst) >= CONNECTIONS_MAX {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        open.fetch_add(1, Ordering::SeqCst);
+        let (sink, open, defaults) = (sink.clone(), open.clone(), defaults.clone());
+        std::thread::spawn(move || {
+            serve(stream, &defaults, &sink);
+            open.fetch_sub(1, Ordering::SeqCst);
+        });
+    }
+    Ok(0)
+}
+
+type Sink = Mutex<Box<dyn Write + Send>>;
+
+fn serve(mut stream: TcpStream, defaults: &Defaults, sink: &Sink) {
+    let peer = stream
+        .peer_addr()
+        .map_or_else(|_| "a client".to_string(), |a| a.to_string());
+    let mut cot = ingest::cot::Stream::new(defaults.clone());
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut total = Outcome::default();
+    loop {
+        let n = match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) => {
+                eprintln!("bulwark: {peer}: {e}");
+                break;
+            }
+        };
+        let outcome = cot.push(buf.get(..n).unwrap_or_default());
+        emit(&peer, &outcome, sink);
+        total.extend(outcome);
+    }
+    let outcome = cot.finish();
+    emit(&peer, &outcome, sink);
+    total.extend(outcome);
+    eprintln!(
+        "bulwark: {peer}: closed: read {}, imported {}, skipped {}, rejected {}",
+        total.read,
+        total.observations.len(),
+        total.skipped.len(),
+        total.rejected.len()
+    );
+}
+
+fn emit(peer: &str, o: &Outcome, sink: &Sink) {
+    for n in &o.rejected {
+        eprintln!(
+            "bulwark: {peer}: byte {}: error: {}{}",
+            n.at.offset,
+            n.record
+                .as_ref()
+                .map(|r| format!("`{r}`: "))
+                .unwrap_or_default(),
+            n.message
+        );
+    }
+    if o.observations.is_empty() {
+        return;
+    }
+    let mut lines = String::new();
+    for obs in &o.observations {
+        lines.push_str(&model::encode_line(&model::Input::Observation(obs.clone())));
+        lines.push('\n');
+    }
+    let Ok(mut w) = sink.lock() else { return };
+    if let Err(e) = w.write_all(lines.as_bytes()).and_then(|()| w.flush()) {
+        eprintln!("bulwark: cannot write the output: {e}");
+        std::process::exit(2);
+    }
+}

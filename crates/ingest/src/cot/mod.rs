@@ -1,0 +1,420 @@
+//! Cursor-on-Target (MITRE CoT 2.0 events, TAK detail) → observations.
+//!
+//! An input is one event or many back to back, as TAK clients write them
+//! on a TCP connection; [`split`] finds each event, [`convert`] parses each
+//! on its own with `quick-xml` and maps it with the tables of [`map`]:
+//!
+//! - identity: a CoT `uid` names a thing (a track, a marker), not a
+//!   message, so the message id is `uid@time` (`time` as written);
+//! - `type` → kind and weapon model (hostile atoms), `unknown_contact`
+//!   (unknown affiliation), or skipped (friendly and neutral atoms, and
+//!   everything that is not an atom: `b-` bits such as chat and markers,
+//!   `t-` tasking such as the `takPing` keep-alive, `u-` drawings);
+//! - `point` `lat`/`lon` → 10⁻⁷ degree, exactly ([`crate::decimal`]);
+//!   `ce` → `place.error_m` (rounded up; `9999999`, CoT's "unknown", left out);
+//! - `time` → `observed` (a moment; finer than a millisecond is truncated);
+//!   `start` and `stale` are kept as attributes: they bound how long the
+//!   report is valid, not when the thing was seen;
+//! - `how` → confidence ([`map::HOW_CONFIDENCE`]);
+//! - the event's own bytes are kept in `attributes.cot_xml`, with
+//!   `cot_uid`, `cot_type`, `cot_how`, `cot_start`, `cot_stale`,
+//!   `cot_callsign` (from `detail/contact`) and `cot_affiliation`.
+//!
+//! Refused at once, with the event's byte offset: a document type
+//! declaration (billion laughs, XXE: see [`split`]), an event beyond
+//! [`split::EVENT_BYTES_MAX`] bytes or [`split::DEPTH_MAX`] levels, XML that
+//! is not well formed, a reference to an entity XML does not predefine,
+//! text that is not UTF-8, a top element other than `event`, a missing or
+//! malformed required attribute.
+
+pub mod map;
+pub mod split;
+
+use std::collections::BTreeMap;
+
+use model::{InputId, Name, Observation, Observed, Place, Point};
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::{Reader, XmlVersion};
+
+use crate::{Defaults, Note, Outcome, Position, decimal, validated};
+use map::Affiliation;
+pub use split::{Piece, Splitter};
+
+/// A `ce` at or above this is CoT's way of saying "unknown" (`9999999.0`).
+pub const CE_UNKNOWN_M: i64 = 9_999_999;
+/// The longest attribute value kept (a `uid`, a callsign), in bytes.
+pub const VALUE_BYTES_MAX: usize = 1024;
+
+/// Every event of a whole input (a file): observations, skips and
+/// refusals, located by line and column.
+pub fn convert(bytes: &[u8], defaults: &Defaults) -> Outcome {
+    let mut out = Outcome::default();
+    for piece in Splitter::split_all(bytes) {
+        take(&mut out, bytes, 0, piece, defaults);
+    }
+    out.locate(bytes);
+    out
+}
+
+/// Converts one piece of a stream whose buffer starts at absolute `base`.
+fn take(out: &mut Outcome, buf: &[u8], base: usize, piece: Piece, defaults: &Defaults) {
+    out.read += 1;
+    match piece {
+        Piece::Event { start, end } => {
+            let bytes = buf.get(start - base..end - base).unwrap_or_default();
+            match event(bytes, start, defaults) {
+                Ok(Made::Observation(o)) => out.observations.push(*o),
+                Ok(Made::Skipped(note)) => out.skipped.push(note),
+                Err(note) => out.rejected.push(note),
+            }
+        }
+        Piece::Fault { at, message, .. } => out.rejected.push(Note {
+            at: position(at),
+            record: None,
+            message,
+        }),
+    }
+}
+
+/// A TAK client's stream arriving in pieces: feed it what each read
+/// returns, get the events completed so far. Notes carry byte offsets
+/// from the start of the stream (line and column 0: a stream has none).
+#[derive(Debug)]
+pub struct Stream {
+    splitter: Splitter,
+    buf: Vec<u8>,
+    base: usize,
+    defaults: Defaults,
+}
+
+impl Stream {
+    pub fn new(defaults: Defaults) -> Stream {
+        Stream {
+            splitter: Splitter::new(),
+            buf: Vec::new(),
+            base: 0,
+            defaults,
+        }
+    }
+
+    /// Adds bytes; returns what the events completed by them make.
+    pub fn push(&mut self, bytes: &[u8]) -> Outcome {
+        self.buf.extend_from_slice(bytes);
+        self.drain(false)
+    }
+
+    /// The stream has ended: what is left is an incomplete event, if anything.
+    pub fn finish(&mut self) -> Outcome {
+        self.drain(true)
+    }
+
+    fn drain(&mut self, eof: bool) -> Outcome {
+        let mut out = Outcome::default();
+        while let Some(piece) = self.splitter.next(&self.buf, eof) {
+            take(&mut out, &self.buf, self.base, piece, &self.defaults);
+        }
+        let keep = self.splitter.keep_from();
+        let drop = keep.saturating_sub(self.base).min(self.buf.len());
+        self.buf.drain(..drop);
+        self.base += drop;
+        self.splitter.rebase(self.base);
+        out
+    }
+}
+
+fn position(offset: usize) -> Position {
+    Position {
+        offset: offset as u64,
+        line: 0,
+        column: 0,
+    }
+}
+
+enum Made {
+    Observation(Box<Observation>),
+    Skipped(Note),
+}
+
+/// What one event says, as read.
+#[derive(Default)]
+struct Fields {
+    uid: Option<String>,
+    cot_type: Option<String>,
+    time: Option<String>,
+    start: Option<String>,
+    stale: Option<String>,
+    how: Option<String>,
+    lat: Option<String>,
+    lon: Option<String>,
+    ce: Option<String>,
+    callsign: Option<String>,
+    points: usize,
+}
+
+/// One event's bytes (`offset`: where they start in the input).
+fn event(bytes: &[u8], offset: usize, defaults: &Defaults) -> Result<Made, Note> {
+    let refuse = |at: usize, record: Option<&str>, message: String| Note {
+        at: position(at),
+        record: record.map(str::to_string),
+        message,
+    };
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        refuse(
+            offset + e.valid_up_to(),
+            None,
+            "the event is not UTF-8 text".to_string(),
+        )
+    })?;
+    let fields = read(text).map_err(|(at, uid, m)| refuse(offset + at, uid.as_deref(), m))?;
+    let uid = fields.uid.as_deref();
+    let missing = |name: &str| refuse(offset, uid, format!("the event has no `{name}`"));
+    let uid = uid.ok_or_else(|| missing("uid"))?;
+    let cot_type = fields.cot_type.as_deref().ok_or_else(|| missing("type"))?;
+    let parts: Vec<&str> = cot_type.split('-').collect();
+    let (affiliation_name, affiliation) = match parts.as_slice() {
+        ["a", letter, ..] => match map::AFFILIATIONS.iter().find(|(l, ..)| l == letter) {
+            Some((_, name, a)) => (*name, *a),
+            None => {
+                return Err(refuse(
+                    offset,
+                    Some(uid),
+                    format!("type `{cot_type}`: `{letter}` is not a CoT affiliation"),
+                ));
+            }
+        },
+        _ => {
+            let what = match parts.first() {
+                Some(&"b") => "a `b-` (bits: chat, markers, routes, imagery) event",
+                Some(&"t") => "a `t-` (tasking, such as the `takPing` keep-alive) event",
+                Some(&"u") => "a `u-` (drawing) event",
+                _ => "not an atom (`a-…`)",
+            };
+            return Ok(Made::Skipped(Note {
+                at: position(offset),
+                record: Some(uid.to_string()),
+                message: format!("type `{cot_type}`: {what} carries no observation"),
+            }));
+        }
+    };
+    if affiliation == Affiliation::Friendly {
+        return Ok(Made::Skipped(Note {
+            at: position(offset),
+            record: Some(uid.to_string()),
+            message: format!(
+                "type `{cot_type}`: a {affiliation_name} position report is not evidence of a breach"
+            ),
+        }));
+    }
+    let (function_kind, weapon) = map::function(parts.get(2..).unwrap_or_default());
+    let kind = match affiliation {
+        Affiliation::Hostile => function_kind,
+        _ => map::UNKNOWN_CONTACT,
+    };
+    let bad = |m: String| refuse(offset, Some(uid), m);
+    let time_text = fields.time.as_deref().ok_or_else(|| missing("time"))?;
+    let time = crate::time_ms(time_text).map_err(|m| bad(format!("`time`: {m}")))?;
+    for (name, value) in [("start", &fields.start), ("stale", &fields.stale)] {
+        let value = value.as_deref().ok_or_else(|| missing(name))?;
+        crate::time_ms(value).map_err(|m| bad(format!("`{name}`: {m}")))?;
+    }
+    if fields.points != 1 {
+        return Err(bad(format!(
+            "the event has {} `point` elements; CoT requires exactly one",
+            fields.points
+        )));
+    }
+    let coordinate = |name: &str, value: &Option<String>, max: i64| {
+        let value = value
+            .as_deref()
+            .ok_or_else(|| bad(format!("`point` has no `{name}`")))?;
+        let e7 = decimal::scaled(value, 7).map_err(|m| bad(format!("`point` `{name}`: {m}")))?;
+        if e7.abs() > max {
+            return Err(bad(format!("`point` `{name}` `{value}` is off the globe")));
+        }
+        i32::try_from(e7).map_err(|_| bad(format!("`point` `{name}` `{value}` is off the globe")))
+    };
+    let lat_e7 = coordinate("lat", &fields.lat, 900_000_000)?;
+    let lon_e7 = coordinate("lon", &fields.lon, 1_800_000_000)?;
+    let error_m = match fields.ce.as_deref() {
+        None => None,
+        Some(ce) => {
+            let m = decimal::ceiling(ce).map_err(|m| bad(format!("`point` `ce`: {m}")))?;
+            if m < 0 {
+                return Err(bad(format!("`point` `ce` `{ce}` is negative")));
+            }
+            (m < CE_UNKNOWN_M).then(|| u32::try_from(m).ok()).flatten()
+        }
+    };
+    let mut attributes = BTreeMap::new();
+    let mut keep = |key: &str, value: Option<&str>| {
+        if let Some(v) = value {
+            attributes.insert(key.to_string(), v.to_string());
+        }
+    };
+    keep("cot_uid", Some(uid));
+    keep("cot_type", Some(cot_type));
+    keep("cot_how", fields.how.as_deref());
+    keep("cot_start", fields.start.as_deref());
+    keep("cot_stale", fields.stale.as_deref());
+    keep("cot_callsign", fields.callsign.as_deref());
+    keep("cot_affiliation", Some(affiliation_name));
+    keep("cot_xml", Some(element(text)));
+    let observation = Observation {
+        id: InputId {
+            party: Name::from(defaults.party.as_str()),
+            source: Name::from(defaults.source.as_str()),
+            message: Name::from(format!("{uid}@{time_text}").as_str()),
+        },
+        class: defaults.class.clone(),
+        derived_from: Vec::new(),
+        observed: Observed::at(time),
+        place: Place {
+            point: Some(Point { lon_e7, lat_e7 }),
+            error_m,
+            zone: None,
+            track: Vec::new(),
+        },
+        kind: kind.to_string(),
+        counts: Default::default(),
+        weapon: weapon.map(str::to_string),
+        target: None,
+        attribution: None,
+        confidence_bp: map::confidence(fields.how.as_deref()),
+        releasability: Default::default(),
+        attributes,
+    };
+    validated(observation)
+        .map(|o| Made::Observation(Box::new(o)))
+        .map_err(bad)
+}
+
+/// The event element's own text, without the XML declaration and blanks
+/// before it.
+fn element(text: &str) -> &str {
+    match text.find("<event") {
+        Some(i) => text.get(i..).unwrap_or(text).trim_end(),
+        None => text.trim(),
+    }
+}
+
+/// Reads the fields of one event; an error is (byte offset within the
+/// event, message).
+fn read(text: &str) -> Result<Fields, (usize, Option<String>, String)> {
+    let mut fields = Fields::default();
+    read_into(text, &mut fields).map_err(|(at, m)| (at, fields.uid.take(), m))?;
+    Ok(fields)
+}
+
+fn read_into(text: &str, fields: &mut Fields) -> Result<(), (usize, String)> {
+    let mut reader = Reader::from_str(text);
+    let mut depth = 0u32;
+    let mut tops = 0usize;
+    // The name of the open child of `event` (at depth 1).
+    let mut child = String::new();
+    loop {
+        let at = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+        let event = reader.read_event().map_err(|e| {
+            let at = usize::try_from(reader.error_position()).unwrap_or(at);
+            (at, format!("the event is not well-formed XML: {e}"))
+        })?;
+        match event {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let empty = matches!(event, Event::Empty(_));
+                let name = e.local_name();
+                let name = name.as_ref();
+                match depth {
+                    0 => {
+                        tops += 1;
+                        if tops > 1 || name != "event" {
+                            return Err((
+                                at,
+                                format!("the top element is `{}`, not one CoT `event`", name),
+                            ));
+                        }
+                        attributes(e, at, |k, v| match k {
+                            "uid" => fields.uid = Some(v),
+                            "type" => fields.cot_type = Some(v),
+                            "time" => fields.time = Some(v),
+                            "start" => fields.start = Some(v),
+                            "stale" => fields.stale = Some(v),
+                            "how" => fields.how = Some(v),
+                            _ => {}
+                        })?;
+                    }
+                    1 => {
+                        child.clear();
+                        child.push_str(name);
+                        if name == "point" {
+                            fields.points += 1;
+                            attributes(e, at, |k, v| match k {
+                                "lat" => fields.lat = Some(v),
+                                "lon" => fields.lon = Some(v),
+                                "ce" => fields.ce = Some(v),
+                                _ => {}
+                            })?;
+                        }
+                    }
+                    2 if child == "detail" && name == "contact" => {
+                        attributes(e, at, |k, v| {
+                            if k == "callsign" {
+                                fields.callsign = Some(v);
+                            }
+                        })?;
+                    }
+                    _ => {}
+                }
+                if !empty {
+                    depth += 1;
+                }
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::GeneralRef(r) => {
+                let name: &str = &r;
+                let predefined =
+                    matches!(name, "lt" | "gt" | "amp" | "apos" | "quot") || name.starts_with('#');
+                if !predefined {
+                    return Err((
+                        at,
+                        format!(
+                            "`&{};` is not an entity XML predefines; entity declarations are refused",
+                            name
+                        ),
+                    ));
+                }
+            }
+            Event::DocType(_) => return Err((at, split::DOCTYPE_REFUSED.to_string())),
+            Event::Text(t) if depth == 0 && t.bytes().any(|b| !b.is_ascii_whitespace()) => {
+                return Err((at, "text outside the event".to_string()));
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if tops == 0 {
+        return Err((0, "no `event` element".to_string()));
+    }
+    Ok(())
+}
+
+/// Calls `f` with each attribute's name and value (entities resolved;
+/// duplicates and malformed attributes refused).
+fn attributes(
+    e: &BytesStart<'_>,
+    at: usize,
+    mut f: impl FnMut(&str, String),
+) -> Result<(), (usize, String)> {
+    for attribute in e.attributes() {
+        let attribute = attribute.map_err(|err| (at, format!("a malformed attribute: {err}")))?;
+        let value = attribute
+            .normalized_value(XmlVersion::Implicit1_0)
+            .map_err(|err| (at, format!("a malformed attribute value: {err}")))?;
+        if value.len() > VALUE_BYTES_MAX {
+            return Err((
+                at,
+                format!("an attribute value longer than {VALUE_BYTES_MAX} bytes"),
+            ));
+        }
+        f(attribute.key.local_name().as_ref(), value.into_owned());
+    }
+    Ok(())
+}

@@ -1,0 +1,135 @@
+//! The world's formats turned into bulwark's inputs.
+//!
+//! Each converter reads the bytes of one file (or one connection's stream)
+//! and returns an [`Outcome`]: the observations it made, the records it
+//! passed over on purpose (a friendly position report says nothing about a
+//! breach) and the records it refused, each with its byte offset, line and
+//! column. A bad record never stops the others. What the converters emit is
+//! `model::Observation`, written by the caller with `model::encode_line`.
+//!
+//! - [`cot`]: Cursor-on-Target XML events, one document or a TAK client's
+//!   TCP stream (events back to back, no delimiter), with [`cot::Splitter`]
+//!   framing a stream that arrives in pieces.
+//! - [`stix`]: STIX 2.1 bundles → cyber-intrusion observations with
+//!   attribution.
+//! - [`geojson`]: zones and lines (RFC 7946) → a checked summary, and
+//!   framework zone entries.
+//! - [`decimal`]: decimal text → fixed-point integers, exactly.
+//!
+//! The mappings (CoT `type` → kind, `how` → confidence, STIX confidence →
+//! basis points) are tables in the code and in `docs/ingest.md`; a test
+//! keeps the two in step.
+//!
+//! Architecture Invariant: this crate does no I/O, never reads the clock and
+//! never panics on input. The same bytes give the same observations in the
+//! same order.
+
+pub mod cot;
+pub mod decimal;
+pub mod geojson;
+pub mod stix;
+
+use base::LineIndex;
+use model::Observation;
+
+/// Who submits what a converter makes: the parts of an observation's
+/// identity and class that the source format does not say.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Defaults {
+    /// The submitting party (a framework party id).
+    pub party: String,
+    /// The party's source (sensor, cell, feed).
+    pub source: String,
+    /// The source class (a framework `source_class` id).
+    pub class: String,
+}
+
+/// Where a record sits in its input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    /// Byte offset from the start of the input (or of the connection).
+    pub offset: u64,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub column: u32,
+}
+
+/// A record passed over or refused: where, which record, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    pub at: Position,
+    /// The record's own name where it has one (a CoT `uid`, a STIX `id`).
+    pub record: Option<String>,
+    /// Why, in words for the person who sent it.
+    pub message: String,
+}
+
+/// What a converter made of one input.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// Records read (CoT events, STIX objects, GeoJSON features).
+    pub read: usize,
+    /// The observations made, in input order.
+    pub observations: Vec<Observation>,
+    /// Records that carry no observation, by design (not an error).
+    pub skipped: Vec<Note>,
+    /// Records refused: malformed, hostile, out of range.
+    pub rejected: Vec<Note>,
+}
+
+impl Outcome {
+    /// Adds another outcome's records after this one's.
+    pub fn extend(&mut self, other: Outcome) {
+        self.read += other.read;
+        self.observations.extend(other.observations);
+        self.skipped.extend(other.skipped);
+        self.rejected.extend(other.rejected);
+    }
+
+    /// Fills in line and column of every note from byte offsets into `bytes`.
+    pub fn locate(&mut self, bytes: &[u8]) {
+        let text = String::from_utf8_lossy(bytes);
+        let index = LineIndex::new(&text);
+        for note in self.skipped.iter_mut().chain(self.rejected.iter_mut()) {
+            let offset = usize::try_from(note.at.offset).unwrap_or(usize::MAX);
+            let (line, column) = index.line_column(&text, offset);
+            note.at.line = line;
+            note.at.column = column;
+        }
+    }
+}
+
+/// Checks an observation as the wire format would; a converter refuses
+/// what `Input::validate` would refuse rather than write a line the engine
+/// cannot read.
+pub(crate) fn validated(observation: Observation) -> Result<Observation, String> {
+    let input = model::Input::Observation(observation);
+    let problems = input.validate();
+    if !problems.is_empty() {
+        return Err(problems.join("; "));
+    }
+    match input {
+        model::Input::Observation(o) => Ok(o),
+        // INVARIANT: built as an observation just above.
+        _ => Err("internal: not an observation".to_string()),
+    }
+}
+
+/// An RFC 3339 time; digits finer than a millisecond (pytak and STIX may
+/// write microseconds) are dropped, which rounds toward the past.
+pub(crate) fn time_ms(text: &str) -> Result<base::Timestamp, String> {
+    let t = text.trim();
+    let Some(dot) = t.find('.') else {
+        return base::Timestamp::parse(t);
+    };
+    let digits = t
+        .get(dot + 1..)
+        .map_or(0, |f| f.bytes().take_while(u8::is_ascii_digit).count());
+    if digits <= 3 {
+        return base::Timestamp::parse(t);
+    }
+    let head = t.get(..dot + 4).unwrap_or(t);
+    let tail = t.get(dot + 1 + digits..).unwrap_or("");
+    base::Timestamp::parse(&format!("{head}{tail}"))
+}
