@@ -1250,6 +1250,68 @@ fn next_deadline_is_the_earliest_pending_clock_or_due_date() {
 }
 
 #[test]
+fn time_never_goes_back_and_clocks_come_before_orders_at_one_instant() {
+    let mut l = ladder();
+    // t-so's clock (48h, lapse) ends at T+6h, when t1's `intel` is due.
+    l.certified(h(-42), &breach("B2", "trg-so", 1, h(-42)));
+    l.certified(h(0), &breach("B1", "trg-missile", 12, h(0)));
+    let events = l.advance(h(7));
+    assert_eq!(names(&events), ["lapsed", "deadline_missed"]);
+    // An earlier "now" changes nothing, not even "now".
+    assert!(l.advance(h(3)).is_empty());
+    assert_eq!(l.now(), Some(h(7)));
+}
+
+#[test]
+fn a_superseded_breach_keeps_its_completed_orders_out_of_the_withdrawn() {
+    let mut l = ladder();
+    l.certified(h(0), &breach("B1", "trg-missile", 12, h(0)));
+    l.order_report(h(1), &report("a", "B1/t1/intel", OrderStatus::Done))
+        .unwrap();
+    let events = l.superseded(h(2), "B1", "its evidence was retracted");
+    let text = serde_json::to_string(&events).unwrap();
+    assert!(text.contains("open orders withdrawn: B1/t1/fin"), "{text}");
+    assert!(!text.contains("B1/t1/intel"), "{text}");
+    let v = view(&l, "B1", "t1");
+    assert_eq!(v.actions[0].status, OrderState::Completed);
+    assert_eq!(v.actions[1].status, OrderState::Withdrawn);
+}
+
+/// The test ladder with a repeat edge out of the sign-off tier `t2`.
+fn ladder_with_repeat_from_sign_off() -> Ladder {
+    let tiers = tiers("lapse").replacen(
+        "[[tier.action]]\nid = \"secondary\"",
+        "[[tier.escalate]]\nto = \"t-next\"\nwhen = \"repeat\"\ncount = 2\nwithin = \"1d\"\n[[tier.action]]\nid = \"secondary\"",
+        1,
+    );
+    Ladder::new(&load(&format!("{}{tiers}", header(false))))
+}
+
+#[test]
+fn a_repeat_counts_a_breach_by_its_first_observed_time_once_certified() {
+    // B1, contested at first, goes to sign-off (t2) with what was known
+    // then; when certified, its first observation is known to be 50h in.
+    let mut l = ladder_with_repeat_from_sign_off();
+    l.escalated(h(0), &breach("B1", "trg-missile", 12, h(0)));
+    assert_eq!(status(&l, "B1", "t2"), ActivationStatus::AwaitingVotes);
+    let mut b1 = breach("B1", "trg-missile", 12, h(60));
+    b1.first_observed = h(50);
+    l.certified(h(60), &b1);
+    // B2, three times the threshold, climbs t1 → t2; with B1 first observed
+    // within a day of it, t2's repeat edge holds.
+    let mut b2 = breach("B2", "trg-missile", 40, h(62));
+    b2.first_observed = h(51);
+    let events = l.certified(h(62), &b2);
+    assert!(
+        view(&l, "B2", "t-next")
+            .explanation
+            .contains("repeat: 2 certified breaches"),
+        "{}",
+        serde_json::to_string(&events).unwrap()
+    );
+}
+
+#[test]
 fn a_refusal_reads_as_its_reason() {
     let mut l = ladder();
     l.certified(h(0), &breach("B1", "trg-so", 1, h(0)));
