@@ -695,7 +695,12 @@ impl Engine {
         let lo = inc.to.minus(trigger.window);
         let hi = inc.from.plus(trigger.window);
         near.clear();
-        near.extend(free.range((lo, 0, 0)..=(hi, u64::MAX, usize::MAX)).copied());
+        // An incident that lasts longer than two windows (reports chained
+        // over days) fits in no window: nothing to gather (and a range whose
+        // start is after its end would not be one).
+        if lo <= hi {
+            near.extend(free.range((lo, 0, 0)..=(hi, u64::MAX, usize::MAX)).copied());
+        }
         for &(anchor, _, _) in near.iter().filter(|(end, _, _)| *end >= inc.to) {
             let start = anchor.minus(trigger.window);
             let mut sum = 0u64;

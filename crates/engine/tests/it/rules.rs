@@ -283,3 +283,29 @@ fn the_adversary_cannot_deny_a_breach_by_declaration() {
     assert!(!e.incidents()[0].contested, "{:#?}", e.incidents()[0]);
     assert_eq!(e.breaches()[0].status, BreachStatus::Certified);
 }
+
+/// Reports chained every ten minutes for 60 hours fuse into one incident
+/// longer than two 24-hour windows: it fits in no window, and judging it
+/// must not trip over a window whose start comes after its end.
+#[test]
+fn an_incident_longer_than_two_windows_is_judged_without_fault() {
+    let mut e = Engine::new(&ukraine()).unwrap();
+    let start = t("2025-11-01T00:00:00Z");
+    for k in 0..360i64 {
+        let at = base::Timestamp::from_millis(start.millis() + k * 600_000);
+        let line = obs(
+            "ukraine",
+            "radar",
+            &k.to_string(),
+            "radar",
+            "missile_launch",
+            &at.to_string(),
+            &format!(r#","counts":{{"launched":1}}{KYIV}"#),
+        );
+        let input = model::decode_line(&line, 1).unwrap();
+        e.submit(base::Timestamp::from_millis(at.millis() + 60_000), &input)
+            .unwrap();
+    }
+    let incidents = e.incidents();
+    assert_eq!(incidents.len(), 1, "{incidents:#?}");
+}
