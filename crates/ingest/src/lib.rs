@@ -29,7 +29,6 @@ pub mod decimal;
 pub mod geojson;
 pub mod stix;
 
-use base::LineIndex;
 use model::Observation;
 
 /// Who submits what a converter makes: the parts of an observation's
@@ -88,14 +87,25 @@ impl Outcome {
     }
 
     /// Fills in line and column of every note from byte offsets into `bytes`.
+    /// Columns count characters (UTF-8 sequences); a byte that is not
+    /// UTF-8 counts as one. No note: nothing is scanned.
     pub fn locate(&mut self, bytes: &[u8]) {
-        let text = String::from_utf8_lossy(bytes);
-        let index = LineIndex::new(&text);
+        if self.skipped.is_empty() && self.rejected.is_empty() {
+            return;
+        }
+        let mut line_starts = vec![0];
+        line_starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
         for note in self.skipped.iter_mut().chain(self.rejected.iter_mut()) {
-            let offset = usize::try_from(note.at.offset).unwrap_or(usize::MAX);
-            let (line, column) = index.line_column(&text, offset);
-            note.at.line = line;
-            note.at.column = column;
+            let offset = usize::try_from(note.at.offset)
+                .unwrap_or(usize::MAX)
+                .min(bytes.len());
+            let line = line_starts.partition_point(|s| *s <= offset).max(1) - 1;
+            let start = line_starts.get(line).copied().unwrap_or(0);
+            let column = bytes
+                .get(start..offset)
+                .map_or(0, |b| b.iter().filter(|&&c| c & 0xC0 != 0x80).count());
+            note.at.line = u32::try_from(line + 1).unwrap_or(u32::MAX);
+            note.at.column = u32::try_from(column + 1).unwrap_or(u32::MAX);
         }
     }
 }
@@ -132,4 +142,40 @@ pub(crate) fn time_ms(text: &str) -> Result<base::Timestamp, String> {
     let head = t.get(..dot + 4).unwrap_or(t);
     let tail = t.get(dot + 1 + digits..).unwrap_or("");
     base::Timestamp::parse(&format!("{head}{tail}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn note(offset: u64) -> Note {
+        Note {
+            at: Position {
+                offset,
+                line: 0,
+                column: 0,
+            },
+            record: None,
+            message: String::new(),
+        }
+    }
+
+    #[test]
+    fn locate_counts_lines_and_characters_not_bytes() {
+        let bytes = "ab\nbé<x\n\n<y".as_bytes();
+        let mut out = Outcome {
+            skipped: vec![note(0), note(3)],
+            // `<x` after the two-byte `é`: byte 6, character column 3 (byte column 4).
+            rejected: vec![note(6), note(10), note(999)],
+            ..Outcome::default()
+        };
+        out.locate(bytes);
+        let at: Vec<(u32, u32)> = out
+            .skipped
+            .iter()
+            .chain(&out.rejected)
+            .map(|n| (n.at.line, n.at.column))
+            .collect();
+        assert_eq!(at, [(1, 1), (2, 1), (2, 3), (4, 1), (4, 3)]);
+    }
 }

@@ -188,32 +188,33 @@ pub const HOW_CONFIDENCE: &[(&str, u16, &str)] = &[
     ("", 3000, "absent or unknown"),
 ];
 
-/// Whether `prefix` (parts joined by `-`) is a prefix of `parts`, part by part.
-fn matches(prefix: &str, parts: &[&str]) -> bool {
+/// Whether `prefix` (parts joined by `-`) is a prefix of `text` (parts
+/// joined by `-`), part by part: `S-C` is a prefix of `S-C-X` but not of
+/// `S-CX`. Compared as bytes, without splitting.
+fn matches(prefix: &str, text: &str) -> bool {
     prefix.is_empty()
-        || (prefix.split('-').count() <= parts.len()
-            && prefix.split('-').zip(parts).all(|(a, b)| a == *b))
+        || (text.starts_with(prefix)
+            && matches!(text.as_bytes().get(prefix.len()), None | Some(b'-')))
 }
 
-/// The function table's entry for the parts after `a-?-`.
-pub fn function(parts: &[&str]) -> (&'static str, Option<&'static str>) {
-    FUNCTIONS
+/// The longest entry of `table` whose prefix matches `text`.
+fn longest<'t, T>(table: &'t [T], key: impl Fn(&T) -> &str, text: &str) -> Option<&'t T> {
+    table
         .iter()
-        .filter(|(prefix, ..)| matches(prefix, parts))
-        .max_by_key(|(prefix, ..)| prefix.len())
-        .map_or((HOSTILE_CONTACT, None), |(_, kind, weapon, _)| {
-            (*kind, *weapon)
-        })
+        .filter(|row| matches(key(row), text))
+        .max_by_key(|row| key(row).len())
+}
+
+/// The function table's entry for the type after `a-?-` (`A-M-F-Q`).
+pub fn function(rest: &str) -> (&'static str, Option<&'static str>) {
+    longest(FUNCTIONS, |row| row.0, rest).map_or((HOSTILE_CONTACT, None), |(_, kind, weapon, _)| {
+        (*kind, *weapon)
+    })
 }
 
 /// The confidence for a `how` value (absent: the table's last line).
 pub fn confidence(how: Option<&str>) -> u16 {
-    let parts: Vec<&str> = how.map(|h| h.split('-').collect()).unwrap_or_default();
-    HOW_CONFIDENCE
-        .iter()
-        .filter(|(prefix, ..)| matches(prefix, &parts))
-        .max_by_key(|(prefix, ..)| prefix.len())
-        .map_or(3000, |(_, bp, _)| *bp)
+    longest(HOW_CONFIDENCE, |row| row.0, how.unwrap_or("")).map_or(3000, |(_, bp, _)| *bp)
 }
 
 /// The tables as Markdown, for `docs/ingest.md`.
@@ -258,30 +259,24 @@ mod tests {
 
     #[test]
     fn longest_prefix_wins_part_by_part() {
+        assert_eq!(function("A-M-F-Q"), (kinds::DRONE_LAUNCH, Some("uav")));
+        assert_eq!(function("A-M-F-Q-r"), (kinds::DRONE_LAUNCH, Some("uav")));
         assert_eq!(
-            function(&["A", "M", "F", "Q"]),
-            (kinds::DRONE_LAUNCH, Some("uav"))
-        );
-        assert_eq!(
-            function(&["A", "M", "F", "Q", "r"]),
-            (kinds::DRONE_LAUNCH, Some("uav"))
-        );
-        assert_eq!(
-            function(&["A", "M", "F"]),
+            function("A-M-F"),
             (kinds::AIRSPACE_VIOLATION, Some("fixed-wing"))
         );
         assert_eq!(
-            function(&["A", "W", "M", "S"]),
+            function("A-W-M-S"),
             (kinds::MISSILE_LAUNCH, Some("missile"))
         );
-        assert_eq!(function(&["A", "W"]), (kinds::AIRSPACE_VIOLATION, None));
+        assert_eq!(function("A-W"), (kinds::AIRSPACE_VIOLATION, None));
         // `S-C` is not a prefix of `S-CX`: parts compare whole.
         assert_eq!(
-            function(&["S", "CX"]),
+            function("S-CX"),
             (kinds::MARITIME_VIOLATION, Some("vessel"))
         );
-        assert_eq!(function(&["P"]), (HOSTILE_CONTACT, None));
-        assert_eq!(function(&[]), (HOSTILE_CONTACT, None));
+        assert_eq!(function("P"), (HOSTILE_CONTACT, None));
+        assert_eq!(function(""), (HOSTILE_CONTACT, None));
         assert_eq!(confidence(Some("m-g")), 9000);
         assert_eq!(confidence(Some("m-g-n")), 9000);
         assert_eq!(confidence(Some("h-g-i-g-o")), 1000);
@@ -289,5 +284,8 @@ mod tests {
         assert_eq!(confidence(Some("m-s")), 0);
         assert_eq!(confidence(Some("zz")), 3000);
         assert_eq!(confidence(None), 3000);
+        // Whole parts, never a part's beginning.
+        assert_eq!(confidence(Some("m-gx")), confidence(Some("m")));
+        assert_eq!(function("A-MF"), (kinds::AIRSPACE_VIOLATION, None));
     }
 }

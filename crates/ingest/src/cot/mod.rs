@@ -30,6 +30,7 @@
 pub mod map;
 pub mod split;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use model::{InputId, Name, Observation, Observed, Place, Point};
@@ -49,20 +50,21 @@ pub const VALUE_BYTES_MAX: usize = 1024;
 /// refusals, located by line and column.
 pub fn convert(bytes: &[u8], defaults: &Defaults) -> Outcome {
     let mut out = Outcome::default();
+    let who = Who::new(defaults);
     for piece in Splitter::split_all(bytes) {
-        take(&mut out, bytes, 0, piece, defaults);
+        take(&mut out, bytes, 0, piece, &who);
     }
     out.locate(bytes);
     out
 }
 
 /// Converts one piece of a stream whose buffer starts at absolute `base`.
-fn take(out: &mut Outcome, buf: &[u8], base: usize, piece: Piece, defaults: &Defaults) {
+fn take(out: &mut Outcome, buf: &[u8], base: usize, piece: Piece, who: &Who) {
     out.read += 1;
     match piece {
         Piece::Event { start, end } => {
             let bytes = buf.get(start - base..end - base).unwrap_or_default();
-            match event(bytes, start, defaults) {
+            match event(bytes, start, who) {
                 Ok(Made::Observation(o)) => out.observations.push(*o),
                 Ok(Made::Skipped(note)) => out.skipped.push(note),
                 Err(note) => out.rejected.push(note),
@@ -84,7 +86,7 @@ pub struct Stream {
     splitter: Splitter,
     buf: Vec<u8>,
     base: usize,
-    defaults: Defaults,
+    who: Who,
 }
 
 impl Stream {
@@ -93,7 +95,7 @@ impl Stream {
             splitter: Splitter::new(),
             buf: Vec::new(),
             base: 0,
-            defaults,
+            who: Who::new(&defaults),
         }
     }
 
@@ -111,7 +113,7 @@ impl Stream {
     fn drain(&mut self, eof: bool) -> Outcome {
         let mut out = Outcome::default();
         while let Some(piece) = self.splitter.next(&self.buf, eof) {
-            take(&mut out, &self.buf, self.base, piece, &self.defaults);
+            take(&mut out, &self.buf, self.base, piece, &self.who);
         }
         let keep = self.splitter.keep_from();
         let drop = keep.saturating_sub(self.base).min(self.buf.len());
@@ -130,29 +132,48 @@ fn position(offset: usize) -> Position {
     }
 }
 
+/// [`Defaults`] made once per input: every observation shares the names.
+#[derive(Debug)]
+struct Who {
+    party: Name,
+    source: Name,
+    class: String,
+}
+
+impl Who {
+    fn new(defaults: &Defaults) -> Who {
+        Who {
+            party: Name::from(defaults.party.as_str()),
+            source: Name::from(defaults.source.as_str()),
+            class: defaults.class.clone(),
+        }
+    }
+}
+
 enum Made {
     Observation(Box<Observation>),
     Skipped(Note),
 }
 
-/// What one event says, as read.
+/// What one event says, as read: borrowed from the event's text unless an
+/// escape had to be resolved.
 #[derive(Default)]
-struct Fields {
-    uid: Option<String>,
-    cot_type: Option<String>,
-    time: Option<String>,
-    start: Option<String>,
-    stale: Option<String>,
-    how: Option<String>,
-    lat: Option<String>,
-    lon: Option<String>,
-    ce: Option<String>,
-    callsign: Option<String>,
+struct Fields<'a> {
+    uid: Option<Cow<'a, str>>,
+    cot_type: Option<Cow<'a, str>>,
+    time: Option<Cow<'a, str>>,
+    start: Option<Cow<'a, str>>,
+    stale: Option<Cow<'a, str>>,
+    how: Option<Cow<'a, str>>,
+    lat: Option<Cow<'a, str>>,
+    lon: Option<Cow<'a, str>>,
+    ce: Option<Cow<'a, str>>,
+    callsign: Option<Cow<'a, str>>,
     points: usize,
 }
 
 /// One event's bytes (`offset`: where they start in the input).
-fn event(bytes: &[u8], offset: usize, defaults: &Defaults) -> Result<Made, Note> {
+fn event(bytes: &[u8], offset: usize, who: &Who) -> Result<Made, Note> {
     let refuse = |at: usize, record: Option<&str>, message: String| Note {
         at: position(at),
         record: record.map(str::to_string),
@@ -170,9 +191,10 @@ fn event(bytes: &[u8], offset: usize, defaults: &Defaults) -> Result<Made, Note>
     let missing = |name: &str| refuse(offset, uid, format!("the event has no `{name}`"));
     let uid = uid.ok_or_else(|| missing("uid"))?;
     let cot_type = fields.cot_type.as_deref().ok_or_else(|| missing("type"))?;
-    let parts: Vec<&str> = cot_type.split('-').collect();
-    let (affiliation_name, affiliation) = match parts.as_slice() {
-        ["a", letter, ..] => match map::AFFILIATIONS.iter().find(|(l, ..)| l == letter) {
+    let mut parts = cot_type.splitn(3, '-');
+    let (first, second, rest) = (parts.next(), parts.next(), parts.next());
+    let (affiliation_name, affiliation) = match (first, second) {
+        (Some("a"), Some(letter)) => match map::AFFILIATIONS.iter().find(|(l, ..)| *l == letter) {
             Some((_, name, a)) => (*name, *a),
             None => {
                 return Err(refuse(
@@ -183,10 +205,10 @@ fn event(bytes: &[u8], offset: usize, defaults: &Defaults) -> Result<Made, Note>
             }
         },
         _ => {
-            let what = match parts.first() {
-                Some(&"b") => "a `b-` (bits: chat, markers, routes, imagery) event",
-                Some(&"t") => "a `t-` (tasking, such as the `takPing` keep-alive) event",
-                Some(&"u") => "a `u-` (drawing) event",
+            let what = match first {
+                Some("b") => "a `b-` (bits: chat, markers, routes, imagery) event",
+                Some("t") => "a `t-` (tasking, such as the `takPing` keep-alive) event",
+                Some("u") => "a `u-` (drawing) event",
                 _ => "not an atom (`a-…`)",
             };
             return Ok(Made::Skipped(Note {
@@ -205,7 +227,7 @@ fn event(bytes: &[u8], offset: usize, defaults: &Defaults) -> Result<Made, Note>
             ),
         }));
     }
-    let (function_kind, weapon) = map::function(parts.get(2..).unwrap_or_default());
+    let (function_kind, weapon) = map::function(rest.unwrap_or(""));
     let kind = match affiliation {
         Affiliation::Hostile => function_kind,
         _ => map::UNKNOWN_CONTACT,
@@ -223,7 +245,7 @@ fn event(bytes: &[u8], offset: usize, defaults: &Defaults) -> Result<Made, Note>
             fields.points
         )));
     }
-    let coordinate = |name: &str, value: &Option<String>, max: i64| {
+    let coordinate = |name: &str, value: &Option<Cow<str>>, max: i64| {
         let value = value
             .as_deref()
             .ok_or_else(|| bad(format!("`point` has no `{name}`")))?;
@@ -261,11 +283,11 @@ fn event(bytes: &[u8], offset: usize, defaults: &Defaults) -> Result<Made, Note>
     keep("cot_xml", Some(element(text)));
     let observation = Observation {
         id: InputId {
-            party: Name::from(defaults.party.as_str()),
-            source: Name::from(defaults.source.as_str()),
+            party: who.party.clone(),
+            source: who.source.clone(),
             message: Name::from(format!("{uid}@{time_text}").as_str()),
         },
-        class: defaults.class.clone(),
+        class: who.class.clone(),
         derived_from: Vec::new(),
         observed: Observed::at(time),
         place: Place {
@@ -299,13 +321,14 @@ fn element(text: &str) -> &str {
 
 /// Reads the fields of one event; an error is (byte offset within the
 /// event, message).
-fn read(text: &str) -> Result<Fields, (usize, Option<String>, String)> {
+fn read(text: &str) -> Result<Fields<'_>, (usize, Option<String>, String)> {
     let mut fields = Fields::default();
-    read_into(text, &mut fields).map_err(|(at, m)| (at, fields.uid.take(), m))?;
+    read_into(text, &mut fields)
+        .map_err(|(at, m)| (at, fields.uid.take().map(Cow::into_owned), m))?;
     Ok(fields)
 }
 
-fn read_into(text: &str, fields: &mut Fields) -> Result<(), (usize, String)> {
+fn read_into<'a>(text: &'a str, fields: &mut Fields<'a>) -> Result<(), (usize, String)> {
     let mut reader = Reader::from_str(text);
     let mut depth = 0u32;
     let mut tops = 0usize;
@@ -331,7 +354,7 @@ fn read_into(text: &str, fields: &mut Fields) -> Result<(), (usize, String)> {
                                 format!("the top element is `{}`, not one CoT `event`", name),
                             ));
                         }
-                        attributes(e, at, |k, v| match k {
+                        attributes(text, e, at, |k, v| match k {
                             "uid" => fields.uid = Some(v),
                             "type" => fields.cot_type = Some(v),
                             "time" => fields.time = Some(v),
@@ -346,7 +369,7 @@ fn read_into(text: &str, fields: &mut Fields) -> Result<(), (usize, String)> {
                         child.push_str(name);
                         if name == "point" {
                             fields.points += 1;
-                            attributes(e, at, |k, v| match k {
+                            attributes(text, e, at, |k, v| match k {
                                 "lat" => fields.lat = Some(v),
                                 "lon" => fields.lon = Some(v),
                                 "ce" => fields.ce = Some(v),
@@ -355,7 +378,7 @@ fn read_into(text: &str, fields: &mut Fields) -> Result<(), (usize, String)> {
                         }
                     }
                     2 if child == "detail" && name == "contact" => {
-                        attributes(e, at, |k, v| {
+                        attributes(text, e, at, |k, v| {
                             if k == "callsign" {
                                 fields.callsign = Some(v);
                             }
@@ -397,11 +420,13 @@ fn read_into(text: &str, fields: &mut Fields) -> Result<(), (usize, String)> {
 }
 
 /// Calls `f` with each attribute's name and value (entities resolved;
-/// duplicates and malformed attributes refused).
-fn attributes(
+/// duplicates and malformed attributes refused). A value without escapes
+/// is lent from `text`, the event's own text, rather than copied.
+fn attributes<'a>(
+    text: &'a str,
     e: &BytesStart<'_>,
     at: usize,
-    mut f: impl FnMut(&str, String),
+    mut f: impl FnMut(&str, Cow<'a, str>),
 ) -> Result<(), (usize, String)> {
     for attribute in e.attributes() {
         let attribute = attribute.map_err(|err| (at, format!("a malformed attribute: {err}")))?;
@@ -414,7 +439,23 @@ fn attributes(
                 format!("an attribute value longer than {VALUE_BYTES_MAX} bytes"),
             ));
         }
-        f(attribute.key.local_name().as_ref(), value.into_owned());
+        f(attribute.key.local_name().as_ref(), lent(text, value));
     }
     Ok(())
+}
+
+/// `value` as a slice of `text` when it is one (the parser returns values
+/// without escapes as slices of its input), else as an owned copy.
+fn lent<'a>(text: &'a str, value: Cow<'_, str>) -> Cow<'a, str> {
+    if let Cow::Borrowed(v) = value {
+        let offset = (v.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+        if let Some(slice) = offset
+            .checked_add(v.len())
+            .and_then(|end| text.get(offset..end))
+            .filter(|slice| slice.as_ptr() == v.as_ptr())
+        {
+            return Cow::Borrowed(slice);
+        }
+    }
+    Cow::Owned(value.into_owned())
 }
