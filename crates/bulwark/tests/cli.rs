@@ -773,3 +773,135 @@ fn ingest_listens_for_tak_clients() {
         "trk-8812@2025-11-14T01:41:07.123456Z"
     );
 }
+
+// ---------------------------------------------------------- early warning
+
+/// One CoT event: a hostile ground unit (`a-h-G-U-C`, a combat unit) seen
+/// at `lon`/`lat` at `time`, mensurated from imagery (`m-i`, 8500 bp).
+fn ground_unit(uid: &str, time: &str, lon: &str, lat: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<event version=\"2.0\" uid=\"{uid}\" \
+         type=\"a-h-G-U-C\" how=\"m-i\" time=\"{time}\" start=\"{time}\" \
+         stale=\"2026-06-01T00:00:00Z\"><point lat=\"{lat}\" lon=\"{lon}\" hae=\"0\" \
+         ce=\"250\" le=\"9999999\"/><detail/></event>\n"
+    )
+}
+
+/// Converts CoT text to input lines with `bulwark ingest`, as each party's
+/// node would, and returns the lines' file name.
+fn ingest_cot(dir: &Path, name: &str, cot: &str, party: &str, class: &str) -> String {
+    let input = write(dir, &format!("{name}.xml"), cot);
+    let out = dir.join(format!("{name}.jsonl"));
+    let run = bulwark(&[
+        "ingest",
+        "--from",
+        "cot",
+        "--party",
+        party,
+        "--class",
+        class,
+        "--out",
+        out.to_str().unwrap(),
+        &input,
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    format!("{name}.jsonl")
+}
+
+/// Hostile units seen by US and UK imagery at three sites inside the
+/// early-warning watch area over nine days build up to the t0 trigger; the
+/// same reports at sites outside the area count for nothing.
+#[test]
+fn cot_tracks_building_up_inside_the_watch_area_give_early_warning() {
+    for (inside, sites) in [
+        // Valuyki, Kursk, Rossosh: Russian border regions, inside the area.
+        (
+            true,
+            [("38.10", "50.21"), ("36.19", "51.73"), ("39.57", "50.19")],
+        ),
+        // Kyiv, Lviv, Odesa: outside it.
+        (
+            false,
+            [("30.52", "50.45"), ("24.03", "49.84"), ("30.73", "46.48")],
+        ),
+    ] {
+        let dir = scratch(&format!("early-warning-{inside}"));
+        let mut injects = String::new();
+        for (day, (lon, lat)) in sites.iter().enumerate() {
+            // Seen on days 1, 5 and 9 at 02:00 (US) and 02:10 (UK): one
+            // incident per site, inside the fusion slack. Both
+            // reports recorded at 06:00, inside allied ISR's 6h.
+            let d = 1 + 4 * day;
+            let us = ingest_cot(
+                &dir,
+                &format!("us-day{d}"),
+                &ground_unit(
+                    &format!("us-site-{day}"),
+                    &format!("2026-05-{:02}T02:00:00Z", 1 + d),
+                    lon,
+                    lat,
+                ),
+                "us",
+                "us-intelligence",
+            );
+            let uk = ingest_cot(
+                &dir,
+                &format!("uk-day{d}"),
+                &ground_unit(
+                    &format!("uk-site-{day}"),
+                    &format!("2026-05-{:02}T02:10:00Z", 1 + d),
+                    lon,
+                    lat,
+                ),
+                "uk",
+                "allied-isr",
+            );
+            for file in [us, uk] {
+                injects.push_str(&format!(
+                    "[[inject]]\nat = \"T+{d}d06:00\"\nfile = \"{file}\"\n\n"
+                ));
+            }
+        }
+        let expect = if inside {
+            "[[expect]]\nid = \"opened-on-the-third-site\"\nnote = \"3 incidents in 14d\"\n\
+             trigger = \"trg-buildup\"\nopened_by = \"T+9d06:00\"\n\n\
+             [[expect]]\nid = \"not-before\"\nnote = \"two sites are not three\"\n\
+             trigger = \"trg-buildup\"\nas_of = \"T+9d05:59\"\nopened = false\n\n\
+             [[expect]]\nid = \"warning-fires\"\nnote = \"US and UK imagery: 2 parties, 2 classes\"\n\
+             tier = \"t0-early-warning\"\ntrigger = \"trg-buildup\"\nfired_by = \"T+9d06:00\"\n"
+        } else {
+            "[[expect]]\nid = \"nothing-outside\"\nnote = \"outside the area\"\n\
+             trigger = \"trg-buildup\"\nopened = false\n"
+        };
+        let scenario = write(
+            &dir,
+            "buildup.toml",
+            &format!(
+                "[scenario]\nid = \"cot-buildup\"\ntitle = \"CoT tracks\"\n\
+                 start = \"2026-05-01T00:00:00Z\"\n\n{injects}{expect}"
+            ),
+        );
+        let framework = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../examples/ukraine-2025/framework.toml");
+        let out = bulwark(&[
+            "exercise",
+            framework.to_str().unwrap(),
+            &scenario,
+            "--format",
+            "json",
+        ]);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        assert!(
+            out.status.success(),
+            "inside={inside}: {}",
+            serde_json::to_string_pretty(&report["expectations"]).unwrap()
+        );
+        let incidents = report["incidents"].as_array().map_or(0, Vec::len);
+        assert_eq!(incidents, 3, "inside={inside}");
+    }
+}
