@@ -110,25 +110,56 @@ pub fn read(bytes: &[u8]) -> (Outcome, Vec<Feature>) {
             return (out, good);
         }
     };
+    let starts = feature_offsets(bytes);
+    let at = |index: usize, record: String, message: String| Note {
+        at: Position {
+            offset: starts.get(index).copied().unwrap_or(0) as u64,
+            line: 0,
+            column: 0,
+        },
+        record: Some(record),
+        message,
+    };
     let mut positions_left = POSITIONS_MAX;
     for (index, f) in features.iter().enumerate() {
         out.read += 1;
         let record = format!("features[{index}]");
         if index >= FEATURES_MAX {
-            out.rejected.push(refuse(
-                1,
-                1,
-                Some(record),
+            out.rejected.push(at(
+                index,
+                record,
                 format!("more than {FEATURES_MAX} features"),
             ));
             break;
         }
         match feature(index, f, &mut positions_left) {
             Ok(feat) => good.push(feat),
-            Err(m) => out.rejected.push(refuse(1, 1, Some(record), m)),
+            Err(m) => out.rejected.push(at(index, record, m)),
         }
     }
+    out.locate(bytes);
     (out, good)
+}
+
+/// Where each element of a FeatureCollection's `features` array begins, in
+/// bytes: the parser lends each element's text from the input, so its
+/// offset is where that text sits. Empty for anything else.
+fn feature_offsets(bytes: &[u8]) -> Vec<usize> {
+    #[derive(serde::Deserialize)]
+    struct Collection<'a> {
+        #[serde(borrow)]
+        features: Vec<&'a serde_json::value::RawValue>,
+    }
+    let base = bytes.as_ptr() as usize;
+    serde_json::from_slice::<Collection>(bytes).map_or_else(
+        |_| Vec::new(),
+        |c| {
+            c.features
+                .iter()
+                .map(|f| (f.get().as_ptr() as usize).saturating_sub(base))
+                .collect()
+        },
+    )
 }
 
 /// What `--from geojson` reports: the outcome and one line per feature.
@@ -385,6 +416,13 @@ mod tests {
         assert_eq!(out.rejected[0].record.as_deref(), Some("features[2]"));
         assert!(out.rejected[0].message.contains("not closed"));
         assert!(out.rejected[1].message.contains("off the globe"));
+        // Each refusal says where its feature begins: line and column.
+        let at: Vec<(u32, u32)> = out
+            .rejected
+            .iter()
+            .map(|n| (n.at.line, n.at.column))
+            .collect();
+        assert_eq!(at, [(6, 2), (8, 2)]);
         assert_eq!(
             lines[0],
             "features[0] `Kyiv Oblast`: Polygon (1 part, 4 positions), bbox lon 301000000..312000000 lat 501000000..510500000 (10⁻⁷ degree)"
