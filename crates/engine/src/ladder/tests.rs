@@ -849,6 +849,13 @@ fn an_order_completed_and_one_missed() {
         .unwrap();
     assert_eq!(names(&events), ["order_reported"]);
     assert_eq!(view(&l, "B1", "t1").actions[1].status, OrderState::Partial);
+    let said = serde_json::to_value(&events[0]).unwrap()["explanation"].to_string();
+    assert!(said.contains("partly carried out"), "{said}");
+    let events = l
+        .order_report(h(3), &report("b", "B1/t1/fin", OrderStatus::Failed))
+        .unwrap();
+    let said = serde_json::to_value(&events[0]).unwrap()["explanation"].to_string();
+    assert!(said.contains("not carried out (failed)"), "{said}");
     // Past due: missed once, however often time advances.
     let events = l.advance(h(24));
     assert_eq!(names(&events), ["deadline_missed"]);
@@ -1912,5 +1919,62 @@ proptest! {
         let (batched_views, batched_log) = run(&steps, &extra);
         prop_assert_eq!(views, batched_views);
         prop_assert_eq!(log, batched_log);
+    }
+}
+
+// ------------------------------------------------------------- vote limits
+
+#[test]
+fn an_automatic_tier_takes_no_votes() {
+    // A framework may give an automatic tier a stray `vote` table (the
+    // checker allows it); its electorate still cannot vote the tier.
+    let stray = "mode = \"automatic\"\n\n[tier.vote]\nelectorate = [\"a\"]\nquorum = 1\n";
+    let text = format!("{}{}", header(false), tiers("lapse")).replacen(
+        "mode = \"automatic\"\n",
+        stray,
+        1,
+    );
+    let mut l = Ladder::new(&load(&text));
+    l.certified(h(1), &breach("B1", "trg-missile", 12, h(0)));
+    for choice in [Choice::For, Choice::Against, Choice::Veto, Choice::Block] {
+        let err = l
+            .vote(h(2), &ballot("a", "k1", "B1", "t1", choice))
+            .unwrap_err();
+        assert_eq!(err.reason, "tier `t1` is automatic: it takes no votes");
+    }
+    assert!(l.votes().is_empty());
+}
+
+/// Every vote recorded on an activation counts toward its limit, whether
+/// counted, late or cast after the decision: the next one is refused.
+#[test]
+fn votes_on_one_activation_are_bounded_however_they_are_recorded() {
+    // (when c votes, what each vote is recorded as)
+    for (case, at, word) in [
+        ("counted", h(1), "vote_counted"),
+        ("late", h(49), "vote_late"),
+        ("decided", h(5), "vote_not_counted"),
+    ] {
+        let mut l = ladder();
+        l.certified(h(0), &breach("B1", "trg-so", 1, h(0)));
+        let mut recorded = 0;
+        if case == "decided" {
+            // a, b and the veto holder d: quorum, and it fires.
+            for p in ["a", "b", "d"] {
+                vote_ok(&mut l, h(2), &ballot(p, "k1", "B1", "t-so", Choice::For));
+                recorded += 1;
+            }
+            assert_eq!(status(&l, "B1", "t-so"), ActivationStatus::Fired);
+        }
+        while recorded < VOTES_PER_ACTIVATION_MAX {
+            let events = vote_ok(&mut l, at, &ballot("c", "k1", "B1", "t-so", Choice::For));
+            assert_eq!(names(&events).last().map(String::as_str), Some(word), "{case}");
+            recorded += 1;
+        }
+        let err = l
+            .vote(at, &ballot("c", "k1", "B1", "t-so", Choice::For))
+            .unwrap_err();
+        assert!(err.reason.contains("the limit"), "{case}: {}", err.reason);
+        assert_eq!(l.votes().len(), VOTES_PER_ACTIVATION_MAX, "{case}");
     }
 }
