@@ -28,7 +28,9 @@ const SKIPS_LISTED_MAX: usize = 10;
 pub struct IngestArgs {
     /// The input format: `cot` (Cursor-on-Target XML, one event or a TAK
     /// stream), `stix` (a STIX 2.1 bundle), `geojson` (zones and lines:
-    /// checked and summarized, nothing written), `csv:MAPPING` and `ftm`
+    /// checked and summarized, nothing written), `csv:MAPPING` (a CSV table
+    /// read through the mapping file MAPPING, e.g.
+    /// `csv:examples/ukraine-2025/mappings/missile-attacks.toml`) and `ftm`
     /// (not yet).
     #[arg(long, value_name = "FORMAT")]
     from: String,
@@ -44,15 +46,18 @@ pub struct IngestArgs {
     /// The summary's format (on standard error).
     #[arg(long, value_enum, default_value_t)]
     format: Format,
-    /// The submitting party (a framework party id).
-    #[arg(long, value_name = "P", default_value = "unknown")]
-    party: String,
-    /// The party's source (sensor, feed); default: the format's name.
+    /// The submitting party (a framework party id); default: the mapping's
+    /// (`csv:`), else `unknown`.
+    #[arg(long, value_name = "P")]
+    party: Option<String>,
+    /// The party's source (sensor, feed); default: the mapping's (`csv:`),
+    /// else the format's name.
     #[arg(long, value_name = "S")]
     source: Option<String>,
-    /// The source class (a framework `source_class` id).
-    #[arg(long, value_name = "C", default_value = "unknown")]
-    class: String,
+    /// The source class (a framework `source_class` id); default: the
+    /// mapping's (`csv:`), else `unknown`.
+    #[arg(long, value_name = "C")]
+    class: Option<String>,
     /// With `--from geojson`: write framework `[[zone]]` entries (TOML) for
     /// every area and line, naming PATH as their `file`, instead of nothing.
     #[arg(long, value_name = "PATH")]
@@ -64,11 +69,12 @@ pub struct IngestArgs {
     listen: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 enum From {
     Cot,
     Stix,
     Geojson,
+    Csv(Box<ingest::table::Mapping>),
 }
 
 fn parse_from(text: &str) -> Result<From> {
@@ -76,8 +82,27 @@ fn parse_from(text: &str) -> Result<From> {
         "cot" => Ok(From::Cot),
         "stix" => Ok(From::Stix),
         "geojson" => Ok(From::Geojson),
-        t if t == "ftm" || t.starts_with("csv:") => {
-            bail!("`--from {t}` is not supported yet (see docs/ingest.md)")
+        "ftm" => bail!("`--from ftm` is not supported yet (see docs/ingest.md)"),
+        t if t.starts_with("csv:") => {
+            let path = t.get(4..).unwrap_or_default();
+            if path.is_empty() {
+                bail!("`--from csv:MAPPING` needs the mapping file's path after `csv:`");
+            }
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the mapping `{path}`"))?;
+            match ingest::table::Mapping::parse(&text) {
+                Ok(m) => Ok(From::Csv(Box::new(m))),
+                Err(problems) => {
+                    for p in &problems {
+                        eprintln!("bulwark: {path}: {p}");
+                    }
+                    bail!(
+                        "the mapping `{path}` has {} problem{}; nothing was read (see docs/ingest.md, \"CSV through a mapping\")",
+                        problems.len(),
+                        if problems.len() == 1 { "" } else { "s" }
+                    )
+                }
+            }
         }
         t => bail!("`--from {t}`: expected `cot`, `stix`, `geojson`, `csv:MAPPING` or `ftm`"),
     }
@@ -85,13 +110,26 @@ fn parse_from(text: &str) -> Result<From> {
 
 pub fn run(args: &IngestArgs) -> Result<u8> {
     let from = parse_from(&args.from)?;
-    let defaults = Defaults {
-        party: args.party.clone(),
-        source: args.source.clone().unwrap_or_else(|| args.from.clone()),
-        class: args.class.clone(),
+    let mut defaults = Defaults {
+        party: "unknown".to_string(),
+        source: args.from.clone(),
+        class: "unknown".to_string(),
     };
+    if let From::Csv(m) = &from {
+        defaults.source = "csv".to_string();
+        defaults = m.defaults(&defaults);
+    }
+    if let Some(p) = &args.party {
+        defaults.party.clone_from(p);
+    }
+    if let Some(s) = &args.source {
+        defaults.source.clone_from(s);
+    }
+    if let Some(c) = &args.class {
+        defaults.class.clone_from(c);
+    }
     if let Some(addr) = &args.listen {
-        if from != From::Cot {
+        if !matches!(from, From::Cot) {
             bail!("`--listen` takes CoT only (`--from cot`)");
         }
         return listen(addr, &defaults, args.out.as_deref());
@@ -110,9 +148,9 @@ pub fn run(args: &IngestArgs) -> Result<u8> {
                 continue;
             }
         };
-        let (outcome, extra) = convert(from, &bytes, &defaults);
+        let (outcome, extra) = convert(&from, &bytes, &defaults);
         if let Some(file) = &args.zones {
-            if from != From::Geojson {
+            if !matches!(from, From::Geojson) {
                 bail!("`--zones` goes with `--from geojson`");
             }
             if outcome.rejected.is_empty() {
@@ -170,11 +208,12 @@ fn read(path: &Path) -> Result<Vec<u8>> {
 
 /// One file's outcome, and lines of summary the format adds (GeoJSON's
 /// features).
-fn convert(from: From, bytes: &[u8], defaults: &Defaults) -> (Outcome, Vec<String>) {
+fn convert(from: &From, bytes: &[u8], defaults: &Defaults) -> (Outcome, Vec<String>) {
     match from {
         From::Cot => (ingest::cot::convert(bytes, defaults), Vec::new()),
         From::Stix => (ingest::stix::convert(bytes, defaults), Vec::new()),
         From::Geojson => ingest::geojson::convert(bytes),
+        From::Csv(m) => (ingest::table::convert(bytes, m, defaults), Vec::new()),
     }
 }
 

@@ -14,6 +14,8 @@
 //!   attribution.
 //! - [`geojson`]: zones and lines (RFC 7946) → a checked summary, and
 //!   framework zone entries.
+//! - [`table`]: CSV tables through a mapping file (attack reports, air-raid
+//!   alerts): a new source needs a mapping, not code.
 //! - [`decimal`]: decimal text → fixed-point integers, exactly.
 //!
 //! The mappings (CoT `type` → kind, `how` → confidence, STIX confidence →
@@ -28,6 +30,7 @@ pub mod cot;
 pub mod decimal;
 pub mod geojson;
 pub mod stix;
+pub mod table;
 
 use model::Observation;
 

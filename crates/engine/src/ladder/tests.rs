@@ -1929,11 +1929,8 @@ fn an_automatic_tier_takes_no_votes() {
     // A framework may give an automatic tier a stray `vote` table (the
     // checker allows it); its electorate still cannot vote the tier.
     let stray = "mode = \"automatic\"\n\n[tier.vote]\nelectorate = [\"a\"]\nquorum = 1\n";
-    let text = format!("{}{}", header(false), tiers("lapse")).replacen(
-        "mode = \"automatic\"\n",
-        stray,
-        1,
-    );
+    let text =
+        format!("{}{}", header(false), tiers("lapse")).replacen("mode = \"automatic\"\n", stray, 1);
     let mut l = Ladder::new(&load(&text));
     l.certified(h(1), &breach("B1", "trg-missile", 12, h(0)));
     for choice in [Choice::For, Choice::Against, Choice::Veto, Choice::Block] {
@@ -1968,7 +1965,11 @@ fn votes_on_one_activation_are_bounded_however_they_are_recorded() {
         }
         while recorded < VOTES_PER_ACTIVATION_MAX {
             let events = vote_ok(&mut l, at, &ballot("c", "k1", "B1", "t-so", Choice::For));
-            assert_eq!(names(&events).last().map(String::as_str), Some(word), "{case}");
+            assert_eq!(
+                names(&events).last().map(String::as_str),
+                Some(word),
+                "{case}"
+            );
             recorded += 1;
         }
         let err = l
