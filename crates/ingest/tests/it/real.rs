@@ -213,3 +213,72 @@ fn geojson_boundaries_and_occupied_areas_are_read() {
         assert!(zones.contains("id = \"ua-32\"\nname = \"Kyiv Oblast\"\nkind = \"area\"\nfile = \"adm1.geojson\"\nfeature = \"Kyiv Oblast\"\n"), "{zones}");
     }
 }
+
+/// The example mapping `name` of ukraine-2025.
+fn mapping(name: &str) -> ingest::table::Mapping {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/ukraine-2025/mappings")
+        .join(name);
+    let text = std::fs::read_to_string(&path).unwrap();
+    ingest::table::Mapping::parse(&text).unwrap()
+}
+
+#[test]
+fn the_real_attack_reports_and_alerts_import_through_their_mappings() {
+    let Some(data) = real_data("the_real_attack_reports_and_alerts_import") else {
+        return;
+    };
+    let table = |path: &str, name: &str| {
+        let bytes = std::fs::read(data.join(path)).unwrap();
+        ingest::table::convert(&bytes, &mapping(name), &defaults())
+    };
+    let attacks = table(
+        "missile_attacks/missile_attacks_daily.csv",
+        "missile-attacks.toml",
+    );
+    assert_eq!(
+        counts(&attacks),
+        (3585, 3582, 0, 3),
+        "{:#?}",
+        attacks.rejected
+    );
+    // Refused with their reasons, at their lines: two places outside
+    // Ukraine, one row whose destroyed count exceeds its launched.
+    let why: Vec<(u32, bool)> = attacks
+        .rejected
+        .iter()
+        .map(|n| (n.at.line, n.message.contains("Kursk oblast")))
+        .collect();
+    assert_eq!(why, [(1600, true), (1620, false), (2012, true)]);
+    assert!(
+        attacks.rejected[1]
+            .message
+            .contains("more than the 16 launched")
+    );
+    // 10 October 2022, 06:00–14:00 Kyiv (UTC+3): 84 cruise missiles.
+    let salvo = attacks
+        .observations
+        .iter()
+        .find(|o| o.counts.launched == Some(84) && o.id.message.starts_with("2022-10-10 06:00"))
+        .unwrap();
+    assert_eq!(salvo.observed.from.to_string(), "2022-10-10T03:00:00Z");
+    assert_eq!(salvo.weapon.as_deref(), Some("cruise-missile"));
+    assert_eq!(salvo.counts.destroyed, Some(43));
+
+    let alerts = table(
+        "air_raid_alerts/official_data_en_2022-03-15_to_2023-12.csv",
+        "air-raid-alerts.toml",
+    );
+    assert_eq!(
+        counts(&alerts),
+        (31288, 31287, 0, 1),
+        "{:#?}",
+        alerts.rejected
+    );
+    assert!(alerts.rejected[0].message.contains("Lubenskyi raion"));
+    // Times in UTC, as written.
+    assert_eq!(
+        alerts.observations[0].observed.from.to_string(),
+        "2022-03-15T16:10:34Z"
+    );
+}
