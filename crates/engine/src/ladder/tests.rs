@@ -1979,3 +1979,177 @@ fn votes_on_one_activation_are_bounded_however_they_are_recorded() {
         assert_eq!(l.votes().len(), VOTES_PER_ACTIVATION_MAX, "{case}");
     }
 }
+
+// ------------------------------------------------- escalation edge cases
+
+/// Tiers added to the test ladder for the cases below: a tier entered at
+/// once by its own edge and again named by its neighbour's clock; a start
+/// whose edges reach a high sign-off tier before a low one; a repeat that
+/// needs three breaches.
+const EXTRA: &str = r#"
+[[trigger]]
+id = "trg-both"
+category = "sabotage"
+threshold = 1
+tier = "t-a"
+
+[[trigger]]
+id = "trg-order"
+category = "proxy"
+threshold = 1
+tier = "t-start"
+
+[[trigger]]
+id = "trg-three"
+category = "airspace"
+threshold = 1
+tier = "t-three"
+
+[[tier]]
+id = "t-a"
+level = 2
+mode = "sign_off"
+clock = { duration = "24h", on_expiry = "escalate", escalate_to = "t-b" }
+
+[tier.vote]
+electorate = ["a", "b"]
+quorum = 2
+
+[[tier.escalate]]
+to = "t-b"
+when = "larger"
+factor = 2
+
+[[tier]]
+id = "t-b"
+level = 3
+mode = "sign_off"
+clock = { duration = "24h", on_expiry = "lapse" }
+
+[tier.vote]
+electorate = ["a", "b"]
+quorum = 2
+
+[[tier]]
+id = "t-start"
+level = 1
+mode = "automatic"
+
+[[tier.escalate]]
+to = "t-high"
+when = "larger"
+factor = 100
+
+[[tier.escalate]]
+to = "t-low"
+when = "larger"
+factor = 100
+
+[[tier]]
+id = "t-high"
+level = 5
+mode = "sign_off"
+clock = { duration = "24h", on_expiry = "lapse" }
+
+[tier.vote]
+electorate = ["a", "b"]
+quorum = 2
+
+[[tier]]
+id = "t-low"
+level = 2
+mode = "sign_off"
+clock = { duration = "24h", on_expiry = "lapse" }
+
+[tier.vote]
+electorate = ["a", "b"]
+quorum = 2
+
+[[tier]]
+id = "t-three"
+level = 1
+mode = "automatic"
+
+[[tier.escalate]]
+to = "t-b"
+when = "repeat"
+count = 3
+within = "30d"
+"#;
+
+fn extra_ladder() -> Ladder {
+    Ladder::new(&load(&format!(
+        "{}{}{EXTRA}",
+        header(false),
+        tiers("lapse")
+    )))
+}
+
+#[test]
+fn a_clock_does_not_escalate_into_a_tier_the_breach_already_entered() {
+    let mut l = extra_ladder();
+    // Count 2 ≥ 2 × threshold 1: the edge enters t-b along with t-a.
+    l.certified(h(0), &breach("B1", "trg-both", 2, h(0)));
+    assert_eq!(status(&l, "B1", "t-b"), ActivationStatus::AwaitingVotes);
+    // t-a's clock runs out and names t-b, which B1 is already in.
+    l.advance(h(24));
+    let a = view(&l, "B1", "t-a");
+    assert_eq!(a.status, ActivationStatus::Lapsed, "{}", a.explanation);
+    assert!(
+        a.explanation.contains("already entered"),
+        "{}",
+        a.explanation
+    );
+    // Another breach, smaller, is escalated by the same clock.
+    l.certified(h(25), &breach("B2", "trg-both", 1, h(25)));
+    l.advance(h(49));
+    assert_eq!(status(&l, "B2", "t-a"), ActivationStatus::Escalated);
+    assert_eq!(status(&l, "B2", "t-b"), ActivationStatus::AwaitingVotes);
+}
+
+#[test]
+fn a_contested_breach_goes_to_the_lowest_sign_off_tier_not_the_first_found() {
+    let mut l = extra_ladder();
+    // t-start's edges list t-high (level 5) before t-low (level 2).
+    l.escalated(h(0), &breach("B1", "trg-order", 1, h(0)));
+    let keys: Vec<String> = l.activations().into_iter().map(|a| a.tier).collect();
+    assert_eq!(keys, ["t-low"]);
+}
+
+#[test]
+fn a_repeat_window_ends_before_its_last_millisecond() {
+    // Three needed within 30 days. B1 at −10d and B3 at +20d are exactly
+    // 30 days apart: no window [s, s + 30d) holds B1, B2 and B3.
+    let mut l = extra_ladder();
+    let day = |d: i64| Timestamp::from_millis(h(24 * 20).millis() + d * 86_400_000);
+    l.certified(h(1), &breach("B1", "trg-three", 1, day(-10)));
+    l.certified(h(2), &breach("B3", "trg-three", 1, day(20)));
+    l.certified(h(3), &breach("B2", "trg-three", 1, day(0)));
+    assert!(l.activations().iter().all(|a| a.tier != "t-b"));
+    // A millisecond closer, and they fit.
+    let mut l = extra_ladder();
+    l.certified(h(1), &breach("B1", "trg-three", 1, day(-10)));
+    let near = Timestamp::from_millis(day(20).millis() - 1);
+    l.certified(h(2), &breach("B3", "trg-three", 1, near));
+    l.certified(h(3), &breach("B2", "trg-three", 1, day(0)));
+    assert!(
+        l.activations()
+            .iter()
+            .any(|a| a.breach == "B2" && a.tier == "t-b")
+    );
+}
+
+#[test]
+fn a_superseded_breach_no_longer_counts_toward_a_repeat() {
+    let mut l = ladder();
+    l.certified(h(1), &breach("B1", "trg-missile", 12, h(0)));
+    l.superseded(h(2), "B1", "the review found the tracks were boosters");
+    l.certified(h(3), &breach("B2", "trg-missile", 12, h(2)));
+    assert!(l.activations().iter().all(|a| a.tier != "t2"));
+    // The tier's explanation says nothing of an undeclared mode.
+    assert!(
+        !view(&l, "B2", "t1")
+            .explanation
+            .contains("declares no mode")
+    );
+}
