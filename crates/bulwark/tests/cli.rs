@@ -1173,3 +1173,83 @@ kind = "drone_launch"
     assert_eq!(drone.len(), 1, "{breaches:#?}");
     assert_eq!(drone[0]["status"], "open");
 }
+
+/// The 2022 Ukraine electric power attack as MITRE ATT&CK for ICS records
+/// it (campaign C0034, Sandworm Team, Industroyer2), submitted by Ukraine's
+/// cyber forensics: one intrusion from June to October 2022, which states
+/// no target and no disruption. Against ukraine-2025 it opens nothing:
+/// trg-cyber-probing needs three intrusions within 7 days against named
+/// infrastructure, trg-cyber-infrastructure a disruption. Its attribution
+/// (Sandworm Team, from a bare `attributed-to`, at the unspecified 5000 bp)
+/// is kept as the source said it; std-cyber's standard (8000 bp, on
+/// malware, infrastructure or command links, by the technical cell) is not
+/// met by it.
+#[test]
+fn campaign_c0034_alone_opens_no_cyber_breach() {
+    let Some(data) = real_data("campaign_c0034_alone_opens_no_cyber_breach") else {
+        return;
+    };
+    let dir = scratch("replay-c0034");
+    let subset = data.join("stix/mitre_attack/ics-attack-18.1-ukraine-subset.json");
+    let out = bulwark(&[
+        "ingest",
+        "--from",
+        "stix",
+        "--party",
+        "ukraine",
+        "--source",
+        "cert-ua",
+        "--class",
+        "cyber-forensics",
+        subset.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lines = stdout(&out);
+    let c0034: Vec<&str> = lines
+        .lines()
+        .filter(|l| l.contains("\"stix_external_id\":\"C0034\""))
+        .collect();
+    assert_eq!(c0034.len(), 1, "{lines}");
+    let v = model_line(c0034[0]);
+    assert_eq!(v["attribution"]["actor"], "Sandworm Team");
+    assert_eq!(v["attribution"]["confidence_bp"], 5000);
+    assert_eq!(v["attribution"]["basis"][0], "stix_attributed_to");
+    assert!(v["target"].is_null(), "the campaign names no target: {v}");
+    let file = write(&dir, "c0034.jsonl", &format!("{}\n", c0034[0]));
+    let file = Path::new(&file).file_name().unwrap().to_str().unwrap();
+    let scenario = format!(
+        r#"
+[scenario]
+id = "replay-c0034"
+title = "Campaign C0034 (Sandworm, Industroyer2) from MITRE ATT&CK for ICS"
+start = "2022-10-01T00:00:00Z"
+
+[[inject]]
+at = "T+08:00"
+note = "CERT-UA submits MITRE's record of the campaign"
+file = "{file}"
+
+[[expect]]
+id = "one-intrusion"
+note = "the campaign is one intrusion"
+incidents = 1
+kind = "cyber_intrusion"
+
+[[expect]]
+id = "no-probing-breach"
+note = "one intrusion, with no target named, is below three in 7 days"
+trigger = "trg-cyber-probing"
+opened = false
+
+[[expect]]
+id = "no-infrastructure-breach"
+note = "an intrusion is not a disruption"
+trigger = "trg-cyber-infrastructure"
+opened = false
+"#
+    );
+    let report = run_replay(&dir, &scenario);
+    assert_eq!(report["breaches"].as_array().unwrap().len(), 0);
+    let incident = &incidents_of(&report, "cyber_intrusion")[0];
+    assert_eq!(incident["from"], "2022-06-01T04:00:00Z");
+}
