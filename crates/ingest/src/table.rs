@@ -25,11 +25,12 @@
 //!   when their cells are equal (the second is skipped), a conflict
 //!   otherwise (the second is refused: add a column to `message`).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use jiff::tz::TimeZone;
 use model::{Counts, InputId, Name, Observation, Observed, Place};
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 
 use crate::{Defaults, Note, Outcome, Position, validated};
 
@@ -496,8 +497,9 @@ pub fn convert(bytes: &[u8], mapping: &Mapping, defaults: &Defaults) -> Outcome 
         out.locate(bytes);
         return out;
     }
-    // message id → (offset, the row's cells)
-    let mut seen: BTreeMap<String, (u64, Vec<Vec<u8>>)> = BTreeMap::new();
+    // message id → (offset, SHA-256 of the row's cells). Looked up only,
+    // never iterated: its order reaches no output.
+    let mut seen: HashMap<String, (u64, [u8; 32])> = HashMap::new();
     let mut record = csv::ByteRecord::new();
     loop {
         let offset = reader.position().byte();
@@ -567,10 +569,10 @@ pub fn convert(bytes: &[u8], mapping: &Mapping, defaults: &Defaults) -> Outcome 
             .map(|c| cell(c).trim())
             .collect::<Vec<_>>()
             .join("|");
-        let raw_cells: Vec<Vec<u8>> = record.iter().map(<[u8]>::to_vec).collect();
+        let digest = cells_digest(&record);
         if let Some((first, earlier)) = seen.get(&message) {
             let line_of = |o: u64| format!("the row at byte {o}");
-            if *earlier == raw_cells {
+            if *earlier == digest {
                 out.skipped.push(note(
                     offset,
                     Some(message),
@@ -588,7 +590,7 @@ pub fn convert(bytes: &[u8], mapping: &Mapping, defaults: &Defaults) -> Outcome 
             }
             continue;
         }
-        seen.insert(message.clone(), (offset, raw_cells));
+        seen.insert(message.clone(), (offset, digest));
         match row(mapping, &cell, &party, &source, &who.class, &message) {
             Ok(o) => match validated(o) {
                 Ok(o) => out.observations.push(o),
@@ -599,6 +601,17 @@ pub fn convert(bytes: &[u8], mapping: &Mapping, defaults: &Defaults) -> Outcome 
     }
     out.locate(bytes);
     out
+}
+
+/// SHA-256 over the row's cells, each preceded by its length: equal
+/// digests are equal cells.
+fn cells_digest(record: &csv::ByteRecord) -> [u8; 32] {
+    let mut h = Sha256::new();
+    for c in record {
+        h.update((c.len() as u64).to_be_bytes());
+        h.update(c);
+    }
+    h.finalize().into()
 }
 
 fn row<'a>(
