@@ -1253,3 +1253,81 @@ opened = false
     let incident = &incidents_of(&report, "cyber_intrusion")[0];
     assert_eq!(incident["from"], "2022-06-01T04:00:00Z");
 }
+
+/// A real TAK client: pytak (from PyPI) connects to `bulwark ingest
+/// --listen` and sends the events it generates; every one comes back as an
+/// input line. Skipped, and said so, when python3 or pytak is missing.
+#[test]
+fn ingest_listens_to_pytak() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tak/send.py");
+    let probe = Command::new("python3")
+        .args(["-c", "import pytak"])
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        eprintln!(
+            "ingest_listens_to_pytak: skipped: python3 with pytak is not installed (pip install pytak)"
+        );
+        return;
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bulwark"))
+        .args([
+            "ingest",
+            "--from",
+            "cot",
+            "--listen",
+            "127.0.0.1:0",
+            "--party",
+            "ukraine",
+            "--class",
+            "radar",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    err.read_line(&mut first).unwrap();
+    let addr = first.trim().rsplit(' ').next().unwrap().to_string();
+    let sent = Command::new("python3")
+        .arg(&script)
+        .args([&format!("tcp://{addr}"), "5"])
+        .output()
+        .unwrap();
+    assert!(
+        sent.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sent.stderr)
+    );
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    for _ in 0..5 {
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+        lines.push(model_line(&line));
+    }
+    let mut closed = String::new();
+    while !closed.contains("closed") {
+        closed.clear();
+        if err.read_line(&mut closed).unwrap() == 0 {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        closed.contains("read 5, imported 5, skipped 0, rejected 0"),
+        "{closed}"
+    );
+    for (i, l) in lines.iter().enumerate() {
+        assert_eq!(l["kind"], "drone_launch", "2525 A-M-F-Q is a drone");
+        let message = l["id"]["message"].as_str().unwrap();
+        assert!(
+            message.starts_with(&format!("pytak-track-{i}@")),
+            "{message}"
+        );
+        assert_eq!(l["place"]["error_m"], 35);
+    }
+}

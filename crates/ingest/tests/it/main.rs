@@ -5,6 +5,7 @@
 
 mod cot;
 mod real;
+mod schema;
 mod stix;
 
 use std::path::{Path, PathBuf};
