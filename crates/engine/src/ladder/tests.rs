@@ -2153,3 +2153,88 @@ fn a_superseded_breach_no_longer_counts_toward_a_repeat() {
             .contains("declares no mode")
     );
 }
+
+#[test]
+fn a_deadline_before_an_outage_stays_where_it_was() {
+    let mut l = ladder();
+    l.certified(h(0), &breach("B1", "trg-so", 1, h(0)));
+    // Down from h50 to h55, recorded at h60: the clock ended at h48, before
+    // it, and is judged there.
+    let events = l
+        .outage(h(60), &outage("o1", h(50), h(55)))
+        .unwrap_or_else(|r| panic!("rejected: {r}"));
+    assert!(extended(&events).is_empty(), "{events:?}");
+    assert_eq!(view(&l, "B1", "t-so").deadline, Some(h(48)));
+    assert_eq!(names(&l.advance(h(60))), ["lapsed"]);
+}
+
+#[test]
+fn an_outage_extends_a_block_window_and_says_so() {
+    let mut l = ladder();
+    l.certified(h(0), &breach("B1", "trg-rv", 1, h(0)));
+    let events = l
+        .outage(h(12), &outage("o1", h(10), h(12)))
+        .unwrap_or_else(|r| panic!("rejected: {r}"));
+    assert_eq!(
+        extended(&events),
+        [("t-rv".to_string(), 2 * 3_600_000, h(48), h(50))]
+    );
+    let said = serde_json::to_value(&events[0]).unwrap()["explanation"].to_string();
+    assert!(said.contains("the block window of tier `t-rv`"), "{said}");
+}
+
+#[test]
+fn an_order_says_when_it_is_due() {
+    let mut l = ladder();
+    let events = l.certified(h(0), &breach("B1", "trg-missile", 12, h(0)));
+    let said: Vec<String> = events
+        .iter()
+        .filter(|e| matches!(e, LadderEvent::OrderIssued { .. }))
+        .map(|e| serde_json::to_value(e).unwrap()["explanation"].to_string())
+        .collect();
+    assert_eq!(said.len(), 2, "{said:#?}");
+    let due = format!("due {} (6h after firing)", h(6));
+    assert!(said[0].contains(&due), "{said:#?}");
+}
+
+#[test]
+fn orders_of_a_superseded_breach_are_never_missed() {
+    let mut l = ladder();
+    l.certified(h(0), &breach("B1", "trg-missile", 12, h(0)));
+    l.superseded(h(1), "B1", "the salvo was a test launch inside Russia");
+    // Past both orders' deadlines (6h and 24h).
+    let events = l.advance(h(30));
+    assert!(
+        !names(&events).contains(&"deadline_missed".to_string()),
+        "{events:?}"
+    );
+    assert!(l.deadlines_missed().is_empty());
+}
+
+#[test]
+fn a_completed_order_is_never_missed() {
+    let mut l = ladder();
+    l.certified(h(0), &breach("B1", "trg-missile", 12, h(0)));
+    l.order_report(h(1), &report("a", "B1/t1/intel", OrderStatus::Done))
+        .unwrap();
+    let events = l.advance(h(30));
+    let missed: Vec<String> = l
+        .deadlines_missed()
+        .iter()
+        .map(|m| m.order.clone())
+        .collect();
+    assert_eq!(missed, ["B1/t1/fin"], "{events:?}");
+}
+
+#[test]
+fn of_two_equally_full_repeat_windows_the_earlier_is_named() {
+    // Two needed within 30 days: B1 on day 0, B3 on day 40, then B2 on day
+    // 20 — [0, 30) holds B1 and B2, [20, 50) holds B2 and B3.
+    let mut l = ladder();
+    let day = |d: i64| Timestamp::from_millis(d * 86_400_000);
+    l.certified(h(1), &breach("B1", "trg-missile", 12, day(0)));
+    l.certified(h(2), &breach("B3", "trg-missile", 12, day(40)));
+    l.certified(h(3), &breach("B2", "trg-missile", 12, day(20)));
+    let why = view(&l, "B2", "t2").explanation;
+    assert!(why.contains("(`B1`, `B2`)"), "{why}");
+}
