@@ -19,7 +19,7 @@
 //! same id and other content is a conflict the engine refuses: the party
 //! retracts and resends). Revoked and deprecated objects are skipped.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use model::{Attribution, InputId, Name, Observation, Observed, kinds};
 use serde_json::Value;
@@ -171,15 +171,42 @@ pub fn convert(bytes: &[u8], defaults: &Defaults) -> Outcome {
         }
     }
     // Locate each note at the first mention of its object's id (where the
-    // object is written, unless a relationship before it names it).
-    let finder = |record: &str| memchr::memmem::find(bytes, format!("\"{record}\"").as_bytes());
-    for n in out.skipped.iter_mut().chain(out.rejected.iter_mut()) {
-        if let Some(at) = n.record.as_deref().and_then(finder) {
-            n.at.offset = at as u64;
+    // object is written, unless a relationship before it names it), from
+    // one pass over the text.
+    if !out.skipped.is_empty() || !out.rejected.is_empty() {
+        let mentions = first_mentions(bytes);
+        for n in out.skipped.iter_mut().chain(out.rejected.iter_mut()) {
+            if let Some(at) = n.record.as_deref().and_then(|r| mentions.get(r)) {
+                n.at.offset = *at as u64;
+            }
         }
     }
     out.locate(bytes);
     out
+}
+
+/// The byte offset of the opening quote of the first quoted mention of
+/// each STIX identifier (`type--uuid`) in `bytes`. A segment between two
+/// quotes counts when it is an identifier; an escaped quote inside a
+/// string can only make a segment that is not one.
+fn first_mentions(bytes: &[u8]) -> HashMap<&str, usize> {
+    let mut seen = HashMap::new();
+    let quotes: Vec<usize> = memchr::memchr_iter(b'"', bytes).collect();
+    for pair in quotes.windows(2) {
+        let (open, close) = (pair[0], pair[1]);
+        let Some(inner) = bytes.get(open + 1..close) else {
+            continue;
+        };
+        let looks_like_id = inner.len() > 38
+            && memchr::memmem::find(inner, b"--").is_some()
+            && inner
+                .iter()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-');
+        if looks_like_id && let Ok(id) = std::str::from_utf8(inner) {
+            seen.entry(id).or_insert(open);
+        }
+    }
+    seen
 }
 
 /// Objects related to a source by a relationship type: (target, relationship).
