@@ -210,47 +210,25 @@ fn print_comparison(c: &exercise::Comparison) {
     );
 }
 
-/// A progress bar on standard error, shown only when it is a terminal and
-/// the work has taken more than a second.
+/// The exercise's progress: inputs run, over every scenario.
 struct Progress {
-    bar: indicatif::ProgressBar,
-    started: std::time::Instant,
-    shown: bool,
-    terminal: bool,
+    bar: crate::progress::Progress,
     done: u64,
 }
 
 impl Progress {
-    /// How long a run goes before the bar appears.
-    const QUIET_MS: u128 = 1000;
-
     fn new(total: u64) -> Progress {
-        use std::io::IsTerminal;
-        let bar = indicatif::ProgressBar::with_draw_target(
-            Some(total),
-            indicatif::ProgressDrawTarget::hidden(),
-        );
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{elapsed:>4} [{bar:40}] {pos}/{len} inputs {msg}",
-        ) {
-            bar.set_style(style.progress_chars("=> "));
-        }
         Progress {
-            bar,
-            started: std::time::Instant::now(),
-            shown: false,
-            terminal: std::io::stderr().is_terminal(),
+            bar: crate::progress::Progress::new(
+                total,
+                "{elapsed:>4} [{bar:40}] {pos}/{len} inputs {msg}",
+            ),
             done: 0,
         }
     }
 
     fn tick(&mut self, position: u64) {
-        if !self.shown && self.terminal && self.started.elapsed().as_millis() > Self::QUIET_MS {
-            self.shown = true;
-            self.bar
-                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
-        }
-        self.bar.set_position(position);
+        self.bar.tick(position);
     }
 
     fn run(&mut self, fw: &framework::Framework, s: &exercise::Scenario) -> Result<Report> {
@@ -264,7 +242,7 @@ impl Progress {
     }
 
     fn finish(&self) {
-        self.bar.finish_and_clear();
+        self.bar.finish();
     }
 }
 

@@ -16,6 +16,7 @@ use anyhow::{Context, Result, bail};
 use ingest::{Defaults, Note, Outcome};
 
 use crate::Format;
+use crate::progress::Progress;
 
 /// Largest input file read, in bytes.
 const FILE_BYTES_MAX: u64 = 512 * 1024 * 1024;
@@ -138,8 +139,17 @@ pub fn run(args: &IngestArgs) -> Result<u8> {
     let mut summaries = Vec::new();
     let mut unreadable = false;
     let mut rejected = false;
+    let total: u64 = args
+        .files
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    let mut progress = Progress::new(total, "{elapsed:>4} [{bar:40}] {bytes}/{total_bytes} {msg}");
+    let mut done = 0u64;
     for path in &args.files {
         let shown = path.display().to_string();
+        progress.set_message(shown.clone());
         let bytes = match read(path) {
             Ok(b) => b,
             Err(e) => {
@@ -148,7 +158,11 @@ pub fn run(args: &IngestArgs) -> Result<u8> {
                 continue;
             }
         };
-        let (outcome, extra) = convert(&from, &bytes, &defaults);
+        let (outcome, extra) = convert(&from, &bytes, &defaults, &mut |n| {
+            progress.tick(done + n as u64);
+        });
+        done += bytes.len() as u64;
+        progress.tick(done);
         if let Some(file) = &args.zones {
             if !matches!(from, From::Geojson) {
                 bail!("`--zones` goes with `--from geojson`");
@@ -168,6 +182,7 @@ pub fn run(args: &IngestArgs) -> Result<u8> {
         rejected |= !outcome.rejected.is_empty();
         summaries.push((shown, outcome, extra));
     }
+    progress.finish();
     if !args.check {
         match &args.out {
             Some(out) => std::fs::write(out, &lines)
@@ -208,9 +223,17 @@ fn read(path: &Path) -> Result<Vec<u8>> {
 
 /// One file's outcome, and lines of summary the format adds (GeoJSON's
 /// features).
-fn convert(from: &From, bytes: &[u8], defaults: &Defaults) -> (Outcome, Vec<String>) {
+fn convert(
+    from: &From,
+    bytes: &[u8],
+    defaults: &Defaults,
+    progress: &mut dyn FnMut(usize),
+) -> (Outcome, Vec<String>) {
     match from {
-        From::Cot => (ingest::cot::convert(bytes, defaults), Vec::new()),
+        From::Cot => (
+            ingest::cot::convert_with_progress(bytes, defaults, progress),
+            Vec::new(),
+        ),
         From::Stix => (ingest::stix::convert(bytes, defaults), Vec::new()),
         From::Geojson => ingest::geojson::convert(bytes),
         From::Csv(m) => (ingest::table::convert(bytes, m, defaults), Vec::new()),

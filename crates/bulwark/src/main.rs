@@ -15,6 +15,7 @@ mod check;
 mod exercise;
 mod explain;
 mod ingest;
+mod progress;
 
 /// Writes to standard output; exits quietly when the reader has gone away.
 pub fn write_stdout(text: &str) {

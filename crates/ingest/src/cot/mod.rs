@@ -49,14 +49,34 @@ pub const VALUE_BYTES_MAX: usize = 1024;
 /// Every event of a whole input (a file): observations, skips and
 /// refusals, located by line and column.
 pub fn convert(bytes: &[u8], defaults: &Defaults) -> Outcome {
+    convert_with_progress(bytes, defaults, &mut |_| {})
+}
+
+/// [`convert`], telling `progress` how many bytes are done every
+/// [`PROGRESS_EVENTS`] events (for a progress bar on a large file).
+pub fn convert_with_progress(
+    bytes: &[u8],
+    defaults: &Defaults,
+    progress: &mut dyn FnMut(usize),
+) -> Outcome {
     let mut out = Outcome::default();
     let who = Who::new(defaults);
-    for piece in Splitter::split_all(bytes) {
+    for (n, piece) in Splitter::split_all(bytes).into_iter().enumerate() {
+        let end = match &piece {
+            Piece::Event { end, .. } | Piece::Fault { end, .. } => *end,
+        };
         take(&mut out, bytes, 0, piece, &who);
+        if n % PROGRESS_EVENTS == PROGRESS_EVENTS - 1 {
+            progress(end);
+        }
     }
+    progress(bytes.len());
     out.locate(bytes);
     out
 }
+
+/// How many events go between two calls of a progress callback.
+pub const PROGRESS_EVENTS: usize = 4096;
 
 /// Converts one piece of a stream whose buffer starts at absolute `base`.
 fn take(out: &mut Outcome, buf: &[u8], base: usize, piece: Piece, who: &Who) {
