@@ -39,3 +39,25 @@ for target in cot stix geojson; do
 done
 cp "$root/examples/ukraine-2025/zones.geojson" "$root/fuzz/corpus/ingest_geojson/examples_ukraine-2025_zones.geojson"
 echo "seeded the ingest corpora"
+
+# CSV through a mapping: tables in the fixed mapping's columns (a–f), and
+# the example mappings, a NUL, then a few rows of their tables' shape.
+csvdir="$root/fuzz/corpus/ingest_csv"
+mkdir -p "$csvdir"
+printf 'a,b,c,d,e,f\n2022-10-10 06:00,2022-10-10 14:00,84.0,43.0,K and I,U\n2024-08-02,2024-08-02,12,,S,S and U\n2022-03-15 16:10:34+00:00,,1,,K,\n' >"$csvdir/fixed-mapping.csv"
+for m in "$root"/examples/ukraine-2025/mappings/*.toml; do
+    name=$(basename "$m" .toml)
+    { cat "$m"; printf '\000'; } >"$csvdir/$name.seed"
+done
+printf 'time_start,time_end,model,launch_place,target,launched,destroyed,not_reach_goal,carrier,source\n2022-10-10 06:00,2022-10-10 14:00,X-101/X-555 and Kalibr,Caspian Sea,Ukraine,84.0,43.0,,Tu-95MS,gs/1\n2024-08-02,2024-08-02,Shahed-136/131,,south,12.0,12.0,,,kpszsu/2\n' >>"$csvdir/missile-attacks.seed"
+printf 'oblast,raion,hromada,level,started_at,finished_at,source\nVinnytska oblast,,,oblast,2022-03-15 16:10:34+00:00,2022-03-15 16:50:07+00:00,official\n' >>"$csvdir/air-raid-alerts.seed"
+
+# Real samples from the shared data directory, when it is there.
+if [ -n "${BULWARK_REAL_DATA:-}" ]; then
+    d="$BULWARK_REAL_DATA"
+    cp "$d"/cot/atak_civ/examples/*.cot "$d"/cot/captured/*.xml "$d"/cot/captured/*.xmlstream "$root/fuzz/corpus/ingest_cot/" 2>/dev/null || true
+    cp "$d"/stix/mitre_attack/ics-attack-18.1-ukraine-subset.json "$root/fuzz/corpus/ingest_stix/" 2>/dev/null || true
+    cp "$d"/geo/geoBoundaries-UKR-ADM1_simplified.geojson "$root/fuzz/corpus/ingest_geojson/" 2>/dev/null || true
+    { cat "$root/examples/ukraine-2025/mappings/missile-attacks.toml"; printf '\000'; head -200 "$d/missile_attacks/missile_attacks_daily.csv"; } >"$csvdir/real-missile-attacks.seed"
+    echo "seeded the ingest corpora with real samples from $d"
+fi
