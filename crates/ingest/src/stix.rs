@@ -308,7 +308,7 @@ fn observation<'a>(
     let mut attributes = BTreeMap::new();
     let mut keep = |k: &str, v: Option<String>| {
         if let Some(v) = v.filter(|v| !v.is_empty()) {
-            attributes.insert(k.to_string(), v);
+            attributes.insert(Name::from(k), v);
         }
     };
     keep("stix_id", Some(id.to_string()));

@@ -142,7 +142,7 @@ pub struct Mapping {
     counts: Vec<(&'static str, String)>,
     weapon: Option<(String, Option<String>, BTreeMap<String, Model>)>,
     place: Option<Places>,
-    attributes: BTreeMap<String, String>,
+    attributes: BTreeMap<Name, String>,
 }
 
 #[derive(Clone, Debug)]
@@ -251,7 +251,11 @@ impl Mapping {
                 several: p.several,
                 other: p.other,
             }),
-            attributes: raw.attributes,
+            attributes: raw
+                .attributes
+                .into_iter()
+                .map(|(name, column)| (Name::from(name), column))
+                .collect(),
         })
     }
 

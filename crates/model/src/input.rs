@@ -248,7 +248,7 @@ pub struct Observation {
     pub releasability: Releasability,
     /// Free attributes (string values), kept and logged, never decisive.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub attributes: BTreeMap<String, String>,
+    pub attributes: BTreeMap<Name, String>,
 }
 
 /// A vote on a tier for a breach.

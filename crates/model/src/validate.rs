@@ -376,7 +376,7 @@ mod tests {
         );
         one(
             |x| {
-                x.attributes.insert(String::new(), "x".into());
+                x.attributes.insert(crate::Name::default(), "x".into());
             },
             "`attributes` has an empty key",
         );

@@ -158,7 +158,21 @@ struct Who {
     party: Name,
     source: Name,
     class: String,
+    /// The attribute names an observation keeps, made once and shared.
+    keys: [Name; ATTRIBUTE_KEYS.len()],
 }
+
+/// The attributes kept from an event, in the order `event` fills them.
+const ATTRIBUTE_KEYS: [&str; 8] = [
+    "cot_uid",
+    "cot_type",
+    "cot_how",
+    "cot_start",
+    "cot_stale",
+    "cot_callsign",
+    "cot_affiliation",
+    "cot_xml",
+];
 
 impl Who {
     fn new(defaults: &Defaults) -> Who {
@@ -166,6 +180,7 @@ impl Who {
             party: Name::from(defaults.party.as_str()),
             source: Name::from(defaults.source.as_str()),
             class: defaults.class.clone(),
+            keys: ATTRIBUTE_KEYS.map(Name::from),
         }
     }
 }
@@ -287,20 +302,22 @@ fn event(bytes: &[u8], offset: usize, who: &Who) -> Result<Made, Note> {
             (m < CE_UNKNOWN_M).then(|| u32::try_from(m).ok()).flatten()
         }
     };
-    let mut attributes = BTreeMap::new();
-    let mut keep = |key: &str, value: Option<&str>| {
-        if let Some(v) = value {
-            attributes.insert(key.to_string(), v.to_string());
-        }
-    };
-    keep("cot_uid", Some(uid));
-    keep("cot_type", Some(cot_type));
-    keep("cot_how", fields.how.as_deref());
-    keep("cot_start", fields.start.as_deref());
-    keep("cot_stale", fields.stale.as_deref());
-    keep("cot_callsign", fields.callsign.as_deref());
-    keep("cot_affiliation", Some(affiliation_name));
-    keep("cot_xml", Some(element(text)));
+    let values = [
+        Some(uid),
+        Some(cot_type),
+        fields.how.as_deref(),
+        fields.start.as_deref(),
+        fields.stale.as_deref(),
+        fields.callsign.as_deref(),
+        Some(affiliation_name),
+        Some(element(text)),
+    ];
+    let attributes: BTreeMap<Name, String> = who
+        .keys
+        .iter()
+        .zip(values)
+        .filter_map(|(key, value)| Some((key.clone(), value?.to_string())))
+        .collect();
     let observation = Observation {
         id: InputId {
             party: who.party.clone(),

@@ -104,8 +104,8 @@ fn releasability() -> BoxedStrategy<Releasability> {
         .boxed()
 }
 
-fn attributes() -> BoxedStrategy<BTreeMap<String, String>> {
-    btree_map(text(), text(), 0..5).boxed()
+fn attributes() -> BoxedStrategy<BTreeMap<model::Name, String>> {
+    btree_map(text().prop_map(model::Name::from), text(), 0..5).boxed()
 }
 
 pub fn observation() -> BoxedStrategy<Observation> {
