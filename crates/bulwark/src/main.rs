@@ -14,6 +14,7 @@ macro_rules! say {
 mod check;
 mod exercise;
 mod explain;
+mod export;
 mod ingest;
 mod progress;
 
@@ -106,7 +107,8 @@ bulwark explain examples/ukraine-2025 SCENARIO.toml --tier t3-energy-shipping\n 
 bulwark explain examples/ukraine-2025 SCENARIO.toml --breach B1 --format json")]
     Explain(explain::ExplainArgs),
     /// Convert the world's formats into bulwark's input lines: Cursor-on-Target
-    /// (files, TAK streams, or live over TCP), STIX 2.1 bundles, GeoJSON zones.
+    /// (files, TAK streams, or live over TCP), STIX 2.1 bundles, GeoJSON zones,
+    /// CSV tables through a mapping file.
     ///
     /// Writes one JSON line per observation (docs/wire-format.md) on standard
     /// output or to `--out`, and a summary per file on standard error: records
@@ -119,8 +121,24 @@ bulwark explain examples/ukraine-2025 SCENARIO.toml --breach B1 --format json")]
 bulwark ingest --from cot --party ukraine --source radar-kyiv --class radar events.xml\n  \
 bulwark ingest --from cot --listen 127.0.0.1:8087 --party ukraine --class radar --out live.jsonl\n  \
 bulwark ingest --from stix --party ukraine --class cyber-forensics bundle.json\n  \
-bulwark ingest --from geojson --check zones.geojson")]
+bulwark ingest --from geojson --check zones.geojson\n  \
+bulwark ingest --from csv:examples/ukraine-2025/mappings/missile-attacks.toml missile_attacks_daily.csv")]
     Ingest(ingest::IngestArgs),
+    /// Export a certified cyber breach's evidence as a STIX 2.1 bundle.
+    ///
+    /// Runs the scenario as `bulwark exercise` does, then writes the breach
+    /// (`--breach B1`) as a STIX report: a campaign for the breach, a
+    /// sighting per observation that counted (with its identity and exact
+    /// confidence in `x_bulwark_*` properties), the reporting parties, the
+    /// threat actors it is attributed to and the targets. The same run
+    /// gives the same bytes. Only a certified breach of a cyber trigger is
+    /// exported. Exit status: 0 written, 1 refused (no such breach, not
+    /// certified, not cyber — nothing written), 2 nothing could be run.
+    #[command(after_help = "Examples:\n  \
+bulwark export --to stix examples/ukraine-2025 examples/ukraine-2025/scenarios/05-cyber-grid-corroborated.toml --breach B1\n  \
+bulwark export --to stix FRAMEWORK SCENARIO --breach B1 --out breach.stix.json\n\n\
+The mapping: docs/ingest.md, \"Exporting a certified cyber breach as STIX\"")]
+    Export(export::ExportArgs),
 }
 
 /// Output format for commands that report.
@@ -140,6 +158,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain::run(&args),
         Command::Exercise(args) => exercise::run(&args),
         Command::Ingest(args) => ingest::run(&args),
+        Command::Export(args) => export::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

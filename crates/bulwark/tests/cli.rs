@@ -1331,3 +1331,156 @@ fn ingest_listens_to_pytak() {
         assert_eq!(l["place"]["error_m"], 35);
     }
 }
+
+// ------------------------------------------------------------ STIX export
+
+fn scenario_05() -> String {
+    ukraine()
+        .join("scenarios/05-cyber-grid-corroborated.toml")
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+/// A validator's verdict on one file: valid, errors, warnings.
+type Verdict = (bool, Vec<String>, Vec<String>);
+
+/// Validates `files` with the OASIS validator through
+/// `tests/stix/validate.py`: (valid, errors, warnings) per file, or `None`
+/// (said plainly) without the schemas or the validator.
+fn stix_validate(files: &[&str]) -> Option<Vec<Verdict>> {
+    let data = real_data("stix validation")?;
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/stix/validate.py");
+    let schemas = data.join("stix/oasis/schemas");
+    let out = Command::new("python3")
+        .arg(&script)
+        .arg(&schemas)
+        .args(files)
+        .output()
+        .ok()?;
+    if out.status.code() == Some(3) {
+        eprintln!("stix validation: skipped: {}", stderr(&out).trim());
+        return None;
+    }
+    assert!(out.status.success(), "{}", stderr(&out));
+    let strings = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect()
+    };
+    Some(
+        stdout(&out)
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                (
+                    v["valid"].as_bool().unwrap(),
+                    strings(&v["errors"]),
+                    strings(&v["warnings"]),
+                )
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn export_writes_a_certified_cyber_breach_as_stix_the_oasis_validator_accepts() {
+    let dir = scratch("export-stix");
+    let fw = ukraine();
+    let out_file = dir.join("b1.stix.json");
+    let args = [
+        "export",
+        "--to",
+        "stix",
+        fw.to_str().unwrap(),
+        &scenario_05(),
+        "--breach",
+        "B1",
+    ];
+    let out = bulwark(&[&args[..], &["--out", out_file.to_str().unwrap()]].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("6 observations exported"),
+        "{}",
+        stderr(&out)
+    );
+    let text = std::fs::read_to_string(&out_file).unwrap();
+    // The same run, the same bytes (on standard output this time).
+    assert_eq!(stdout(&bulwark(&args)), text);
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let objects = doc["objects"].as_array().unwrap();
+    let of = |kind: &str| objects.iter().filter(|o| o["type"] == kind).count();
+    assert_eq!(
+        (
+            of("report"),
+            of("campaign"),
+            of("sighting"),
+            of("threat-actor")
+        ),
+        (1, 1, 6, 1)
+    );
+    let report = &objects[0];
+    assert_eq!(report["published"], "2026-03-16T16:00:00.000Z");
+    assert_eq!(report["x_bulwark_trigger"], "trg-cyber-probing");
+    let actor = objects
+        .iter()
+        .find(|o| o["type"] == "threat-actor")
+        .unwrap();
+    assert_eq!(actor["x_bulwark_party"], "russia");
+    assert_eq!(actor["threat_actor_types"][0], "nation-state");
+    let Some(verdicts) = stix_validate(&[out_file.to_str().unwrap()]) else {
+        return;
+    };
+    let (valid, errors, warnings) = &verdicts[0];
+    assert!(*valid && errors.is_empty(), "{errors:#?}");
+    // Only the deterministic identifiers draw a warning: UUIDv5, not v4.
+    let other: Vec<&String> = warnings.iter().filter(|w| !w.contains("{103}")).collect();
+    assert!(other.is_empty(), "{other:#?}");
+}
+
+#[test]
+fn export_refuses_what_it_cannot_export_and_writes_nothing() {
+    let dir = scratch("export-refusals");
+    let fw = ukraine();
+    let fw = fw.to_str().unwrap();
+    let out_file = dir.join("never.json");
+    let out_path = out_file.to_str().unwrap();
+    let refuse = |scenario: &str, breach: &str, says: &str| {
+        let out = bulwark(&[
+            "export", "--to", "stix", fw, scenario, "--breach", breach, "--out", out_path,
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{}", stderr(&out));
+        assert!(!out_file.exists());
+    };
+    refuse(
+        &scenario_05(),
+        "B9",
+        "no breach `B9` in this run; its breaches are: B1 (trg-cyber-probing, certified)",
+    );
+    let salvo = ukraine().join("scenarios/01-missile-salvo.toml");
+    refuse(salvo.to_str().unwrap(), "B1", "is not a cyber trigger");
+    // The CERT-UA reports alone: open, not certified.
+    let text = std::fs::read_to_string(scenario_05()).unwrap();
+    let cut = text.find("[[inject]]\nat = \"T+10:00\"").unwrap();
+    let expect = "\n[[expect]]\nid = \"open\"\nnote = \"one party\"\ntrigger = \"trg-cyber-probing\"\nstatus = \"open\"\n";
+    let open = write(&dir, "open.toml", &format!("{}{expect}", &text[..cut]));
+    refuse(&open, "B1", "is open, not certified");
+    let out = bulwark(&[
+        "export",
+        "--to",
+        "csv",
+        fw,
+        &scenario_05(),
+        "--breach",
+        "B1",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("the one export format is `stix`"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -14,6 +14,8 @@
 //!   attribution.
 //! - [`geojson`]: zones and lines (RFC 7946) → a checked summary, and
 //!   framework zone entries.
+//! - [`stix_out`]: the reverse — a certified cyber breach's evidence as a
+//!   STIX 2.1 bundle.
 //! - [`table`]: CSV tables through a mapping file (attack reports, air-raid
 //!   alerts): a new source needs a mapping, not code.
 //! - [`decimal`]: decimal text → fixed-point integers, exactly.
@@ -30,6 +32,7 @@ pub mod cot;
 pub mod decimal;
 pub mod geojson;
 pub mod stix;
+pub mod stix_out;
 pub mod table;
 
 use model::Observation;

@@ -240,7 +240,11 @@ fn observation<'a>(
     if to.is_some_and(|t| t < from) {
         return Err(format!("`{to_key}` is before `{from_key}`"));
     }
-    let confidence = confidence_bp(o.get("confidence"))?;
+    // bulwark's own export keeps the exact basis points beside STIX's 0–100.
+    let confidence = match o.get("x_bulwark_confidence_bp").and_then(Value::as_u64) {
+        Some(bp) if bp <= 10_000 => u16::try_from(bp).unwrap_or(10_000),
+        _ => confidence_bp(o.get("confidence"))?,
+    };
     // What the event is about: the sighting's object, else the event itself.
     let subject: &Value = match kind {
         "sighting" => text(o, "sighting_of_ref")
@@ -267,7 +271,11 @@ fn observation<'a>(
     let attribution = match actors.as_slice() {
         [] => None,
         [(actor, rel), ..] => Some(Attribution {
-            actor: text(actor, "name").unwrap_or("unnamed").to_string(),
+            // A framework party's id where bulwark wrote it, else the name.
+            actor: text(actor, "x_bulwark_party")
+                .or(text(actor, "name"))
+                .unwrap_or("unnamed")
+                .to_string(),
             confidence_bp: confidence_bp(rel.get("confidence"))?,
             basis: vec!["stix_attributed_to".to_string()],
         }),
@@ -295,6 +303,9 @@ fn observation<'a>(
     let target = related(subject_id, "targets")
         .into_iter()
         .find_map(|(t, _)| {
+            if let Some(category) = text(t, "x_bulwark_target") {
+                return Some(category.to_string());
+            }
             let sectors = t.get("sectors")?.as_array()?;
             sectors
                 .iter()
@@ -337,7 +348,10 @@ fn observation<'a>(
         derived_from: Vec::new(),
         observed: Observed { from, to },
         place: Default::default(),
-        kind: kinds::CYBER_INTRUSION.to_string(),
+        kind: text(o, "x_bulwark_kind")
+            .filter(|k| k.starts_with("cyber_"))
+            .unwrap_or(kinds::CYBER_INTRUSION)
+            .to_string(),
         counts: Default::default(),
         weapon: None,
         target,

@@ -7,6 +7,7 @@ mod cot;
 mod real;
 mod schema;
 mod stix;
+mod stix_out;
 
 use std::path::{Path, PathBuf};
 
