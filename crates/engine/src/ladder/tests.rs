@@ -2238,3 +2238,45 @@ fn of_two_equally_full_repeat_windows_the_earlier_is_named() {
     let why = view(&l, "B2", "t2").explanation;
     assert!(why.contains("(`B1`, `B2`)"), "{why}");
 }
+
+#[test]
+fn an_adversary_is_known_by_the_framework_or_by_the_caller() {
+    let mut l = ladder();
+    l.certified(h(0), &breach("B1", "trg-missile", 12, h(0)));
+    // `adv` is the framework's adversary, even when the caller names none;
+    // `b` is one because the caller says so (e.g. an amendment's).
+    l.attestation(
+        h(1),
+        &attest("adv", "self", true, 10_000, "m1"),
+        &BTreeSet::new(),
+    )
+    .unwrap();
+    let named = BTreeSet::from(["b".to_string()]);
+    l.attestation(h(2), &attest("b", "radar", true, 9000, "m2"), &named)
+        .unwrap();
+    let relief = l.relief();
+    let reasons: Vec<Option<String>> = relief[0]
+        .attestations
+        .iter()
+        .map(|a| a.reason.clone())
+        .collect();
+    for r in &reasons {
+        assert!(
+            r.as_deref()
+                .is_some_and(|r| r.contains("from an adversary party")),
+            "{reasons:?}"
+        );
+    }
+}
+
+#[test]
+fn a_tier_is_completed_only_when_every_order_is() {
+    let mut l = ladder();
+    l.certified(h(0), &breach("B1", "trg-missile", 12, h(0)));
+    l.order_report(h(1), &report("a", "B1/t1/intel", OrderStatus::Done))
+        .unwrap();
+    assert_eq!(status(&l, "B1", "t1"), ActivationStatus::Fired);
+    l.order_report(h(2), &report("b", "B1/t1/fin", OrderStatus::Done))
+        .unwrap();
+    assert_eq!(status(&l, "B1", "t1"), ActivationStatus::Completed);
+}
