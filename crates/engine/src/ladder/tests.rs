@@ -2280,3 +2280,44 @@ fn a_tier_is_completed_only_when_every_order_is() {
         .unwrap();
     assert_eq!(status(&l, "B1", "t1"), ActivationStatus::Completed);
 }
+
+#[test]
+fn an_attestation_derived_from_a_counted_one_is_not_independent() {
+    let adversaries = BTreeSet::new();
+    let derived = |from: InputId| Attestation {
+        derived_from: vec![from],
+        ..attest("mon", "monitors", true, 9000, "m4")
+    };
+    // The monitor re-reports a's radar attestation: one source, no relief.
+    let mut l = ladder();
+    l.certified(h(0), &breach("B1", "trg-missile", 12, h(0)));
+    l.attestation(h(1), &attest("a", "radar", true, 9000, "m2"), &adversaries)
+        .unwrap();
+    l.attestation(h(2), &derived(id("a", "radar", "m2")), &adversaries)
+        .unwrap();
+    let relief = l.relief();
+    assert_eq!(
+        relief[0].status,
+        ReliefStatus::InForce,
+        "{}",
+        relief[0].explanation
+    );
+    let why = relief[0].attestations[1].reason.clone().unwrap_or_default();
+    assert!(why.contains("derived from `a/radar/m2`"), "{why}");
+    // Derived from something that does not count (never recorded): it is
+    // its own evidence, and with a's it relieves.
+    let mut l = ladder();
+    l.certified(h(0), &breach("B1", "trg-missile", 12, h(0)));
+    l.attestation(h(1), &attest("a", "radar", true, 9000, "m2"), &adversaries)
+        .unwrap();
+    l.attestation(h(2), &derived(id("c", "isr", "never-sent")), &adversaries)
+        .unwrap();
+    let relief = l.relief();
+    assert_eq!(
+        relief[0].status,
+        ReliefStatus::Relieved,
+        "{}",
+        relief[0].explanation
+    );
+    assert!(relief[0].attestations.iter().all(|a| a.counted));
+}
