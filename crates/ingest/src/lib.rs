@@ -18,6 +18,9 @@
 //!   STIX 2.1 bundle.
 //! - [`table`]: CSV tables through a mapping file (attack reports, air-raid
 //!   alerts): a new source needs a mapping, not code.
+//! - [`ftm`]: FollowTheMoney entities (OpenSanctions) → sanctions targets,
+//!   with references between entities resolved and those to entities
+//!   absent from the file tolerated.
 //! - [`decimal`]: decimal text → fixed-point integers, exactly.
 //!
 //! The mappings (CoT `type` → kind, `how` → confidence, STIX confidence →
@@ -30,6 +33,7 @@
 
 pub mod cot;
 pub mod decimal;
+pub mod ftm;
 pub mod geojson;
 pub mod stix;
 pub mod stix_out;

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod cot;
+mod ftm;
 mod real;
 mod schema;
 mod stix;
