@@ -32,7 +32,8 @@ pub struct IngestArgs {
     /// checked and summarized, nothing written), `csv:MAPPING` (a CSV table
     /// read through the mapping file MAPPING, e.g.
     /// `csv:examples/ukraine-2025/mappings/missile-attacks.toml`) and `ftm`
-    /// (not yet).
+    /// (FollowTheMoney entities, as OpenSanctions publishes them: writes
+    /// sanctions target lines, not inputs).
     #[arg(long, value_name = "FORMAT")]
     from: String,
     /// The files to read.
@@ -76,6 +77,7 @@ enum From {
     Stix,
     Geojson,
     Csv(Box<ingest::table::Mapping>),
+    Ftm,
 }
 
 fn parse_from(text: &str) -> Result<From> {
@@ -83,7 +85,7 @@ fn parse_from(text: &str) -> Result<From> {
         "cot" => Ok(From::Cot),
         "stix" => Ok(From::Stix),
         "geojson" => Ok(From::Geojson),
-        "ftm" => bail!("`--from ftm` is not supported yet (see docs/ingest.md)"),
+        "ftm" => Ok(From::Ftm),
         t if t.starts_with("csv:") => {
             let path = t.get(4..).unwrap_or_default();
             if path.is_empty() {
@@ -158,7 +160,12 @@ pub fn run(args: &IngestArgs) -> Result<u8> {
                 continue;
             }
         };
-        let (outcome, extra) = convert(&from, &bytes, &defaults, &mut |n| {
+        let Converted {
+            outcome,
+            extra,
+            lines: written,
+            imported,
+        } = convert(&from, &bytes, &defaults, &mut |n| {
             progress.tick(done + n as u64);
         });
         done += bytes.len() as u64;
@@ -174,13 +181,14 @@ pub fn run(args: &IngestArgs) -> Result<u8> {
                 }
             }
         }
-        for o in &outcome.observations {
-            let input = model::Input::Observation(o.clone());
-            lines.push_str(&model::encode_line(&input));
-            lines.push('\n');
-        }
+        lines.push_str(&written);
         rejected |= !outcome.rejected.is_empty();
-        summaries.push((shown, outcome, extra));
+        summaries.push(Summary {
+            shown,
+            outcome,
+            extra,
+            imported,
+        });
     }
     progress.finish();
     if !args.check {
@@ -192,15 +200,12 @@ pub fn run(args: &IngestArgs) -> Result<u8> {
     }
     match args.format {
         Format::Text => {
-            for (shown, outcome, extra) in &summaries {
-                eprint!("{}", text_summary(shown, outcome, extra));
+            for s in &summaries {
+                eprint!("{}", text_summary(s));
             }
         }
         Format::Json => {
-            let files: Vec<_> = summaries
-                .iter()
-                .map(|(shown, o, extra)| json_summary(shown, o, extra))
-                .collect();
+            let files: Vec<_> = summaries.iter().map(json_summary).collect();
             let doc = serde_json::json!({ "files": files, "written": !args.check });
             eprintln!("{}", serde_json::to_string_pretty(&doc)?);
         }
@@ -221,22 +226,64 @@ fn read(path: &Path) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// One file's outcome, and lines of summary the format adds (GeoJSON's
-/// features).
+/// What one file gave.
+struct Converted {
+    outcome: Outcome,
+    /// Lines of summary the format adds (GeoJSON's features, FTM's counts).
+    extra: Vec<String>,
+    /// What is written: input lines, or (FTM) target lines.
+    lines: String,
+    /// Records imported: observations, or (FTM) targets.
+    imported: usize,
+}
+
+/// One file's summary.
+struct Summary {
+    shown: String,
+    outcome: Outcome,
+    extra: Vec<String>,
+    imported: usize,
+}
+
 fn convert(
     from: &From,
     bytes: &[u8],
     defaults: &Defaults,
     progress: &mut dyn FnMut(usize),
-) -> (Outcome, Vec<String>) {
+) -> Converted {
+    let observed = |outcome: Outcome, extra: Vec<String>| {
+        let mut lines = String::new();
+        for o in &outcome.observations {
+            lines.push_str(&model::encode_line(&model::Input::Observation(o.clone())));
+            lines.push('\n');
+        }
+        Converted {
+            imported: outcome.observations.len(),
+            outcome,
+            extra,
+            lines,
+        }
+    };
     match from {
-        From::Cot => (
+        From::Cot => observed(
             ingest::cot::convert_with_progress(bytes, defaults, progress),
             Vec::new(),
         ),
-        From::Stix => (ingest::stix::convert(bytes, defaults), Vec::new()),
-        From::Geojson => ingest::geojson::convert(bytes),
-        From::Csv(m) => (ingest::table::convert(bytes, m, defaults), Vec::new()),
+        From::Stix => observed(ingest::stix::convert(bytes, defaults), Vec::new()),
+        From::Geojson => {
+            let (outcome, extra) = ingest::geojson::convert(bytes);
+            observed(outcome, extra)
+        }
+        From::Csv(m) => observed(ingest::table::convert(bytes, m, defaults), Vec::new()),
+        From::Ftm => {
+            let read = ingest::ftm::read(bytes);
+            Converted {
+                extra: read.summary(),
+                lines: ingest::ftm::encode(&read.targets),
+                imported: read.targets.len(),
+                outcome: read.outcome,
+            }
+        }
     }
 }
 
@@ -252,7 +299,13 @@ fn note_line(shown: &str, what: &str, n: &Note) -> String {
     )
 }
 
-fn text_summary(shown: &str, o: &Outcome, extra: &[String]) -> String {
+fn text_summary(summary: &Summary) -> String {
+    let Summary {
+        shown,
+        outcome: o,
+        extra,
+        imported,
+    } = summary;
     let mut s = String::new();
     for n in &o.rejected {
         s.push_str(&note_line(shown, "error", n));
@@ -272,7 +325,7 @@ fn text_summary(shown: &str, o: &Outcome, extra: &[String]) -> String {
     s.push_str(&format!(
         "{shown}: read {}, imported {}, skipped {}, rejected {}\n",
         o.read,
-        o.observations.len(),
+        imported,
         o.skipped.len(),
         o.rejected.len()
     ));
@@ -286,11 +339,17 @@ fn json_note(n: &Note) -> serde_json::Value {
     })
 }
 
-fn json_summary(shown: &str, o: &Outcome, extra: &[String]) -> serde_json::Value {
+fn json_summary(summary: &Summary) -> serde_json::Value {
+    let Summary {
+        shown,
+        outcome: o,
+        extra,
+        imported,
+    } = summary;
     serde_json::json!({
         "path": shown,
         "read": o.read,
-        "imported": o.observations.len(),
+        "imported": imported,
         "skipped": o.skipped.iter().map(json_note).collect::<Vec<_>>(),
         "rejected": o.rejected.iter().map(json_note).collect::<Vec<_>>(),
         "notes": extra,

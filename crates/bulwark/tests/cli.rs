@@ -1484,3 +1484,134 @@ fn export_refuses_what_it_cannot_export_and_writes_nothing() {
         stderr(&out)
     );
 }
+
+fn ftm_fixture() -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../ingest/test_data/ftm/sanctions.ftm.json")
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+/// The base framework with its package's targets taken from `file`.
+fn framework_with_targets_file(dir: &Path, file: &str) -> String {
+    let text = std::fs::read_to_string(base()).unwrap();
+    let inline = "targets = [{ name = \"Example Bank\", kind = \"bank\" }]";
+    assert_eq!(text.matches(inline).count(), 1);
+    let text = text.replace(inline, &format!("targets_file = \"{file}\""));
+    write(dir, "framework.toml", &text)
+}
+
+#[test]
+fn ingest_ftm_writes_target_lines_and_locates_malformed_lines() {
+    let fixture = ftm_fixture();
+    let out = bulwark(&["ingest", "--from", "ftm", &fixture]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let lines = stdout(&out);
+    let ids: Vec<String> = lines
+        .lines()
+        .map(|l| model_line(l)["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["co-kestrel", "co-parts", "pe-owner", "ve-1"]);
+    let err = stderr(&out);
+    for want in [
+        "sanctions.ftm.json:13:65: error: not an FTM entity: EOF while parsing an object (byte 1920)",
+        "sanctions.ftm.json:8:1: skipped: `dir-1`: `Directorship` `director` names `pe-gone`, which is not in the file (tolerated)",
+        "sanctions.ftm.json: references 11 resolved, 2 to entities absent from the file (tolerated)",
+        "sanctions.ftm.json: read 16, imported 4, skipped 2, rejected 4",
+    ] {
+        assert!(err.contains(want), "{want}\n---\n{err}");
+    }
+
+    // The lines written are a framework's target list: `bulwark check`
+    // counts them, and a broken one is refused with its place.
+    let dir = scratch("ftm-targets");
+    std::fs::write(dir.join("kestrel.jsonl"), &lines).unwrap();
+    let fw = framework_with_targets_file(&dir, "kestrel.jsonl");
+    let out = bulwark(&["check", &fw]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains(
+            "  sanctions `pkg`: 4 targets from `kestrel.jsonl`: company 2, person 1, vessel 1, 3 sanctioned\n"
+        ),
+        "{}",
+        stdout(&out)
+    );
+    std::fs::write(
+        dir.join("kestrel.jsonl"),
+        lines.replacen("\"kind\":\"company\"", "\"kind\":\"planet\"", 1),
+    )
+    .unwrap();
+    let out = bulwark(&["check", &fw]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("kestrel.jsonl:1:1: error[B006]: sanctions package `pkg`: targets file `kestrel.jsonl`: `co-kestrel`: `kind` `planet`"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn ingest_ftm_real_samples_and_a_framework_targeting_the_zala_cluster() {
+    let Some(data) = std::env::var_os("BULWARK_REAL_DATA") else {
+        eprintln!(
+            "ingest_ftm_real_samples_and_a_framework_targeting_the_zala_cluster: skipped: BULWARK_REAL_DATA is not set (point it at the shared data directory)"
+        );
+        return;
+    };
+    let dir = PathBuf::from(data).join("opensanctions");
+    let zala = dir.join("zala_cluster.entities.ftm.json");
+    let eu = dir.join("eu_fsf_sample_t1.entities.ftm.json");
+    let (zala, eu) = (zala.to_str().unwrap(), eu.to_str().unwrap());
+    let out = bulwark(&[
+        "ingest", "--from", "ftm", "--check", "--format", "json", zala, eu,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    let summary: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    let counts: Vec<(u64, u64, usize, usize)> = summary["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["read"].as_u64().unwrap(),
+                f["imported"].as_u64().unwrap(),
+                f["skipped"].as_array().unwrap().len(),
+                f["rejected"].as_array().unwrap().len(),
+            )
+        })
+        .collect();
+    assert_eq!(counts, [(91, 17, 16, 0), (7, 6, 2, 0)]);
+
+    // A framework whose package names the ZALA cluster's file directly…
+    let scratch_dir = scratch("ftm-real");
+    let fw = framework_with_targets_file(&scratch_dir, zala);
+    let out = bulwark(&["check", &fw]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let want = format!(
+        "  sanctions `pkg`: 17 targets from `{zala}`: company 11, person 6, 14 sanctioned; 16 references to entities absent from the file (tolerated)\n"
+    );
+    assert!(stdout(&out).contains(&want), "{}", stdout(&out));
+
+    // …or the target lines converted from it: the same 17.
+    let targets = scratch_dir.join("zala.jsonl");
+    let out = bulwark(&[
+        "ingest",
+        "--from",
+        "ftm",
+        "--out",
+        targets.to_str().unwrap(),
+        zala,
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let fw = framework_with_targets_file(&scratch_dir, "zala.jsonl");
+    let out = bulwark(&["check", &fw]);
+    assert!(
+        stdout(&out).contains(
+            "  sanctions `pkg`: 17 targets from `zala.jsonl`: company 11, person 6, 14 sanctioned\n"
+        ),
+        "{}",
+        stdout(&out)
+    );
+}

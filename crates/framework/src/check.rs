@@ -1230,6 +1230,21 @@ impl<'a> Checker<'a> {
                     ),
                 );
             }
+            // A file that was read but names nobody a sanction can target
+            // (only addresses, say) leaves the package as empty as no file.
+            if let (Some(file), Some(read)) = (&p.targets_file, fw.target_files.get(&p.id))
+                && fw.target_count(p) == 0
+                && read.outcome.rejected.is_empty()
+            {
+                self.emit(
+                    codes::NO_TARGETS,
+                    fw.locate("sanctions", k, &[Seg::Key("targets_file")]),
+                    format!(
+                        "sanctions package `{}`: `{file}` lists no target (no person, company, organization, vessel or aircraft) and the package has no `targets`",
+                        p.id
+                    ),
+                );
+            }
         }
     }
 

@@ -110,6 +110,10 @@ pub struct Framework {
     /// Ids of items that failed to parse, per section: references to them
     /// are not reported again as unknown.
     pub broken_ids: BTreeMap<&'static str, Vec<String>>,
+    /// Sanctions package id → the targets read from its `targets_file`
+    /// (FollowTheMoney entity lines or target lines), for every package
+    /// whose file could be read.
+    pub target_files: BTreeMap<String, ingest::ftm::Targets>,
     /// SHA-256 over the framework file and every file it references.
     pub hash: [u8; 32],
     source: SourceMap,
@@ -148,6 +152,28 @@ impl Framework {
     /// The framework file's path as given.
     pub fn path(&self) -> &str {
         &self.source.path
+    }
+
+    /// A referenced file's path as shown in findings: relative to the
+    /// framework file's directory, as the file names it.
+    pub fn referenced_path(&self, file: &str) -> String {
+        if file.starts_with('/') {
+            return file.to_string();
+        }
+        match self.source.path.rfind(['/', '\\']) {
+            Some(i) => format!("{}/{file}", self.source.path.get(..i).unwrap_or_default()),
+            None => file.to_string(),
+        }
+    }
+
+    /// Every target of a sanctions package: those written in the framework
+    /// and those of its `targets_file`.
+    pub fn target_count(&self, package: &SanctionsPackage) -> usize {
+        package.targets.len()
+            + self
+                .target_files
+                .get(&package.id)
+                .map_or(0, |t| t.targets.len())
     }
 
     /// The framework's identity as lowercase hex.
@@ -355,7 +381,7 @@ pub fn load(path: &str, text: &str, files: &dyn Files) -> (Framework, Vec<Diagno
         });
     }
     load_zones(&mut fw, files, &mut hashed, &mut diags);
-    load_target_files(&fw, files, &mut hashed, &mut diags);
+    load_target_files(&mut fw, files, &mut hashed, &mut diags);
     fw.hash = identity_hash(text.as_bytes(), &hashed);
     (fw, diags)
 }
@@ -666,23 +692,58 @@ fn load_zones(
     }
 }
 
+/// Reads each sanctions package's `targets_file`: FollowTheMoney entity
+/// lines or target lines (`bulwark ingest --from ftm`), through the same
+/// reader as `bulwark ingest`. A malformed line is an error located in the
+/// targets file; references to entities absent from the file are tolerated
+/// (counted in [`Framework::target_files`], not reported). The file's bytes
+/// enter the identity hash as they are, whatever they parse to.
 fn load_target_files(
-    fw: &Framework,
+    fw: &mut Framework,
     files: &dyn Files,
     hashed: &mut BTreeMap<String, Vec<u8>>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    for (k, package) in fw.sanctions.iter().enumerate() {
+    for k in 0..fw.sanctions.len() {
+        let Some(package) = fw.sanctions.get(k) else {
+            continue;
+        };
         let Some(file) = &package.targets_file else {
             continue;
         };
-        if let Err(message) = read_file(files, file, hashed) {
-            diags.push(Diagnostic {
+        let id = package.id.clone();
+        match read_file(files, file, hashed) {
+            Err(message) => diags.push(Diagnostic {
                 location: fw.locate("sanctions", k, &[Seg::Key("targets_file")]),
                 code: codes::GEOMETRY,
                 severity: Severity::Error,
-                message: format!("sanctions package `{}`: `{file}`: {message}", package.id),
-            });
+                message: format!("sanctions package `{id}`: `{file}`: {message}"),
+            }),
+            Ok(bytes) => {
+                let read = ingest::ftm::read(&bytes);
+                let shown = fw.referenced_path(file);
+                for note in &read.outcome.rejected {
+                    let record = note
+                        .record
+                        .as_ref()
+                        .map(|r| format!("`{r}`: "))
+                        .unwrap_or_default();
+                    diags.push(Diagnostic {
+                        location: Location {
+                            path: shown.clone(),
+                            line: note.at.line,
+                            column: note.at.column,
+                        },
+                        code: codes::GEOMETRY,
+                        severity: Severity::Error,
+                        message: format!(
+                            "sanctions package `{id}`: targets file `{file}`: {record}{}",
+                            note.message
+                        ),
+                    });
+                }
+                fw.target_files.insert(id, read);
+            }
         }
     }
 }

@@ -719,7 +719,14 @@ pub struct SanctionsPackage {
     pub measures: Vec<String>,
     #[serde(default)]
     pub targets: Vec<Target>,
-    /// A file of further targets, relative to the framework file.
+    /// A file of further targets, relative to the framework file:
+    /// FollowTheMoney entities, one JSON object per line, as OpenSanctions
+    /// publishes them (people, companies, organizations, vessels and aircraft
+    /// become targets, with the programmes of the `Sanction` entities naming
+    /// them; references to entities absent from the file are tolerated), or
+    /// the target lines `bulwark ingest --from ftm` writes. A malformed line
+    /// is an error (B006) located in that file; the file's bytes, as they
+    /// are, enter the framework's identity hash.
     #[serde(default)]
     pub targets_file: Option<String>,
     /// True if legally cleared in advance.

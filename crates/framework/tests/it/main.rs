@@ -8,3 +8,4 @@ mod reference;
 mod regressions;
 mod report;
 mod salvage;
+mod targets;
