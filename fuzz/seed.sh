@@ -30,7 +30,7 @@ done
 echo "seeded $wire and $scenarios"
 
 # Ingest: the converters' own fixtures.
-for target in cot stix geojson; do
+for target in cot stix geojson ftm; do
     dir="$root/fuzz/corpus/ingest_$target"
     mkdir -p "$dir"
     for f in $(find "$root/crates/ingest/test_data/$target" -type f ! -name '*.expected' 2>/dev/null | sort); do
