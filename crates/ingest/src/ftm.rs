@@ -24,8 +24,8 @@
 //! Targets come out sorted by id, with every list sorted: the same entities
 //! in any line order give the same bytes.
 
-use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::{Borrow, Cow};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -213,21 +213,39 @@ pub fn encode(targets: &[Target]) -> String {
     out
 }
 
+/// Text lent from the input where it holds no escapes (serde lends a `Cow`
+/// only as a field of its own, so lists and map keys need this wrapper).
+#[derive(Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+struct Text<'a>(#[serde(borrow)] Cow<'a, str>);
+
+impl Borrow<str> for Text<'_> {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
 /// An entity line, borrowing its text where it holds no escapes.
 #[derive(Deserialize)]
 struct Entity<'a> {
     #[serde(borrow)]
-    id: Cow<'a, str>,
+    id: Text<'a>,
     #[serde(borrow)]
-    schema: Cow<'a, str>,
+    schema: Text<'a>,
     #[serde(default, borrow)]
-    caption: Option<Cow<'a, str>>,
+    caption: Option<Text<'a>>,
     #[serde(default, borrow)]
-    properties: BTreeMap<Cow<'a, str>, Vec<Cow<'a, str>>>,
+    properties: BTreeMap<Text<'a>, Vec<Text<'a>>>,
     #[serde(default)]
     target: Option<bool>,
     #[serde(default, borrow)]
-    datasets: Vec<Cow<'a, str>>,
+    datasets: Vec<Text<'a>>,
 }
 
 impl Entity<'_> {
@@ -236,7 +254,7 @@ impl Entity<'_> {
             .get(property)
             .into_iter()
             .flatten()
-            .map(|v| v.as_ref())
+            .map(|v| &**v)
     }
 }
 
@@ -445,13 +463,14 @@ fn set<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<String> {
 /// Builds the targets of a file of entities, resolving references.
 fn resolve(out: &mut Targets, lines: Vec<Line>) {
     // Index by id; a second entity with an id already seen is refused.
-    let mut by_id: BTreeMap<&str, usize> = BTreeMap::new();
+    // Looked up only, never iterated: no order of its reaches an output.
+    let mut by_id: HashMap<&str, usize> = HashMap::with_capacity(lines.len());
     let mut duplicates = Vec::new();
     for (k, l) in lines.iter().enumerate() {
-        if let Some(first) = by_id.get(l.entity.id.as_ref()) {
+        if let Some(first) = by_id.get(&*l.entity.id) {
             duplicates.push((k, *first));
         } else {
-            by_id.insert(l.entity.id.as_ref(), k);
+            by_id.insert(&l.entity.id, k);
         }
     }
     let dropped: BTreeSet<usize> = duplicates.iter().map(|(k, _)| *k).collect();
@@ -470,15 +489,17 @@ fn resolve(out: &mut Targets, lines: Vec<Line>) {
     }
     let entity = |id: &str| by_id.get(id).and_then(|k| lines.get(*k)).map(|l| &l.entity);
 
-    // Every target, built from its own properties.
-    let mut targets: BTreeMap<&str, Target> = BTreeMap::new();
+    // Every target, built from its own properties; looked up by id here,
+    // sorted by id at the end.
+    let mut targets: HashMap<&str, Target> = HashMap::new();
+    let mut context: BTreeMap<&str, usize> = BTreeMap::new();
     for (k, l) in lines.iter().enumerate() {
         if dropped.contains(&k) {
             continue;
         }
         let e = &l.entity;
         let Some(kind) = target_kind(&e.schema) else {
-            *out.context.entry(e.schema.to_string()).or_default() += 1;
+            *context.entry(&e.schema).or_default() += 1;
             continue;
         };
         let topics = set(e.values("topics"));
@@ -526,14 +547,14 @@ fn resolve(out: &mut Targets, lines: Vec<Line>) {
                         record: Some(e.id.to_string()),
                         message: format!(
                             "`{}` `{property}` names `{other}`, which is not in the file (tolerated)",
-                            e.schema
+                            &*e.schema
                         ),
                     });
                 }
             }
         }
         // Addresses of a target.
-        if let Some(t) = targets.get_mut(e.id.as_ref()) {
+        if let Some(t) = targets.get_mut(&*e.id) {
             for a in e.values("addressEntity").filter_map(&entity) {
                 let text = a
                     .values("full")
@@ -544,13 +565,10 @@ fn resolve(out: &mut Targets, lines: Vec<Line>) {
             }
         }
         // A target's own links (a vessel's owner, a subsidiary's parent).
-        if targets.contains_key(e.id.as_ref()) {
+        if targets.contains_key(&*e.id) {
             for (property, via, holder, named) in PROPERTY_LINKS {
                 for other in e.values(property).filter(|o| entity(o).is_some()) {
-                    for (this, role, that) in [
-                        (e.id.as_ref(), holder, other),
-                        (other, named, e.id.as_ref()),
-                    ] {
+                    for (this, role, that) in [(&*e.id, holder, other), (other, named, &*e.id)] {
                         if let Some(x) = targets.get_mut(this) {
                             x.links.push(Link {
                                 via: via.to_string(),
@@ -563,7 +581,7 @@ fn resolve(out: &mut Targets, lines: Vec<Line>) {
             }
         }
         // A sanction: its programmes and authority go to what it names.
-        if SANCTION_SCHEMAS.contains(&e.schema.as_ref()) {
+        if SANCTION_SCHEMAS.contains(&&*e.schema) {
             for named in e.values("entity") {
                 if let Some(t) = targets.get_mut(named) {
                     t.sanctioned = true;
@@ -608,6 +626,11 @@ fn resolve(out: &mut Targets, lines: Vec<Line>) {
             t.links.dedup();
             t
         })
+        .collect();
+    out.targets.sort_by(|a, b| a.id.cmp(&b.id));
+    out.context = context
+        .into_iter()
+        .map(|(schema, n)| (schema.to_string(), n))
         .collect();
 }
 
