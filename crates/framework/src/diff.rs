@@ -641,6 +641,10 @@ fn target_key(t: &Target) -> String {
     t.id.clone().unwrap_or_else(|| t.name.clone())
 }
 
+/// Targets of a target list file named one by one in a sentence; the rest
+/// are counted.
+const TARGETS_NAMED_MAX: usize = 5;
+
 fn target_desc(t: &Target) -> String {
     format!("\"{}\" ({})", t.name, t.kind)
 }
@@ -2291,12 +2295,75 @@ impl<'a> Differ<'a> {
             Quote::Code,
             "",
         );
+        self.target_file_changes(at, o, n);
         self.rest(
             at,
             o,
             n,
             &["pre_cleared", "measures", "targets", "targets_file"],
         );
+    }
+
+    /// The targets a package's `targets_file` gains or loses between the
+    /// versions (by entity id), whether the file was renamed or its content
+    /// changed: the path alone would hide a list that grew or shrank.
+    fn target_file_changes(&mut self, at: &At, o: &SanctionsPackage, n: &SanctionsPackage) {
+        let (Some(old), Some(new)) = (
+            self.old.target_files.get(&o.id),
+            self.new.target_files.get(&n.id),
+        ) else {
+            return;
+        };
+        let ids = |t: &'a ingest::ftm::Targets| -> BTreeMap<&'a str, &'a ingest::ftm::Target> {
+            t.targets.iter().map(|x| (x.id.as_str(), x)).collect()
+        };
+        let (old, new) = (ids(old), ids(new));
+        let added: Vec<&ingest::ftm::Target> = new
+            .iter()
+            .filter(|(id, _)| !old.contains_key(*id))
+            .map(|(_, t)| *t)
+            .collect();
+        let removed: Vec<&ingest::ftm::Target> = old
+            .iter()
+            .filter(|(id, _)| !new.contains_key(*id))
+            .map(|(_, t)| *t)
+            .collect();
+        let listed = |ts: &[&ingest::ftm::Target]| -> String {
+            let mut names: Vec<String> = ts
+                .iter()
+                .take(TARGETS_NAMED_MAX)
+                .map(|t| format!("\"{}\" ({})", t.name, t.kind))
+                .collect();
+            if ts.len() > TARGETS_NAMED_MAX {
+                names.push(format!("and {} more", ts.len() - TARGETS_NAMED_MAX));
+            }
+            names.join(", ")
+        };
+        let ids_of = |ts: &[&ingest::ftm::Target]| -> String {
+            ts.iter()
+                .map(|t| t.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if !added.is_empty() {
+            let text = format!(
+                "{} target{} added to the target list file: {}",
+                added.len(),
+                if added.len() == 1 { "" } else { "s" },
+                listed(&added)
+            );
+            self.field(at, "targets_file", None, Some(ids_of(&added)), text);
+        }
+        if !removed.is_empty() {
+            let text = format!(
+                "{} target{} removed from the target list file — the package no longer reaches {}: {}",
+                removed.len(),
+                if removed.len() == 1 { "" } else { "s" },
+                if removed.len() == 1 { "it" } else { "them" },
+                listed(&removed)
+            );
+            self.field(at, "targets_file", Some(ids_of(&removed)), None, text);
+        }
     }
 
     fn tranche(&mut self, at: &At, o: &'a Tranche, n: &'a Tranche) {

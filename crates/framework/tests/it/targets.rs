@@ -113,3 +113,32 @@ fn a_targets_file_naming_nobody_leaves_the_package_without_targets() {
     let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
     assert_eq!(codes, ["B313"]);
 }
+
+#[test]
+fn the_diff_names_targets_a_list_file_gains_or_loses() {
+    let more = concat!(
+        r#"{"id":"co-1","schema":"Company","caption":"Kestrel Avia JSC","properties":{}}"#,
+        "\n",
+        r#"{"id":"ve-1","schema":"Vessel","caption":"Sea Kestrel","properties":{}}"#,
+        "\n",
+        r#"{"id":"ve-2","schema":"Vessel","caption":"Sea Kestrel II","properties":{}}"#,
+        "\n"
+    );
+    let old_files = Memory(BTreeMap::from([("kestrel.ftm.json", ENTITIES)]));
+    let new_files = Memory(BTreeMap::from([("kestrel.ftm.json", more)]));
+    let text = with_targets_file("kestrel.ftm.json");
+    let (old, _) = load_and_check("old.toml", &text, &old_files);
+    let (new, _) = load_and_check("new.toml", &text, &new_files);
+    let sentences: Vec<String> = framework::diff::diff(&old, &new)
+        .into_iter()
+        .map(|c| c.sentence)
+        .collect();
+    assert_eq!(
+        sentences,
+        [
+            "sanctions package `pkg`: 2 targets added to the target list file: \"Sea Kestrel\" (vessel), \"Sea Kestrel II\" (vessel)",
+            "sanctions package `pkg`: 1 target removed from the target list file — the package no longer reaches it: \"Ivan Sokolov\" (person)",
+        ],
+        "{sentences:#?}"
+    );
+}
