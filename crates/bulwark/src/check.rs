@@ -86,7 +86,7 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
         Format::Json => say!("{}", serde_json::to_string_pretty(&report)?),
         Format::Text => {
             print_text(&report);
-            print_target_files(&fw);
+            print_target_files(&report);
         }
     }
     Ok(u8::from(report.has_errors()))
@@ -137,36 +137,26 @@ fn print_text(report: &Report) {
 /// One line per sanctions package with a `targets_file`: how many targets
 /// it lists, of which kinds, how many are sanctioned, and how many
 /// references to entities absent from the file were tolerated.
-fn print_target_files(fw: &framework::Framework) {
-    for p in &fw.sanctions {
-        let (Some(file), Some(read)) = (&p.targets_file, fw.target_files.get(&p.id)) else {
-            continue;
-        };
-        let mut kinds: std::collections::BTreeMap<&str, usize> = Default::default();
-        for t in &read.targets {
-            *kinds.entry(t.kind.as_str()).or_default() += 1;
-        }
-        let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
-        let inline = if p.targets.is_empty() {
-            String::new()
-        } else {
-            format!(" and {} in the framework", p.targets.len())
-        };
-        let absent = match read.kind {
-            ingest::ftm::Kind::Targets => String::new(),
-            ingest::ftm::Kind::Entities => format!(
+fn print_target_files(report: &Report) {
+    for t in &report.target_files {
+        let kinds: Vec<String> = t.kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        let absent = if t.format == "ftm" {
+            format!(
                 "; {} reference{} to entities absent from the file (tolerated)",
-                read.absent(),
-                if read.absent() == 1 { "" } else { "s" }
-            ),
+                t.absent_references,
+                if t.absent_references == 1 { "" } else { "s" }
+            )
+        } else {
+            String::new()
         };
         say!(
-            "  sanctions `{}`: {} targets from `{file}`{inline}{}{}, {} sanctioned{absent}",
-            p.id,
-            read.targets.len(),
+            "  sanctions `{}`: {} targets from `{}`{}{}, {} sanctioned{absent}",
+            t.package,
+            t.targets,
+            t.file,
             if kinds.is_empty() { "" } else { ": " },
             kinds.join(", "),
-            read.sanctioned(),
+            t.sanctioned,
         );
     }
 }

@@ -21,6 +21,30 @@ pub struct Report {
     pub framework: FrameworkInfo,
     pub findings: Vec<Finding>,
     pub summary: Summary,
+    /// Sanctions packages whose targets come from a `targets_file` that
+    /// could be read, in the order of the file (left out when there are
+    /// none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub target_files: Vec<TargetFile>,
+}
+
+/// What a sanctions package's `targets_file` lists.
+#[derive(Debug, Serialize)]
+pub struct TargetFile {
+    /// The package's id.
+    pub package: String,
+    /// The file as the package names it.
+    pub file: String,
+    /// `ftm` (FollowTheMoney entities) or `targets` (target lines).
+    pub format: &'static str,
+    pub targets: usize,
+    /// Targets per kind (`company`, `person`, …), by kind.
+    pub kinds: std::collections::BTreeMap<String, usize>,
+    /// Targets listed by a sanctions authority.
+    pub sanctioned: usize,
+    /// References to entities absent from the file (tolerated; 0 for
+    /// target lines).
+    pub absent_references: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -143,10 +167,37 @@ impl Report {
                 score,
             },
             findings,
+            target_files: target_files(fw),
         }
     }
 
     pub fn has_errors(&self) -> bool {
         self.summary.errors > 0
     }
+}
+
+fn target_files(fw: &Framework) -> Vec<TargetFile> {
+    fw.sanctions
+        .iter()
+        .filter_map(|p| {
+            let file = p.targets_file.as_ref()?;
+            let read = fw.target_files.get(&p.id)?;
+            let mut kinds = std::collections::BTreeMap::new();
+            for t in &read.targets {
+                *kinds.entry(t.kind.clone()).or_default() += 1;
+            }
+            Some(TargetFile {
+                package: p.id.clone(),
+                file: file.clone(),
+                format: match read.kind {
+                    ingest::ftm::Kind::Entities => "ftm",
+                    ingest::ftm::Kind::Targets => "targets",
+                },
+                targets: read.targets.len(),
+                kinds,
+                sanctioned: read.sanctioned(),
+                absent_references: read.absent(),
+            })
+        })
+        .collect()
 }

@@ -142,3 +142,41 @@ fn the_diff_names_targets_a_list_file_gains_or_loses() {
         "{sentences:#?}"
     );
 }
+
+#[test]
+fn the_json_report_counts_each_target_file_and_documents_every_field() {
+    let files = Memory(BTreeMap::from([("kestrel.ftm.json", ENTITIES)]));
+    let (fw, diags) = load_and_check(
+        "framework.toml",
+        &with_targets_file("kestrel.ftm.json"),
+        &files,
+    );
+    let report = serde_json::to_value(framework::Report::new(&fw, &diags)).unwrap();
+    assert_eq!(
+        report["target_files"],
+        serde_json::json!([{
+            "package": "pkg",
+            "file": "kestrel.ftm.json",
+            "format": "ftm",
+            "targets": 2,
+            "kinds": { "company": 1, "person": 1 },
+            "sanctioned": 1,
+            "absent_references": 1
+        }])
+    );
+    let doc = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/check-json.md"),
+    )
+    .unwrap();
+    for key in report["target_files"][0].as_object().unwrap().keys() {
+        assert!(
+            doc.contains(&format!("| `target_files[].{key}` |")),
+            "{key}"
+        );
+    }
+    // Without a targets file the field is left out: the report of every
+    // other framework keeps its shape.
+    let (fw, diags) = load_and_check("framework.toml", &base(), &files);
+    let report = serde_json::to_value(framework::Report::new(&fw, &diags)).unwrap();
+    assert!(report.get("target_files").is_none());
+}
