@@ -61,3 +61,14 @@ if [ -n "${BULWARK_REAL_DATA:-}" ]; then
     { cat "$root/examples/ukraine-2025/mappings/missile-attacks.toml"; printf '\000'; head -200 "$d/missile_attacks/missile_attacks_daily.csv"; } >"$csvdir/real-missile-attacks.seed"
     echo "seeded the ingest corpora with real samples from $d"
 fi
+
+# FollowTheMoney: the fixture and, with BULWARK_REAL_DATA, the real samples.
+ftm="$root/fuzz/corpus/ingest_ftm"
+mkdir -p "$ftm"
+for f in $(find "$root/crates/ingest/test_data/ftm" -type f ! -name '*.expected' 2>/dev/null | sort); do
+    cp "$f" "$ftm/$(echo "${f#"$root"/}" | tr '/' '_')"
+done
+if [ -n "${BULWARK_REAL_DATA:-}" ]; then
+    cp "$BULWARK_REAL_DATA"/opensanctions/*.ftm.json "$ftm/" 2>/dev/null || true
+fi
+echo "seeded $ftm"
