@@ -2321,3 +2321,20 @@ fn an_attestation_derived_from_a_counted_one_is_not_independent() {
     );
     assert!(relief[0].attestations.iter().all(|a| a.counted));
 }
+
+#[test]
+fn a_refused_ballot_is_named_in_the_refusal() {
+    let mut l = ladder();
+    l.certified(h(0), &breach("B1", "trg-so", 1, h(0)));
+    let err = l
+        .vote(h(1), &ballot("a", "k1", "B1", "t-so", Choice::Block))
+        .unwrap_err();
+    assert!(err.reason.ends_with("not `block`"), "{}", err.reason);
+    let events = vote_ok(
+        &mut l,
+        h(2),
+        &ballot("a", "k1", "B1", "t-so", Choice::Against),
+    );
+    let said = serde_json::to_value(&events[0]).unwrap().to_string();
+    assert!(said.contains("against"), "{said}");
+}
