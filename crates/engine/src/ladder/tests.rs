@@ -2338,3 +2338,12 @@ fn a_refused_ballot_is_named_in_the_refusal() {
     let said = serde_json::to_value(&events[0]).unwrap().to_string();
     assert!(said.contains("against"), "{said}");
 }
+
+#[test]
+fn an_activation_says_how_it_ended() {
+    let mut l = ladder();
+    l.certified(h(0), &breach("B1", "trg-so", 1, h(0)));
+    l.advance(h(48));
+    let why = view(&l, "B1", "t-so").explanation;
+    assert!(why.contains(&format!("lapsed at {}", h(48))), "{why}");
+}
