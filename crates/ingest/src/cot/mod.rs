@@ -61,7 +61,9 @@ pub fn convert_with_progress(
 ) -> Outcome {
     let mut out = Outcome::default();
     let who = Who::new(defaults);
-    for (n, piece) in Splitter::split_all(bytes).into_iter().enumerate() {
+    let pieces = Splitter::split_all(bytes);
+    out.observations.reserve(pieces.len());
+    for (n, piece) in pieces.into_iter().enumerate() {
         let end = match &piece {
             Piece::Event { end, .. } | Piece::Fault { end, .. } => *end,
         };
