@@ -1,0 +1,10 @@
+//! The tamper-evident log: every input and decision is a leaf of a Merkle
+//! tree hashed as RFC 9162 §2.1 says, so that any party can check, with
+//! nothing but a root and a proof, that an entry is in the log
+//! ([`merkle::verify_inclusion`]) and that a later log extends an earlier
+//! one without changing it ([`merkle::verify_consistency`]).
+//!
+//! Architecture Invariant: no I/O, no clock, no randomness; the same leaves
+//! give the same roots and proofs, byte for byte.
+
+pub mod merkle;
