@@ -72,3 +72,21 @@ if [ -n "${BULWARK_REAL_DATA:-}" ]; then
     cp "$BULWARK_REAL_DATA"/opensanctions/*.ftm.json "$ftm/" 2>/dev/null || true
 fi
 echo "seeded $ftm"
+
+# Signed notes: the vectors' notes, one file each, when the data is there.
+notes="$root/fuzz/corpus/ledger_note"
+mkdir -p "$notes"
+if [ -n "${BULWARK_REAL_DATA:-}" ] && command -v python3 >/dev/null; then
+    python3 - "$BULWARK_REAL_DATA/transparency/signed_note_vectors.json" "$notes" <<'PY'
+import json, sys, os
+d = json.load(open(sys.argv[1]))
+n = 0
+for group in ("valid_notes", "malformed_notes", "rejected_notes", "checkpoints"):
+    for case in d.get(group, []):
+        text = case.get("note") or case.get("body")
+        if text:
+            open(os.path.join(sys.argv[2], case["id"]), "w").write(text)
+            n += 1
+print("seeded", sys.argv[2], "with", n, "notes")
+PY
+fi

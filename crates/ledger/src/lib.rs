@@ -4,7 +4,11 @@
 //! ([`merkle::verify_inclusion`]) and that a later log extends an earlier
 //! one without changing it ([`merkle::verify_consistency`]).
 //!
+//! Checkpoints of the tree are signed notes ([`note`], C2SP signed-note
+//! and tlog-checkpoint) with Ed25519 keys.
+//!
 //! Architecture Invariant: no I/O, no clock, no randomness; the same leaves
 //! give the same roots and proofs, byte for byte.
 
 pub mod merkle;
+pub mod note;
