@@ -16,6 +16,7 @@ mod exercise;
 mod explain;
 mod export;
 mod ingest;
+mod keys;
 mod progress;
 
 /// Writes to standard output; exits quietly when the reader has gone away.
@@ -139,6 +140,18 @@ bulwark export --to stix examples/ukraine-2025 examples/ukraine-2025/scenarios/0
 bulwark export --to stix FRAMEWORK SCENARIO --breach B1 --out breach.stix.json\n\n\
 The mapping: docs/ingest.md, \"Exporting a certified cyber breach as STIX\"")]
     Export(export::ExportArgs),
+    /// Make and show Ed25519 keys (C2SP signed-note formats) for parties,
+    /// nodes and logs.
+    ///
+    /// `generate` writes a new signer key to a file only its owner can read
+    /// (never over an existing one) and prints its verifier key; `show`
+    /// prints the name, key id and verifier key of a signer key file, or
+    /// checks a verifier key. Exit status: 0 done, 2 refused.
+    #[command(after_help = "Examples:\n  \
+bulwark keys generate --name ukraine --out ukraine.key\n  \
+bulwark keys show ukraine.key\n  \
+bulwark keys show 'ukraine+1a2b3c4d+AQ...' --format json")]
+    Keys(keys::KeysArgs),
 }
 
 /// Output format for commands that report.
@@ -159,6 +172,7 @@ fn main() -> ExitCode {
         Command::Exercise(args) => exercise::run(&args),
         Command::Ingest(args) => ingest::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Keys(args) => keys::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1615,3 +1615,51 @@ fn ingest_ftm_real_samples_and_a_framework_targeting_the_zala_cluster() {
         stdout(&out)
     );
 }
+
+// -------------------------------------------------------------------- keys
+
+#[test]
+fn keys_are_generated_once_shown_and_checked() {
+    let dir = scratch("keys");
+    let file = dir.join("ukraine.key");
+    let path = file.to_str().unwrap();
+    let made = bulwark(&["keys", "generate", "--name", "ukraine", "--out", path]);
+    assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
+    let verifier = stdout(&made).trim().to_string();
+    assert!(verifier.starts_with("ukraine+"), "{verifier}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "only its owner may read a signer key");
+    }
+    let secret = std::fs::read_to_string(&file).unwrap();
+    assert!(secret.starts_with("PRIVATE+KEY+ukraine+"));
+    // Never overwritten.
+    let again = bulwark(&["keys", "generate", "--name", "ukraine", "--out", path]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        stderr(&again).contains("never overwritten"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), secret);
+    // The file and its verifier key show the same key.
+    let shown = bulwark(&["keys", "show", path, "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&shown)).unwrap();
+    assert_eq!(doc["verifier"], verifier.as_str());
+    let checked = bulwark(&["keys", "show", &verifier, "--format", "json"]);
+    assert_eq!(stdout(&checked), stdout(&shown));
+    // A verifier key whose id does not match is refused.
+    let mut bad = verifier.clone();
+    let at = "ukraine+".len();
+    let flipped = if &bad[at..at + 1] == "0" { "1" } else { "0" };
+    bad.replace_range(at..at + 1, flipped);
+    let refused = bulwark(&["keys", "show", &bad]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("key id does not match"),
+        "{}",
+        stderr(&refused)
+    );
+}

@@ -204,6 +204,18 @@ impl Signer {
         Ok(signer)
     }
 
+    /// The key as a signer key line (`PRIVATE+KEY+NAME+KEYID+KEY`): secret.
+    pub fn encode(&self) -> String {
+        let mut raw = vec![ALG_ED25519];
+        raw.extend_from_slice(self.key.as_bytes());
+        format!(
+            "PRIVATE+KEY+{}+{}+{}",
+            self.name,
+            crate::merkle::hex(&self.verifier().id),
+            STANDARD.encode(raw)
+        )
+    }
+
     /// The matching verifier.
     pub fn verifier(&self) -> Verifier {
         let key = self.key.verifying_key();
@@ -420,6 +432,7 @@ mod tests {
         let signer = Signer::from_seed("bulwark.test/log", [7; 32]).unwrap();
         let v = signer.verifier();
         assert_eq!(Verifier::parse(&v.encode()).unwrap(), v);
+        assert_eq!(Signer::parse(&signer.encode()).unwrap().verifier(), v);
         let note = sign(
             "bulwark.test/log\n3\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n",
             &[signer],
