@@ -5,10 +5,13 @@
 //! one without changing it ([`merkle::verify_consistency`]).
 //!
 //! Checkpoints of the tree are signed notes ([`note`], C2SP signed-note
-//! and tlog-checkpoint) with Ed25519 keys.
+//! and tlog-checkpoint) with Ed25519 keys. What an entry is, [`entry`];
+//! evidence packs, made and verified offline, [`pack`].
 //!
 //! Architecture Invariant: no I/O, no clock, no randomness; the same leaves
 //! give the same roots and proofs, byte for byte.
 
+pub mod entry;
 pub mod merkle;
 pub mod note;
+pub mod pack;
