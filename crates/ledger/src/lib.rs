@@ -4,6 +4,10 @@
 //! ([`merkle::verify_inclusion`]) and that a later log extends an earlier
 //! one without changing it ([`merkle::verify_consistency`]).
 //!
+//! Subtree inclusion and consistency proofs ([`subtree`], as Merkle Tree
+//! Certificates use them) show that an entry is in a signed range of the
+//! log, and that the range is part of a later tree.
+//!
 //! Checkpoints of the tree are signed notes ([`note`], C2SP signed-note
 //! and tlog-checkpoint) with Ed25519 keys. What an entry is, [`entry`];
 //! evidence packs, made and verified offline, [`pack`].
@@ -15,3 +19,4 @@ pub mod entry;
 pub mod merkle;
 pub mod note;
 pub mod pack;
+pub mod subtree;

@@ -24,7 +24,7 @@ pub fn leaf_hash(data: &[u8]) -> Hash {
 
 /// `SHA-256(0x01 ‖ left ‖ right)` over hashes as given (a verifier hashes
 /// whatever bytes a proof carries; only a match with the root counts).
-fn node_hash_bytes(left: &[u8], right: &[u8]) -> Hash {
+pub(crate) fn node_hash_bytes(left: &[u8], right: &[u8]) -> Hash {
     let mut h = Sha256::new();
     h.update([1u8]);
     h.update(left);
@@ -63,6 +63,19 @@ pub enum ProofError {
     NotAHash { len: usize },
     /// The proof leads to another root than the one given.
     RootMismatch { computed: Hash, expected: Vec<u8> },
+    /// `[start, end)` is not a subtree: `start` is past `end`, or a
+    /// non-empty range starts elsewhere than at 0 or a multiple of the
+    /// smallest power of two at least `end - start` ([`crate::subtree`]).
+    InvalidSubtree { start: u64, end: u64 },
+    /// The leaf index is outside the subtree `[start, end)`.
+    IndexOutsideSubtree { index: u64, start: u64, end: u64 },
+    /// The subtree ends past the tree it is claimed to be part of.
+    SubtreeBeyondTree { end: u64, size: u64 },
+    /// A root or proof hash that is not 32 bytes; `what` names which.
+    WrongHashSize { what: &'static str, len: usize },
+    /// The subtree root the proof leads to (or, for an empty subtree, the
+    /// empty root) is not the subtree root given.
+    SubtreeRootMismatch { computed: Hash, expected: Vec<u8> },
 }
 
 impl fmt::Display for ProofError {
@@ -95,6 +108,30 @@ impl fmt::Display for ProofError {
                 hex(computed),
                 hex(expected)
             ),
+            ProofError::InvalidSubtree { start, end } => write!(
+                f,
+                "[{start}, {end}) is not a subtree: start must not pass end, and must be 0 or a \
+                 multiple of the smallest power of two at least end - start"
+            ),
+            ProofError::IndexOutsideSubtree { index, start, end } => {
+                write!(
+                    f,
+                    "leaf index {index} is not in the subtree [{start}, {end})"
+                )
+            }
+            ProofError::SubtreeBeyondTree { end, size } => write!(
+                f,
+                "the subtree ends at {end}, past the tree of {size} entries"
+            ),
+            ProofError::WrongHashSize { what, len } => {
+                write!(f, "the {what} has {len} bytes, not the 32 of SHA-256")
+            }
+            ProofError::SubtreeRootMismatch { computed, expected } => write!(
+                f,
+                "the subtree root comes out as {}, not the given {}",
+                hex(computed),
+                hex(expected)
+            ),
         }
     }
 }
@@ -107,7 +144,7 @@ pub fn hex(h: &[u8]) -> String {
 }
 
 /// The largest power of two below `n` (`n` ≥ 2).
-fn split(n: u64) -> u64 {
+pub(crate) fn split(n: u64) -> u64 {
     1 << (63 - (n - 1).leading_zeros())
 }
 
@@ -173,7 +210,7 @@ impl Tree {
     }
 
     /// MTH(D[start:end]) for `start < end ≤ len`.
-    fn subtree(&self, start: u64, end: u64) -> Hash {
+    pub(crate) fn subtree(&self, start: u64, end: u64) -> Hash {
         let n = end - start;
         if n.is_power_of_two() && start.is_multiple_of(n) {
             let k = n.trailing_zeros();
@@ -217,7 +254,7 @@ impl Tree {
     }
 
     /// PATH(m, D[start:end]), appended leaf-side first.
-    fn path(&self, m: u64, start: u64, end: u64, out: &mut Vec<Hash>) {
+    pub(crate) fn path(&self, m: u64, start: u64, end: u64, out: &mut Vec<Hash>) {
         let n = end - start;
         if n <= 1 {
             return;
@@ -271,7 +308,7 @@ impl Tree {
 
 /// The root an inclusion proof leads to (RFC 9162 §2.1.3.2), as bytes:
 /// with no proof (a tree of one) it is the leaf hash as given.
-fn inclusion_root<P: AsRef<[u8]>>(
+pub(crate) fn inclusion_root<P: AsRef<[u8]>>(
     index: u64,
     size: u64,
     leaf: &[u8],

@@ -3,6 +3,7 @@
 
 mod notes;
 mod peer;
+mod subtree;
 mod vectors;
 
 use std::path::PathBuf;

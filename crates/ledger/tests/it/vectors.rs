@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::real_data;
 
-fn unhex(s: &str) -> Vec<u8> {
+pub(crate) fn unhex(s: &str) -> Vec<u8> {
     (0..s.len())
         .step_by(2)
         .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
@@ -18,7 +18,7 @@ fn unhex(s: &str) -> Vec<u8> {
 
 /// Base64 bytes as the files give them (roots may be any length: only a
 /// match counts).
-fn bytes(v: &Value) -> Option<Vec<u8>> {
+pub(crate) fn bytes(v: &Value) -> Option<Vec<u8>> {
     base64::engine::general_purpose::STANDARD
         .decode(v.as_str()?)
         .ok()
@@ -82,7 +82,7 @@ fn rfc6962_reference_roots_and_hashes() {
 }
 
 /// Every file of a proof directory: (path, parsed).
-fn files(dir: &Path) -> Vec<(String, Value)> {
+pub(crate) fn files(dir: &Path) -> Vec<(String, Value)> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -105,7 +105,7 @@ fn files(dir: &Path) -> Vec<(String, Value)> {
 
 /// A proof as the files give it: `null` is an empty proof; text that is
 /// not base64 makes it malformed (`None`).
-fn proof(v: &Value) -> Option<Vec<Vec<u8>>> {
+pub(crate) fn proof(v: &Value) -> Option<Vec<Vec<u8>>> {
     match v {
         Value::Null => Some(Vec::new()),
         Value::Array(a) => a.iter().map(bytes).collect(),
