@@ -20,6 +20,7 @@ pub mod explain;
 pub mod html;
 pub mod load;
 pub mod msel;
+pub mod record;
 pub mod reference;
 pub mod run;
 pub mod schema;
@@ -28,7 +29,10 @@ pub mod time;
 pub use compare::{Change, ChangeKind, Comparison, compare};
 pub use expect::{Evaluation, Outcome, evaluate};
 pub use load::{Check, Expectation, IncidentRef, Inject, Scenario, ScenarioError, load};
-pub use run::{Report, RunError, describe, describe_step, plain, run, run_with_progress, step_at};
+pub use record::RunLog;
+pub use run::{
+    Report, RunError, describe, describe_step, plain, run, run_logged, run_with_progress, step_at,
+};
 
 /// The report as pretty JSON with a final newline (what `--format json` prints).
 pub fn report_json(report: &Report) -> String {

@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use crate::expect::{Evaluation, Outcome, ballot_word, evaluate, mode_word};
 use crate::load::Scenario;
+use crate::record::{Recorder, RunLog};
 use crate::time::offset;
 
 /// The report's format version; raised on any incompatible change.
@@ -66,6 +67,8 @@ pub struct Report {
     /// Every relief checklist item, by id, with its attestations.
     pub relief: Vec<ReliefView>,
     pub injects: Vec<InjectRecord>,
+    /// The run's log: its size and root (docs/ledger.md).
+    pub log: LogRef,
     /// Every decision, in the order the engine and the ladder made them.
     pub decisions: Vec<TimelineEntry>,
 }
@@ -88,6 +91,15 @@ pub struct VersionRef {
     pub file: String,
     pub version: String,
     pub hash: String,
+}
+
+/// The run's log: every input and decision, as a ledger would hold them.
+#[derive(Clone, Debug, Serialize)]
+pub struct LogRef {
+    /// Entries.
+    pub size: u64,
+    /// The RFC 9162 root (hex).
+    pub root: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -128,6 +140,8 @@ pub struct TimelineEntry {
     /// for decisions of clocks that ran out.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inject: Option<usize>,
+    /// Its index in the run's log.
+    pub log_index: u64,
     #[serde(flatten)]
     pub step: Step,
 }
@@ -228,13 +242,37 @@ pub fn run_with_progress(
     scenario: &Scenario,
     progress: &mut dyn FnMut(usize),
 ) -> Result<Report, RunError> {
+    run_logged(fw, scenario, [0; 32], progress).map(|(report, _)| report)
+}
+
+/// [`run_with_progress`], also returning the run's log: every input and
+/// decision as a ledger entry, with each decision's log index in the
+/// report. `secret` derives the salts of restricted inputs.
+pub fn run_logged(
+    fw: &Framework,
+    scenario: &Scenario,
+    secret: [u8; 32],
+    progress: &mut dyn FnMut(usize),
+) -> Result<(Report, RunLog), RunError> {
     let versions: Vec<&Framework> = scenario.amendments.iter().map(|a| &*a.framework).collect();
     let mut decider = Decider::with_versions(fw, &versions)?;
-    let mut steps: Vec<(Option<usize>, Step)> = Vec::new();
+    let mut rec = Recorder::new(secret);
+    let mut steps: Vec<(Option<usize>, Step, u64)> = Vec::new();
     let mut injects = Vec::with_capacity(scenario.injects.len());
     let mut inputs = 0;
     let mut submitted = 0;
     let mut k = 0;
+    // Logs what `made` holds and keeps it, with its inject and log index.
+    let keep = |rec: &mut Recorder,
+                decider: &Decider,
+                steps: &mut Vec<(Option<usize>, Step, u64)>,
+                inject: Option<usize>,
+                made: Vec<Step>| {
+        for step in made {
+            let index = rec.step(&step, decider.engine());
+            steps.push((inject, step, index));
+        }
+    };
     while let Some(first) = scenario.injects.get(k) {
         let at = first.at;
         let group_end = scenario.injects[k..]
@@ -251,18 +289,24 @@ pub fn run_with_progress(
         batch.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
         // Recorded downtime first: it extends clocks before time moves.
         for (_, _, index, input) in &batch {
+            if matches!(input, model::Input::Outage(_)) {
+                rec.input(at, input);
+            }
             let made = decider.record_outage(at, input)?;
-            steps.extend(made.into_iter().map(|d| (Some(index + 1), d)));
+            keep(&mut rec, &decider, &mut steps, Some(index + 1), made);
         }
-        steps.extend(decider.advance(at)?.into_iter().map(|d| (None, d)));
+        let made = decider.advance(at)?;
+        keep(&mut rec, &decider, &mut steps, None, made);
         for (_, _, index, input) in batch {
             if matches!(input, model::Input::Outage(_)) {
                 continue;
             }
+            rec.input(at, input);
             let made = decider.submit(at, input)?;
-            steps.extend(made.into_iter().map(|d| (Some(index + 1), d)));
+            keep(&mut rec, &decider, &mut steps, Some(index + 1), made);
             submitted += 1;
         }
+        rec.checkpoint();
         progress(submitted);
         k = group_end;
     }
@@ -276,15 +320,12 @@ pub fn run_with_progress(
             inputs: inject.inputs.iter().map(|i| i.id().clone()).collect(),
         });
     }
-    steps.extend(
-        decider
-            .advance(scenario.end)?
-            .into_iter()
-            .map(|d| (None, d)),
-    );
+    let made = decider.advance(scenario.end)?;
+    keep(&mut rec, &decider, &mut steps, None, made);
+    let log = rec.finish();
     let mut decisions: Vec<Decision> = Vec::new();
     let mut events: Vec<LadderEvent> = Vec::new();
-    for (_, step) in &steps {
+    for (_, step, _) in &steps {
         match step {
             Step::Engine(d) => decisions.push(d.clone()),
             Step::Ladder(e) => events.push(e.clone()),
@@ -318,7 +359,7 @@ pub fn run_with_progress(
     let met = expectations.iter().filter(|e| e.met).count();
     let metrics = metrics(&outcome, scenario.injects.len(), inputs);
     let meta = fw.meta.as_ref();
-    Ok(Report {
+    let report = Report {
         format: REPORT_FORMAT,
         engine_version: engine::ENGINE_VERSION.to_string(),
         framework: FrameworkRef {
@@ -356,15 +397,21 @@ pub fn run_with_progress(
         deadlines_missed,
         relief,
         injects,
+        log: LogRef {
+            size: log.tree.len(),
+            root: ledger::merkle::hex(&log.tree.root()),
+        },
         decisions: steps
             .into_iter()
-            .map(|(inject, step)| TimelineEntry {
+            .map(|(inject, step, log_index)| TimelineEntry {
                 offset: offset(scenario.start, step_at(&step)),
                 inject,
+                log_index,
                 step,
             })
             .collect(),
-    })
+    };
+    Ok((report, log))
 }
 
 /// The middle value of sorted numbers; with an even number, the mean of

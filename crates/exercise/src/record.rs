@@ -1,0 +1,206 @@
+//! The run's log: every input and every decision, in the order the engine
+//! saw and made them, as ledger entries ([`ledger::entry`]) — the log a node
+//! would keep, so an exercise can be audited like a real night.
+//!
+//! A restricted observation is logged as a salted commitment; its salt is
+//! derived from the run's secret (`HMAC-SHA256(secret, index ‖ input)`), so
+//! the same run with the same secret gives the same log, and is released
+//! (in [`RunLog::released`]) only to the parties the input names.
+
+use std::collections::BTreeMap;
+
+use base::Timestamp;
+use engine::{Decision, Engine, Step};
+use hmac::{Hmac, KeyInit, Mac};
+use ledger::entry::{self, Evidence, Named};
+use ledger::merkle::Tree;
+use model::{Input, Visibility};
+use serde_json::Value;
+use sha2::Sha256;
+
+/// A restricted input's salt, for the parties entitled to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Released {
+    pub index: u64,
+    pub salt: [u8; 32],
+    /// The input's wire form.
+    pub input: Value,
+    /// The parties that may see it (the submitter and those named).
+    pub parties: Vec<String>,
+}
+
+/// The log of one run.
+#[derive(Clone, Debug, Default)]
+pub struct RunLog {
+    /// Every entry, in log order (entry `i` is leaf `i`).
+    pub entries: Vec<Value>,
+    /// Their tree.
+    pub tree: Tree,
+    /// The log sizes at which a node would have signed a checkpoint: after
+    /// each recorded time's inputs and decisions.
+    pub checkpoints: Vec<u64>,
+    /// The log index of every certification.
+    pub certifications: Vec<u64>,
+    pub released: Vec<Released>,
+}
+
+/// Records a run as it goes.
+#[derive(Debug)]
+pub(crate) struct Recorder {
+    secret: [u8; 32],
+    log: RunLog,
+    index_of: BTreeMap<String, u64>,
+    members: BTreeMap<String, Vec<Named>>,
+    pending_reviews: BTreeMap<String, String>,
+    reviews: BTreeMap<String, Vec<Named>>,
+}
+
+impl Recorder {
+    pub(crate) fn new(secret: [u8; 32]) -> Recorder {
+        Recorder {
+            secret,
+            log: RunLog::default(),
+            index_of: BTreeMap::new(),
+            members: BTreeMap::new(),
+            pending_reviews: BTreeMap::new(),
+            reviews: BTreeMap::new(),
+        }
+    }
+
+    fn push(&mut self, value: Value) -> u64 {
+        let index = self.log.tree.push(&entry::canonical(&value));
+        self.log.entries.push(value);
+        index
+    }
+
+    /// Logs an input as received at `at`; returns its index.
+    pub(crate) fn input(&mut self, at: Timestamp, input: &Input) -> u64 {
+        let bytes = model::canonical::to_vec(input);
+        let wire: Value = serde_json::from_slice(&bytes).unwrap_or_default();
+        let at = at.to_string();
+        let index = self.log.tree.len();
+        let restricted = match input {
+            Input::Observation(o) if o.releasability.visibility == Visibility::Restricted => {
+                Some(&o.releasability.to)
+            }
+            _ => None,
+        };
+        let value = match restricted {
+            Some(to) => {
+                let salt = self.salt(index, &bytes);
+                let mut parties: Vec<String> = to.iter().map(ToString::to_string).collect();
+                parties.push(input.id().party.to_string());
+                parties.sort();
+                parties.dedup();
+                self.log.released.push(Released {
+                    index,
+                    salt,
+                    input: wire,
+                    parties,
+                });
+                entry::restricted(&at, &entry::commit(&salt, &bytes))
+            }
+            None => entry::input(&at, wire),
+        };
+        let id = input.id().to_string();
+        if let Input::Review(r) = input {
+            self.pending_reviews.insert(id.clone(), r.breach.clone());
+        }
+        self.index_of.insert(id, index);
+        self.push(value)
+    }
+
+    fn salt(&self, index: u64, bytes: &[u8]) -> [u8; 32] {
+        // INVARIANT: HMAC takes a key of any length.
+        let Ok(mut mac) = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.secret) else {
+            return [0; 32];
+        };
+        mac.update(&index.to_be_bytes());
+        mac.update(bytes);
+        mac.finalize().into_bytes().into()
+    }
+
+    fn named(&self, input: &model::InputId) -> Option<Named> {
+        let id = input.to_string();
+        Some(Named {
+            index: *self.index_of.get(&id)?,
+            input: id,
+        })
+    }
+
+    /// Logs a decision; returns its index.
+    pub(crate) fn step(&mut self, step: &Step, engine: &Engine) -> u64 {
+        let fields = serde_json::to_value(step).unwrap_or_default();
+        let mut certified = None;
+        if let Step::Engine(d) = step {
+            match d {
+                Decision::IncidentOpened {
+                    incident, input, ..
+                }
+                | Decision::IncidentJoined {
+                    incident, input, ..
+                } => {
+                    if let Some(n) = self.named(input) {
+                        self.members
+                            .entry(incident.to_string())
+                            .or_default()
+                            .push(n);
+                    }
+                }
+                Decision::ObservationRetracted {
+                    retracts, incident, ..
+                } => {
+                    let id = retracts.to_string();
+                    if let Some(m) = self.members.get_mut(incident) {
+                        m.retain(|n| n.input != id);
+                    }
+                }
+                Decision::Accepted { input, .. } => {
+                    let id = input.to_string();
+                    if let Some(breach) = self.pending_reviews.remove(&id)
+                        && let Some(n) = self.named(input)
+                    {
+                        self.reviews.entry(breach).or_default().push(n);
+                    }
+                }
+                Decision::Certified { breach, .. } => {
+                    if let Some(b) = engine.breach(breach) {
+                        let incidents = b
+                            .incidents
+                            .iter()
+                            .map(|i| (i.clone(), self.members.get(i).cloned().unwrap_or_default()))
+                            .collect();
+                        let evidence = Evidence {
+                            incidents,
+                            reviews: self.reviews.get(breach).cloned().unwrap_or_default(),
+                        };
+                        certified = Some((b.framework_hash, evidence));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let value = entry::decision(
+            fields,
+            certified.as_ref().map(|(hash, e)| (hash.as_str(), e)),
+        );
+        let index = self.push(value);
+        if certified.is_some() {
+            self.log.certifications.push(index);
+        }
+        index
+    }
+
+    /// A node would sign a checkpoint here.
+    pub(crate) fn checkpoint(&mut self) {
+        let size = self.log.tree.len();
+        if self.log.checkpoints.last() != Some(&size) {
+            self.log.checkpoints.push(size);
+        }
+    }
+
+    pub(crate) fn finish(mut self) -> RunLog {
+        self.checkpoint();
+        self.log
+    }
+}
