@@ -5,10 +5,14 @@
 //! one without changing it ([`merkle::verify_consistency`]).
 //!
 //! Checkpoints of the tree are signed notes ([`note`], C2SP signed-note
-//! and tlog-checkpoint) with Ed25519 keys.
+//! and tlog-checkpoint) with Ed25519 keys. Witnesses cosign them
+//! ([`witness`], C2SP tlog-cosignature) only when each extends the last
+//! they cosigned, and a checkpoint is trusted when enough distinct parties
+//! did ([`witness::verify_cosignatures`]).
 //!
 //! Architecture Invariant: no I/O, no clock, no randomness; the same leaves
 //! give the same roots and proofs, byte for byte.
 
 pub mod merkle;
 pub mod note;
+pub mod witness;
