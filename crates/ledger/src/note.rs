@@ -185,6 +185,14 @@ pub(crate) fn encode_key(
     )
 }
 
+/// The signature type byte of a verifier or signer key line (0x01 a note
+/// key, 0x04 a cosignature key), without checking the rest.
+pub fn key_type(key: &str) -> Option<u8> {
+    let key = key.strip_prefix("PRIVATE+KEY+").unwrap_or(key);
+    let key64 = key.splitn(3, '+').nth(2)?;
+    STANDARD.decode(key64).ok()?.first().copied()
+}
+
 /// A name may be any non-empty UTF-8 without spaces, `+` or newlines.
 pub(crate) fn valid_name(name: &str) -> bool {
     !name.is_empty()

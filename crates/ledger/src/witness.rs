@@ -667,6 +667,13 @@ mod tests {
         assert!(Verifier::parse(&v.encode()).is_err());
         assert!(Cosigner::parse(&as_note.encode()).is_err());
         assert!(Signer::parse(&c.encode()).is_err());
+        assert_eq!(note::key_type(&v.encode()), Some(0x04));
+        assert_eq!(note::key_type(&c.encode()), Some(0x04));
+        // A `+` inside the base64 (transparency-dev's test key).
+        assert_eq!(
+            note::key_type("TEST+7997405c+AQcC+FTVKf0jlTdHDY3rbevmnKxxPjigCXlVtGe6RIr6"),
+            Some(0x01)
+        );
     }
 
     #[test]
