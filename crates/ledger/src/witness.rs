@@ -1025,3 +1025,37 @@ mod tests {
         ));
     }
 }
+
+#[cfg(test)]
+mod no_panic {
+    use super::*;
+    use crate::note::Signer;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Any text as a state file, a key, or bytes spliced into a
+        /// cosigned note: an answer or an error, never a panic.
+        #[test]
+        fn any_input_is_answered(text in "\\PC*", at in 0usize..400, cut in 0usize..8) {
+            let _ = Witness::parse(&text);
+            let _ = Witness::parse(&format!("{STATE_HEADER}\n{text}"));
+            let _ = CosignatureVerifier::parse(&text);
+            let _ = Cosigner::parse(&text);
+            let _ = note::key_type(&text);
+            let log = Signer::from_seed("o", [1; 32]).unwrap();
+            let w = Cosigner::from_seed("w", [2; 32]).unwrap();
+            let body = "o\n2\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n";
+            let note = note::sign(body, std::slice::from_ref(&log)).unwrap();
+            let done = Witness::new().cosign(&w, &log.verifier(), &note, &[], 5).unwrap();
+            let mut bytes = done.note.into_bytes();
+            let at = at.min(bytes.len());
+            let end = (at + cut).min(bytes.len());
+            bytes.splice(at..end, text.bytes());
+            let changed = String::from_utf8_lossy(&bytes);
+            let keys = [WitnessKey { party: "p".into(), key: w.verifier() }];
+            let _ = verify_cosignatures(&changed, &log.verifier(), &keys, 1);
+            let _ = done.witness.cosign(&w, &log.verifier(), &changed, &[[0; 32]], 6);
+        }
+    }
+}
