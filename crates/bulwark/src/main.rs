@@ -18,6 +18,7 @@ mod export;
 mod ingest;
 mod keys;
 mod progress;
+mod witness;
 
 /// Writes to standard output; exits quietly when the reader has gone away.
 pub fn write_stdout(text: &str) {
@@ -149,9 +150,27 @@ The mapping: docs/ingest.md, \"Exporting a certified cyber breach as STIX\"")]
     /// checks a verifier key. Exit status: 0 done, 2 refused.
     #[command(after_help = "Examples:\n  \
 bulwark keys generate --name ukraine --out ukraine.key\n  \
+bulwark keys generate --witness --name witness.example/w1 --out w1.key\n  \
 bulwark keys show ukraine.key\n  \
 bulwark keys show 'ukraine+1a2b3c4d+AQ...' --format json")]
     Keys(keys::KeysArgs),
+    /// Cosign a log's checkpoints as a witness, and check that a checkpoint
+    /// is cosigned by enough distinct parties (C2SP tlog-cosignature).
+    ///
+    /// `cosign` checks the log's signature and that the checkpoint extends
+    /// the last one this witness cosigned for the log (a consistency
+    /// proof; a fork is refused naming both roots), records it durably in
+    /// the state file, then prints the checkpoint with the cosignature
+    /// appended. `verify` checks the log's signature and counts valid
+    /// cosignatures by distinct parties against `--require K`.
+    /// Exit status: 0 cosigned / enough, 1 refused / not enough, 2 could
+    /// not run.
+    #[command(after_help = "Examples:\n  \
+bulwark keys generate --witness --name witness.example/w1 --out w1.key\n  \
+bulwark witness cosign --key w1.key --log-key log.vkey --state w1.state checkpoint.txt --proof proof.txt\n  \
+bulwark witness verify checkpoint.txt --log-key log.vkey --witness ukraine=w1.vkey --witness poland=w2.vkey --require 2\n\n\
+The formats: docs/ledger.md, \"Witness cosignatures\"")]
+    Witness(witness::WitnessArgs),
 }
 
 /// Output format for commands that report.
@@ -173,6 +192,7 @@ fn main() -> ExitCode {
         Command::Ingest(args) => ingest::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Keys(args) => keys::run(&args),
+        Command::Witness(args) => witness::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1663,3 +1663,206 @@ fn keys_are_generated_once_shown_and_checked() {
         stderr(&refused)
     );
 }
+
+// ----------------------------------------------------------------- witness
+
+/// A checkpoint of `tree` at `size`, signed by `log`.
+fn signed_checkpoint(log: &ledger::note::Signer, tree: &ledger::merkle::Tree, size: u64) -> String {
+    let body = ledger::note::Checkpoint {
+        origin: log.name.clone(),
+        size,
+        root: tree.root_at(size).unwrap(),
+        extensions: vec![],
+    }
+    .encode();
+    ledger::note::sign(&body, std::slice::from_ref(log)).unwrap()
+}
+
+fn b64(h: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(h)
+}
+
+/// A proof file: one base64 hash per line.
+fn proof_file(dir: &Path, name: &str, proof: &[[u8; 32]]) -> String {
+    let text: String = proof.iter().map(|h| format!("{}\n", b64(h))).collect();
+    write(dir, name, &text)
+}
+
+#[test]
+fn a_witness_cosigns_a_growing_log_and_refuses_a_fork_after_a_restart() {
+    let dir = scratch("witness");
+    let p = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    let made = bulwark(&[
+        "keys",
+        "generate",
+        "--name",
+        "bulwark.test/log",
+        "--out",
+        &p("log.key"),
+    ]);
+    assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
+    let log_vkey = write(&dir, "log.vkey", &stdout(&made));
+    let mut witness_vkeys = Vec::new();
+    for w in ["w1", "w2"] {
+        let made = bulwark(&[
+            "keys",
+            "generate",
+            "--witness",
+            "--name",
+            &format!("witness.test/{w}"),
+            "--out",
+            &p(&format!("{w}.key")),
+        ]);
+        assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
+        let vkey = write(&dir, &format!("{w}.vkey"), &stdout(&made));
+        let shown = bulwark(&["keys", "show", &vkey, "--format", "json"]);
+        let doc: serde_json::Value = serde_json::from_str(&stdout(&shown)).unwrap();
+        assert_eq!(doc["type"], "cosignature");
+        witness_vkeys.push(vkey);
+    }
+    let log_key =
+        ledger::note::Signer::parse(std::fs::read_to_string(p("log.key")).unwrap().trim()).unwrap();
+    // Two histories that agree on the first five entries.
+    let (mut a, mut b) = (ledger::merkle::Tree::new(), ledger::merkle::Tree::new());
+    for i in 0..8 {
+        a.push(format!("entry {i}").as_bytes());
+        b.push(format!("entry {i}{}", if i >= 5 { " (other)" } else { "" }).as_bytes());
+    }
+    let state = p("w1.state");
+    let cosign = |note: &str, proof: Option<&str>, process: &str| {
+        let cp = write(&dir, &format!("cp-{process}.txt"), note);
+        let mut args = vec![
+            "witness",
+            "cosign",
+            "--key",
+            "",
+            "--log-key",
+            &log_vkey,
+            "--state",
+            &state,
+            &cp,
+        ];
+        let key = p("w1.key");
+        args[3] = &key;
+        if let Some(proof) = proof {
+            args.extend(["--proof", proof]);
+        }
+        bulwark(&args)
+    };
+
+    // First time: no proof needed; the checkpoint comes back with one more line.
+    let cp3 = signed_checkpoint(&log_key, &a, 3);
+    let out = cosign(&cp3, None, "a3");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with(&cp3));
+    assert_eq!(stdout(&out).lines().count(), cp3.lines().count() + 1);
+    assert!(stdout(&out).ends_with('\n'));
+    assert!(std::fs::read_to_string(&state).unwrap().contains("\n3 "));
+    // Growing, with a proof, in a new process.
+    let proof = proof_file(&dir, "p3-6", &a.consistency_proof(3, 6).unwrap());
+    let out = cosign(&signed_checkpoint(&log_key, &a, 6), Some(&proof), "a6");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let saved = std::fs::read_to_string(&state).unwrap();
+    assert!(saved.contains(&format!(
+        "6 {} bulwark.test/log",
+        b64(&a.root_at(6).unwrap())
+    )));
+    assert!(!Path::new(&format!("{state}.tmp")).exists());
+
+    // A restart (every run is a fresh process): the other history at the
+    // same size is a fork, refused naming both roots, nothing printed and
+    // the state unchanged.
+    let out = cosign(&signed_checkpoint(&log_key, &b, 6), None, "b6");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("FORK"), "{err}");
+    assert!(err.contains(&b64(&a.root_at(6).unwrap())), "{err}");
+    assert!(err.contains(&b64(&b.root_at(6).unwrap())), "{err}");
+    assert!(stdout(&out).is_empty());
+    assert_eq!(std::fs::read_to_string(&state).unwrap(), saved);
+    // The other history, larger, with its own proof: not an extension.
+    let proof_b = proof_file(&dir, "pb6-8", &b.consistency_proof(6, 8).unwrap());
+    let out = cosign(&signed_checkpoint(&log_key, &b, 8), Some(&proof_b), "b8");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not proven to extend"),
+        "{}",
+        stderr(&out)
+    );
+    // Smaller, or larger without a proof: refused.
+    let out = cosign(&signed_checkpoint(&log_key, &a, 5), None, "a5");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("smaller"), "{}", stderr(&out));
+    let out = cosign(&signed_checkpoint(&log_key, &a, 8), None, "a8-noproof");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&state).unwrap(), saved);
+    // The true history goes on.
+    let proof = proof_file(&dir, "p6-8", &a.consistency_proof(6, 8).unwrap());
+    let out = cosign(&signed_checkpoint(&log_key, &a, 8), Some(&proof), "a8");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let by_w1 = write(&dir, "a8-w1.txt", &stdout(&out));
+
+    // A second witness (its own state) cosigns the cosigned note, as JSON.
+    let out = bulwark(&[
+        "witness",
+        "cosign",
+        "--key",
+        &p("w2.key"),
+        "--log-key",
+        &log_vkey,
+        "--state",
+        &p("w2.state"),
+        &by_w1,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(doc["size"], 8);
+    assert_eq!(doc["previous"], serde_json::Value::Null);
+    let both = write(&dir, "a8-both.txt", doc["note"].as_str().unwrap());
+
+    // k of n: distinct parties.
+    let w1 = format!("ukraine={}", witness_vkeys[0]);
+    let w2 = format!("poland={}", witness_vkeys[1]);
+    let verify = |note: &str, keys: &[&str], k: &str| {
+        let mut args = vec![
+            "witness",
+            "verify",
+            note,
+            "--log-key",
+            &log_vkey,
+            "--require",
+            k,
+        ];
+        for key in keys {
+            args.extend(["--witness", key]);
+        }
+        bulwark(&args)
+    };
+    let out = verify(&both, &[&w1, &w2], "2");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("2 of the 2 parties required cosigned (ukraine, poland)"));
+    let out = verify(&by_w1, &[&w1, &w2], "2");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("1 of the 2 parties required cosigned (ukraine)"),
+        "{}",
+        stderr(&out)
+    );
+    // Both keys as one party count once.
+    let w2_as_ukraine = format!("ukraine={}", witness_vkeys[1]);
+    let out = verify(&both, &[&w1, &w2_as_ukraine], "1");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = verify(&both, &[&w1, &w2_as_ukraine], "2");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    // A changed checkpoint fails.
+    let changed = std::fs::read_to_string(&both)
+        .unwrap()
+        .replacen("\n8\n", "\n9\n", 1);
+    let changed = write(&dir, "changed.txt", &changed);
+    let out = verify(&changed, &[&w1, &w2], "1");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("does not verify"), "{}", stderr(&out));
+}

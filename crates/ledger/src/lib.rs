@@ -9,8 +9,12 @@
 //! log, and that the range is part of a later tree.
 //!
 //! Checkpoints of the tree are signed notes ([`note`], C2SP signed-note
-//! and tlog-checkpoint) with Ed25519 keys. What an entry is, [`entry`];
-//! evidence packs, made and verified offline, [`pack`].
+//! and tlog-checkpoint) with Ed25519 keys. Witnesses cosign them
+//! ([`witness`], C2SP tlog-cosignature) only when each extends the last
+//! they cosigned, and a checkpoint is trusted when enough distinct parties
+//! did ([`witness::verify_cosignatures`]).
+//! What an entry is, [`entry`]; evidence packs, made and verified
+//! offline, [`pack`].
 //!
 //! Architecture Invariant: no I/O, no clock, no randomness; the same leaves
 //! give the same roots and proofs, byte for byte.
@@ -20,3 +24,4 @@ pub mod merkle;
 pub mod note;
 pub mod pack;
 pub mod subtree;
+pub mod witness;

@@ -21,8 +21,11 @@ use sha2::{Digest, Sha256};
 
 /// The most signatures a note may carry.
 pub const SIGNATURES_MAX: usize = 100;
-/// The signature algorithm byte of Ed25519 keys.
-const ALG_ED25519: u8 = 0x01;
+/// The signature type byte of Ed25519 note keys.
+pub const ALG_ED25519: u8 = 0x01;
+/// The signature type byte of Ed25519 cosignature keys (C2SP
+/// tlog-cosignature `cosignature/v1`); see [`crate::witness`].
+pub const ALG_COSIGNATURE_V1: u8 = 0x04;
 
 /// Why a note, a key or a checkpoint is refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,16 +65,136 @@ impl std::error::Error for NoteError {}
 
 /// `SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key)[..4]`.
 pub fn key_id(name: &str, public: &[u8; 32]) -> [u8; 4] {
+    key_id_for(name, ALG_ED25519, public)
+}
+
+/// `SHA-256(name ‖ 0x0A ‖ alg ‖ public key)[..4]`: the key id of a key of
+/// signature type `alg` (0x01 note signatures, 0x04 cosignatures).
+pub(crate) fn key_id_for(name: &str, alg: u8, public: &[u8; 32]) -> [u8; 4] {
     let mut h = Sha256::new();
     h.update(name.as_bytes());
-    h.update([b'\n', ALG_ED25519]);
+    h.update([b'\n', alg]);
     h.update(public);
     let d = h.finalize();
     [d[0], d[1], d[2], d[3]]
 }
 
+/// The signature type names used in messages.
+fn alg_name(alg: u8) -> &'static str {
+    if alg == ALG_ED25519 {
+        "Ed25519 note keys (type 0x01)"
+    } else {
+        "Ed25519 cosignature keys (type 0x04)"
+    }
+}
+
+/// Parses a verifier key `NAME+HEX(KEYID)+BASE64(alg ‖ KEY)` of signature
+/// type `alg`, its key id checked: the name, id and key.
+pub(crate) fn parse_verifier_key(
+    text: &str,
+    alg: u8,
+) -> Result<(String, [u8; 4], VerifyingKey), NoteError> {
+    let bad = |why: &str| NoteError::BadKey(format!("`{text}`: {why}"));
+    let mut parts = text.splitn(3, '+');
+    let (Some(name), Some(id_hex), Some(key64)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(bad("a verifier key is NAME+KEYID+KEY"));
+    };
+    if !valid_name(name) {
+        return Err(bad(
+            "the name is empty or has a space, `+` or control character",
+        ));
+    }
+    let id = parse_id(id_hex).ok_or_else(|| bad("the key id is not 8 hex digits"))?;
+    let raw = STANDARD
+        .decode(key64)
+        .map_err(|_| bad("the key is not base64"))?;
+    let [found, key @ ..] = raw.as_slice() else {
+        return Err(bad("the key is empty"));
+    };
+    if *found != alg {
+        return Err(bad(&format!(
+            "the key is of type 0x{found:02x}; only {} are accepted here",
+            alg_name(alg)
+        )));
+    }
+    let public: [u8; 32] = key
+        .try_into()
+        .map_err(|_| bad("an Ed25519 public key has 32 bytes"))?;
+    if key_id_for(name, alg, &public) != id {
+        return Err(bad("the key id does not match the name and key"));
+    }
+    let key =
+        VerifyingKey::from_bytes(&public).map_err(|_| bad("not a valid Ed25519 public key"))?;
+    Ok((name.to_string(), id, key))
+}
+
+/// Parses a signer key `PRIVATE+KEY+NAME+HEX(KEYID)+BASE64(alg ‖ SEED)` of
+/// signature type `alg`, its key id checked: the name and key.
+pub(crate) fn parse_signer_key(text: &str, alg: u8) -> Result<(String, SigningKey), NoteError> {
+    let bad = |why: &str| NoteError::BadKey(format!("a signer key: {why}"));
+    let rest = text
+        .strip_prefix("PRIVATE+KEY+")
+        .ok_or_else(|| bad("it does not start with PRIVATE+KEY+"))?;
+    let mut parts = rest.splitn(3, '+');
+    let (Some(name), Some(id_hex), Some(key64)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(bad("it is PRIVATE+KEY+NAME+KEYID+KEY"));
+    };
+    if !valid_name(name) {
+        return Err(bad("a name has no space, `+` or control character"));
+    }
+    let id = parse_id(id_hex).ok_or_else(|| bad("the key id is not 8 hex digits"))?;
+    let raw = STANDARD
+        .decode(key64)
+        .map_err(|_| bad("the key is not base64"))?;
+    let [found, seed @ ..] = raw.as_slice() else {
+        return Err(bad("the key is empty"));
+    };
+    if *found != alg {
+        return Err(bad(&format!(
+            "the key is of type 0x{found:02x}; only {} are accepted here",
+            alg_name(alg)
+        )));
+    }
+    let seed: [u8; 32] = seed
+        .try_into()
+        .map_err(|_| bad("an Ed25519 seed has 32 bytes"))?;
+    let key = SigningKey::from_bytes(&seed);
+    if key_id_for(name, alg, key.verifying_key().as_bytes()) != id {
+        return Err(bad("the key id does not match the name and key"));
+    }
+    Ok((name.to_string(), key))
+}
+
+/// `NAME+HEX(KEYID)+BASE64(alg ‖ KEY)`, with `PRIVATE+KEY+` before it for
+/// a signer key.
+pub(crate) fn encode_key(
+    name: &str,
+    id: &[u8; 4],
+    alg: u8,
+    key: &[u8; 32],
+    private: bool,
+) -> String {
+    let mut raw = vec![alg];
+    raw.extend_from_slice(key);
+    format!(
+        "{}{}+{}+{}",
+        if private { "PRIVATE+KEY+" } else { "" },
+        name,
+        crate::merkle::hex(id),
+        STANDARD.encode(raw)
+    )
+}
+
+/// The signature type byte of a verifier or signer key line (0x01 a note
+/// key, 0x04 a cosignature key), without checking the rest.
+pub fn key_type(key: &str) -> Option<u8> {
+    let key = key.strip_prefix("PRIVATE+KEY+").unwrap_or(key);
+    let key64 = key.splitn(3, '+').nth(2)?;
+    STANDARD.decode(key64).ok()?.first().copied()
+}
+
 /// A name may be any non-empty UTF-8 without spaces, `+` or newlines.
-fn valid_name(name: &str) -> bool {
+pub(crate) fn valid_name(name: &str) -> bool {
     !name.is_empty()
         && !name
             .chars()
@@ -89,55 +212,22 @@ pub struct Verifier {
 impl Verifier {
     /// Parses `NAME+HEX(KEYID)+BASE64(0x01 ‖ KEY)`.
     pub fn parse(text: &str) -> Result<Verifier, NoteError> {
-        let bad = |why: &str| NoteError::BadKey(format!("`{text}`: {why}"));
-        let mut parts = text.splitn(3, '+');
-        let (Some(name), Some(id_hex), Some(key64)) = (parts.next(), parts.next(), parts.next())
-        else {
-            return Err(bad("a verifier key is NAME+KEYID+KEY"));
-        };
-        if !valid_name(name) {
-            return Err(bad(
-                "the name is empty or has a space, `+` or control character",
-            ));
-        }
-        let id = parse_id(id_hex).ok_or_else(|| bad("the key id is not 8 hex digits"))?;
-        let raw = STANDARD
-            .decode(key64)
-            .map_err(|_| bad("the key is not base64"))?;
-        let [alg, key @ ..] = raw.as_slice() else {
-            return Err(bad("the key is empty"));
-        };
-        if *alg != ALG_ED25519 {
-            return Err(bad("only Ed25519 keys (algorithm 0x01) are known"));
-        }
-        let public: [u8; 32] = key
-            .try_into()
-            .map_err(|_| bad("an Ed25519 public key has 32 bytes"))?;
-        if key_id(name, &public) != id {
-            return Err(bad("the key id does not match the name and key"));
-        }
-        let key =
-            VerifyingKey::from_bytes(&public).map_err(|_| bad("not a valid Ed25519 public key"))?;
-        Ok(Verifier {
-            name: name.to_string(),
-            id,
-            key,
-        })
+        let (name, id, key) = parse_verifier_key(text, ALG_ED25519)?;
+        Ok(Verifier { name, id, key })
     }
 
     /// The key as a verifier key line.
     pub fn encode(&self) -> String {
-        let mut raw = vec![ALG_ED25519];
-        raw.extend_from_slice(self.key.as_bytes());
-        format!(
-            "{}+{}+{}",
-            self.name,
-            crate::merkle::hex(&self.id),
-            STANDARD.encode(raw)
+        encode_key(
+            &self.name,
+            &self.id,
+            ALG_ED25519,
+            self.key.as_bytes(),
+            false,
         )
     }
 
-    fn verify(&self, message: &[u8], signature: &[u8; 64]) -> bool {
+    pub(crate) fn verify(&self, message: &[u8], signature: &[u8; 64]) -> bool {
         self.key
             .verify_strict(message, &Signature::from_bytes(signature))
             .is_ok()
@@ -178,41 +268,18 @@ impl Signer {
 
     /// Parses `PRIVATE+KEY+NAME+HEX(KEYID)+BASE64(0x01 ‖ SEED)`.
     pub fn parse(text: &str) -> Result<Signer, NoteError> {
-        let bad = |why: &str| NoteError::BadKey(format!("a signer key: {why}"));
-        let rest = text
-            .strip_prefix("PRIVATE+KEY+")
-            .ok_or_else(|| bad("it does not start with PRIVATE+KEY+"))?;
-        let mut parts = rest.splitn(3, '+');
-        let (Some(name), Some(id_hex), Some(key64)) = (parts.next(), parts.next(), parts.next())
-        else {
-            return Err(bad("it is PRIVATE+KEY+NAME+KEYID+KEY"));
-        };
-        let id = parse_id(id_hex).ok_or_else(|| bad("the key id is not 8 hex digits"))?;
-        let raw = STANDARD
-            .decode(key64)
-            .map_err(|_| bad("the key is not base64"))?;
-        let [ALG_ED25519, seed @ ..] = raw.as_slice() else {
-            return Err(bad("only Ed25519 keys (algorithm 0x01) are known"));
-        };
-        let seed: [u8; 32] = seed
-            .try_into()
-            .map_err(|_| bad("an Ed25519 seed has 32 bytes"))?;
-        let signer = Signer::from_seed(name, seed)?;
-        if signer.verifier().id != id {
-            return Err(bad("the key id does not match the name and key"));
-        }
-        Ok(signer)
+        let (name, key) = parse_signer_key(text, ALG_ED25519)?;
+        Ok(Signer { name, key })
     }
 
     /// The key as a signer key line (`PRIVATE+KEY+NAME+KEYID+KEY`): secret.
     pub fn encode(&self) -> String {
-        let mut raw = vec![ALG_ED25519];
-        raw.extend_from_slice(self.key.as_bytes());
-        format!(
-            "PRIVATE+KEY+{}+{}+{}",
-            self.name,
-            crate::merkle::hex(&self.verifier().id),
-            STANDARD.encode(raw)
+        encode_key(
+            &self.name,
+            &self.verifier().id,
+            ALG_ED25519,
+            self.key.as_bytes(),
+            true,
         )
     }
 
@@ -235,12 +302,13 @@ impl Signer {
     }
 }
 
-/// A signature line as read.
+/// A signature line as read: the key name, the key id and the rest of the
+/// signature (for a note key, the 64-byte Ed25519 signature).
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct Line {
-    name: String,
-    id: [u8; 4],
-    blob: Vec<u8>,
+pub(crate) struct Line {
+    pub(crate) name: String,
+    pub(crate) id: [u8; 4],
+    pub(crate) blob: Vec<u8>,
 }
 
 /// A note read and checked against a set of verifiers.
@@ -255,7 +323,7 @@ pub struct Verified {
 }
 
 /// Splits a note into its text and signature lines.
-fn parse(note: &str) -> Result<(&str, Vec<Line>), NoteError> {
+pub(crate) fn parse(note: &str) -> Result<(&str, Vec<Line>), NoteError> {
     let bad = |why: &str| NoteError::Malformed(why.to_string());
     if note.chars().any(|c| c.is_control() && c != '\n') {
         return Err(bad("a control character other than newline"));
