@@ -35,6 +35,19 @@ pub struct ExerciseArgs {
     /// `bulwark exercise --compare OLD NEW SCENARIO…`.
     #[arg(long, value_name = "OLD_FRAMEWORK")]
     compare: Option<PathBuf>,
+    /// Record the run into this new directory as a node would: the log of
+    /// every input and decision with its signed checkpoints (`log/`), one
+    /// evidence pack per certified breach (`packs/`), the salts of
+    /// restricted inputs per entitled party (`restricted/`) and the report
+    /// (`report.json`). Check them with `bulwark verify-log DIR` and
+    /// `bulwark verify DIR/packs/B1.json` (docs/ledger.md). One scenario.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// With `--out`: sign the log's checkpoints with this signer key
+    /// (`bulwark keys generate`). Without it, a key is made for the run and
+    /// only its verifier key is kept (`log/log.vkey`).
+    #[arg(long, value_name = "KEYFILE", requires = "out")]
+    key: Option<PathBuf>,
 }
 
 /// Reads files relative to the scenario file's directory.
@@ -56,6 +69,11 @@ pub fn run(args: &ExerciseArgs) -> Result<u8> {
     if let Some(old) = &args.compare {
         return compare(args, old);
     }
+    if args.out.is_some() && (args.scenarios.len() > 1 || args.compare.is_some()) {
+        return Err(anyhow!(
+            "`--out` records the run of one scenario; give one scenario (and no `--compare`)"
+        ));
+    }
     if args.report.is_some() && args.scenarios.len() > 1 {
         return Err(anyhow!(
             "`--report` writes the report of one scenario; give one scenario (or use `--compare`)"
@@ -75,11 +93,37 @@ pub fn run(args: &ExerciseArgs) -> Result<u8> {
     }
     let mut progress = Progress::new(loaded.iter().map(inputs_of).sum());
     let mut reports = Vec::new();
-    for s in &loaded {
-        let report = progress.run(&fw, s)?;
+    if let (Some(dir), [s]) = (&args.out, loaded.as_slice()) {
+        let (signer, given) = crate::record::signer(args.key.as_deref(), &s.id)?;
+        let (report, log) = progress.run_logged(&fw, s, crate::record::salt_secret(&signer))?;
+        progress.finish();
+        let w = crate::record::write(dir, signer, &report, &log)?;
+        eprintln!(
+            "bulwark: recorded into `{}`: {} log entries under {} signed checkpoints (root {}), {} evidence pack(s){}{}",
+            dir.display(),
+            w.entries,
+            w.checkpoints,
+            w.root.get(..16).unwrap_or_default(),
+            w.packs.len(),
+            if w.restricted > 0 {
+                format!(", {} restricted input(s) as commitments", w.restricted)
+            } else {
+                String::new()
+            },
+            if given {
+                String::new()
+            } else {
+                " — signed with a key made for this run (log/log.vkey); pass --key to sign with yours".to_string()
+            }
+        );
         reports.push(report);
+    } else {
+        for s in &loaded {
+            let report = progress.run(&fw, s)?;
+            reports.push(report);
+        }
+        progress.finish();
     }
-    progress.finish();
     if let (Some(file), Some(report), Some(s)) = (&args.report, reports.first(), loaded.first()) {
         write_report(file, &exercise::html::report(report, s))?;
     }
@@ -232,13 +276,22 @@ impl Progress {
     }
 
     fn run(&mut self, fw: &framework::Framework, s: &exercise::Scenario) -> Result<Report> {
+        self.run_logged(fw, s, [0; 32]).map(|(report, _)| report)
+    }
+
+    fn run_logged(
+        &mut self,
+        fw: &framework::Framework,
+        s: &exercise::Scenario,
+        secret: [u8; 32],
+    ) -> Result<(Report, exercise::RunLog)> {
         let base = self.done;
         self.bar.set_message(s.id.clone());
-        let report = exercise::run_with_progress(fw, s, &mut |n| self.tick(base + n as u64))
+        let run = exercise::run_logged(fw, s, secret, &mut |n| self.tick(base + n as u64))
             .map_err(|e| anyhow!("{e}"))?;
         self.done = base + inputs_of(s);
         self.tick(self.done);
-        Ok(report)
+        Ok(run)
     }
 
     fn finish(&self) {

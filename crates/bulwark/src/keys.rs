@@ -92,6 +92,30 @@ fn generate(name: &str, out: &PathBuf, witness: bool) -> Result<u8> {
     Ok(0)
 }
 
+/// Reads a signer key file.
+pub fn read_signer(path: &std::path::Path) -> Result<Signer> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the key file `{}`", path.display()))?;
+    Signer::parse(text.trim_end()).map_err(|e| anyhow::anyhow!("`{}`: {e}", path.display()))
+}
+
+/// Reads a verifier key: given as `NAME+KEYID+KEY`, or a file holding one,
+/// or a signer key file (its verifier).
+pub fn read_verifier(key: &str) -> Result<Verifier> {
+    let path = std::path::Path::new(key);
+    if key.contains('+') && !path.exists() {
+        return Verifier::parse(key).map_err(|e| anyhow::anyhow!("{e}"));
+    }
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read `{key}`"))?;
+    let line = text.trim_end();
+    match Verifier::parse(line) {
+        Ok(v) => Ok(v),
+        Err(_) => Signer::parse(line).map(|s| s.verifier()).map_err(|e| {
+            anyhow::anyhow!("`{key}` is neither a verifier key nor a signer key: {e}")
+        }),
+    }
+}
+
 /// A verifier key's name, key id, encoding and type.
 struct Shown {
     name: String,

@@ -18,6 +18,8 @@ mod export;
 mod ingest;
 mod keys;
 mod progress;
+mod record;
+mod verify;
 mod witness;
 
 /// Writes to standard output; exits quietly when the reader has gone away.
@@ -154,6 +156,42 @@ bulwark keys generate --witness --name witness.example/w1 --out w1.key\n  \
 bulwark keys show ukraine.key\n  \
 bulwark keys show 'ukraine+1a2b3c4d+AQ...' --format json")]
     Keys(keys::KeysArgs),
+    /// Check an evidence pack offline: every entry proves into a signed
+    /// checkpoint, and it holds everything the certification names.
+    ///
+    /// The pack (written by `bulwark exercise … --out DIR` under
+    /// `DIR/packs/`) holds the certification, every observation of its
+    /// incidents — contradicting ones too — and its reviews, each with its
+    /// inclusion proof, and a checkpoint signed by the log's key. Each
+    /// failure is named: a changed entry, a proof that does not lead to the
+    /// root, a bad signature, an observation the certification names that
+    /// the pack lacks. `--replay FRAMEWORK` re-runs the evidence standard
+    /// over the pack's inputs. Exit status: 0 verified (and, with
+    /// `--replay`, certified again), 1 a check failed, 2 could not read.
+    #[command(after_help = "Examples:\n  \
+bulwark verify run/packs/B1.json\n  \
+bulwark verify run/packs/B1.json --key run/log/log.vkey\n  \
+bulwark verify run/packs/B1.json --replay examples/ukraine-2025 --format json\n\n\
+The pack format: docs/ledger.md, \"Evidence packs\"")]
+    Verify(verify::VerifyArgs),
+    /// Check a log directory offline: recompute its tree, check every
+    /// checkpoint's signature and its consistency with the one before.
+    ///
+    /// Also checks that every entry is canonical JSON, that the latest
+    /// checkpoint is one of the log's, that checkpoints received elsewhere
+    /// (`--checkpoint FILE`) agree with it (a fork is named as such), and,
+    /// in a directory written by `bulwark exercise --out`, the released
+    /// salts of restricted entries and the evidence packs. A partial last
+    /// line (a write cut by a crash, never acknowledged) is reported, not
+    /// failed. Exit status: 0 verified, 1 a check failed, 2 could not read.
+    #[command(
+        name = "verify-log",
+        after_help = "Examples:\n  \
+bulwark verify-log run\n  \
+bulwark verify-log run --key 'bulwark.example/log+1a2b3c4d+AQ...'\n  \
+bulwark verify-log run --checkpoint received.note --format json"
+    )]
+    VerifyLog(verify::VerifyLogArgs),
     /// Cosign a log's checkpoints as a witness, and check that a checkpoint
     /// is cosigned by enough distinct parties (C2SP tlog-cosignature).
     ///
@@ -192,6 +230,8 @@ fn main() -> ExitCode {
         Command::Ingest(args) => ingest::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Keys(args) => keys::run(&args),
+        Command::Verify(args) => verify::run(&args),
+        Command::VerifyLog(args) => verify::run_log(&args),
         Command::Witness(args) => witness::run(&args),
     };
     match result {

@@ -1866,3 +1866,204 @@ fn a_witness_cosigns_a_growing_log_and_refuses_a_fork_after_a_restart() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("does not verify"), "{}", stderr(&out));
 }
+
+// ------------------------------------------------------------------ ledger
+
+/// `exercise --out` with a key of our own: the log and the pack verify
+/// with that key, the replay certifies again, and tampering is named.
+#[test]
+fn exercise_out_writes_a_log_and_packs_that_verify_and_catch_tampering() {
+    let dir = scratch("ledger-out");
+    let key = dir.join("log.key");
+    let made = bulwark(&[
+        "keys",
+        "generate",
+        "--name",
+        "bulwark.test/cli-log",
+        "--out",
+        key.to_str().unwrap(),
+    ]);
+    assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
+    let vkey = stdout(&made).trim().to_string();
+    let out = dir.join("run");
+    let scenario = ukraine().join("scenarios/01-missile-salvo.toml");
+    let ran = bulwark(&[
+        "exercise",
+        ukraine().to_str().unwrap(),
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+    ]);
+    assert_eq!(ran.status.code(), Some(0), "{}", stderr(&ran));
+    assert!(
+        stderr(&ran).contains("1 evidence pack(s)"),
+        "{}",
+        stderr(&ran)
+    );
+    for f in [
+        "log/entries.jsonl",
+        "log/checkpoint",
+        "log/log.vkey",
+        "packs/B1.json",
+        "report.json",
+    ] {
+        assert!(out.join(f).is_file(), "{f} not written");
+    }
+    // The report's decisions carry their log indexes, and its root is the log's.
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    assert!(report["decisions"][0]["log_index"].is_u64());
+    let log = bulwark(&[
+        "verify-log",
+        out.to_str().unwrap(),
+        "--key",
+        &vkey,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(log.status.code(), Some(0), "{}", stdout(&log));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&log)).unwrap();
+    assert_eq!(v["report"]["root"], report["log"]["root"]);
+    assert_eq!(v["report"]["key_trusted"], true);
+    assert_eq!(v["report"]["packs"], 1);
+    let pack = out.join("packs/B1.json");
+    let checked = bulwark(&[
+        "verify",
+        pack.to_str().unwrap(),
+        "--key",
+        &vkey,
+        "--replay",
+        ukraine().to_str().unwrap(),
+    ]);
+    assert_eq!(checked.status.code(), Some(0), "{}", stdout(&checked));
+    assert!(
+        stdout(&checked).contains("✓ replay"),
+        "{}",
+        stdout(&checked)
+    );
+    assert!(stdout(&checked).contains("B1 of `trg-missile-salvo` certified"));
+    // Another key: refused, saying whose key the pack has.
+    let other = bulwark(&[
+        "keys",
+        "generate",
+        "--name",
+        "bulwark.test/cli-log",
+        "--out",
+        dir.join("other.key").to_str().unwrap(),
+    ]);
+    let wrong = bulwark(&[
+        "verify",
+        pack.to_str().unwrap(),
+        "--key",
+        stdout(&other).trim(),
+    ]);
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(
+        stdout(&wrong).contains("not the key you gave"),
+        "{}",
+        stdout(&wrong)
+    );
+    // The replay under another framework version says so.
+    let v2 = ukraine().join("amendments/framework-v2.toml");
+    let replayed = bulwark(&[
+        "verify",
+        pack.to_str().unwrap(),
+        "--replay",
+        v2.to_str().unwrap(),
+    ]);
+    assert_eq!(replayed.status.code(), Some(1));
+    assert!(stdout(&replayed).contains("not the version the breach was certified under"));
+    // One changed byte in the log's entries: named, exit 1.
+    let entries = out.join("log/entries.jsonl");
+    let text = std::fs::read_to_string(&entries).unwrap();
+    std::fs::write(&entries, text.replacen("radar-east", "radar-west", 1)).unwrap();
+    let bad = bulwark(&["verify-log", out.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stdout(&bad).contains("an entry was changed"),
+        "{}",
+        stdout(&bad)
+    );
+    // A second run into the same directory is refused, nothing written.
+    let again = bulwark(&[
+        "exercise",
+        ukraine().to_str().unwrap(),
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        stderr(&again).contains("is not empty"),
+        "{}",
+        stderr(&again)
+    );
+}
+
+/// A restricted observation is logged as a commitment; its salt goes only
+/// to the parties it names, and opens the commitment.
+#[test]
+fn a_restricted_observation_is_logged_as_a_commitment_and_its_salt_opens_it() {
+    let dir = scratch("ledger-restricted");
+    let text = salvo_scenario("").replace(
+        "confidence_bp = 9000\n",
+        "confidence_bp = 9000\nreleasability = { visibility = \"restricted\", to = [\"poland\"] }\n",
+    ) + "\n[[expect]]\nid = \"e\"\nnote = \"n\"\nincidents = 1\n";
+    let scenario = write(&dir, "restricted.toml", &text);
+    let out = dir.join("run");
+    let ran = bulwark(&[
+        "exercise",
+        ukraine().to_str().unwrap(),
+        &scenario,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        ran.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&ran),
+        stderr(&ran)
+    );
+    let entries = std::fs::read_to_string(out.join("log/entries.jsonl")).unwrap();
+    assert!(
+        entries
+            .lines()
+            .next()
+            .unwrap()
+            .contains("\"entry\":\"restricted\"")
+    );
+    assert!(
+        !entries.contains("\"r1\""),
+        "the restricted input's id is in the log in clear"
+    );
+    let mut parties: Vec<String> = std::fs::read_dir(out.join("restricted"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    parties.sort();
+    assert_eq!(parties, ["poland.jsonl", "ukraine.jsonl"]);
+    let ok = bulwark(&["verify-log", out.to_str().unwrap()]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
+    assert!(
+        stdout(&ok).contains("2 released salt(s) open their commitments"),
+        "{}",
+        stdout(&ok)
+    );
+    // A salt changed no longer opens it.
+    let salts = out.join("restricted/poland.jsonl");
+    let line = std::fs::read_to_string(&salts).unwrap();
+    let i = line.find("\"salt\":\"").unwrap() + 8;
+    let mut bytes = line.into_bytes();
+    bytes[i] = if bytes[i] == b'0' { b'1' } else { b'0' };
+    std::fs::write(&salts, bytes).unwrap();
+    let bad = bulwark(&["verify-log", out.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stdout(&bad).contains("do not open the commitment of log entry 0"),
+        "{}",
+        stdout(&bad)
+    );
+}

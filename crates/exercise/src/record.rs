@@ -18,6 +18,9 @@ use model::{Input, Visibility};
 use serde_json::Value;
 use sha2::Sha256;
 
+/// How a certification's evidence names a restricted input.
+pub const RESTRICTED: &str = "(restricted)";
+
 /// A restricted input's salt, for the parties entitled to it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Released {
@@ -53,6 +56,9 @@ pub(crate) struct Recorder {
     members: BTreeMap<String, Vec<Named>>,
     pending_reviews: BTreeMap<String, String>,
     reviews: BTreeMap<String, Vec<Named>>,
+    /// The identities of restricted inputs, and their entries: decisions
+    /// name them by entry, never in clear.
+    restricted: BTreeMap<String, u64>,
 }
 
 impl Recorder {
@@ -64,6 +70,7 @@ impl Recorder {
             members: BTreeMap::new(),
             pending_reviews: BTreeMap::new(),
             reviews: BTreeMap::new(),
+            restricted: BTreeMap::new(),
         }
     }
 
@@ -98,6 +105,7 @@ impl Recorder {
                     input: wire,
                     parties,
                 });
+                self.restricted.insert(input.id().to_string(), index);
                 entry::restricted(&at, &entry::commit(&salt, &bytes))
             }
             None => entry::input(&at, wire),
@@ -122,15 +130,53 @@ impl Recorder {
 
     fn named(&self, input: &model::InputId) -> Option<Named> {
         let id = input.to_string();
+        let index = *self.index_of.get(&id)?;
         Some(Named {
-            index: *self.index_of.get(&id)?,
-            input: id,
+            index,
+            input: if self.restricted.contains_key(&id) {
+                RESTRICTED.to_string()
+            } else {
+                id
+            },
         })
+    }
+
+    /// `value` with every mention of a restricted input — an identity
+    /// object, or its `party/source/message` in a text — replaced by its
+    /// log entry.
+    fn redact(&self, value: &mut Value) {
+        if self.restricted.is_empty() {
+            return;
+        }
+        match value {
+            Value::Object(o) => {
+                let id = match (o.get("party"), o.get("source"), o.get("message"), o.len()) {
+                    (Some(Value::String(p)), Some(Value::String(s)), Some(Value::String(m)), 3) => {
+                        self.restricted.get(&format!("{p}/{s}/{m}")).copied()
+                    }
+                    _ => None,
+                };
+                match id {
+                    Some(index) => *value = serde_json::json!({ "restricted_entry": index }),
+                    None => o.values_mut().for_each(|v| self.redact(v)),
+                }
+            }
+            Value::Array(a) => a.iter_mut().for_each(|v| self.redact(v)),
+            Value::String(text) => {
+                for (id, index) in &self.restricted {
+                    if text.contains(id.as_str()) {
+                        *text = text.replace(id.as_str(), &format!("(restricted entry {index})"));
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 
     /// Logs a decision; returns its index.
     pub(crate) fn step(&mut self, step: &Step, engine: &Engine) -> u64 {
-        let fields = serde_json::to_value(step).unwrap_or_default();
+        let mut fields = serde_json::to_value(step).unwrap_or_default();
+        self.redact(&mut fields);
         let mut certified = None;
         if let Step::Engine(d) = step {
             match d {

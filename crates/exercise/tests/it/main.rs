@@ -6,5 +6,6 @@ mod bad;
 mod common;
 mod expectations;
 mod ladder;
+mod packs;
 mod reference;
 mod scenarios;
