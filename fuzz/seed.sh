@@ -90,3 +90,19 @@ for group in ("valid_notes", "malformed_notes", "rejected_notes", "checkpoints")
 print("seeded", sys.argv[2], "with", n, "notes")
 PY
 fi
+
+# Evidence packs: those of an example run (built with the release binary).
+packs="$root/fuzz/corpus/ledger_pack"
+mkdir -p "$packs"
+if cargo build -q --release --bin bulwark 2>/dev/null; then
+    tmp=$(mktemp -d)
+    for sc in 01-missile-salvo 05-cyber-grid-corroborated; do
+        "$root/target/release/bulwark" exercise "$root/examples/ukraine-2025" \
+            "$root/examples/ukraine-2025/scenarios/$sc.toml" --out "$tmp/$sc" >/dev/null 2>&1 || true
+        for p in "$tmp/$sc"/packs/*.json; do [ -f "$p" ] && cp "$p" "$packs/$sc-$(basename "$p")"; done
+        head -c 4000 "$tmp/$sc/log/entries.jsonl" > "$packs/$sc-entries" 2>/dev/null || true
+    done
+    rm -rf "$tmp"
+fi
+printf 'bulwark witness state v1\n' > "$packs/witness-state"
+echo "seeded $packs"
