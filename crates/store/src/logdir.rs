@@ -109,34 +109,67 @@ pub struct LogDir {
 }
 
 impl LogDir {
-    /// Makes a new log in `dir` (created; it must not hold a log already).
+    /// Makes a new log in `dir`, which must not exist yet: built whole in a
+    /// hidden directory beside it — entries file, verifier key, a signed
+    /// checkpoint of the empty tree — then renamed into place, so a crash
+    /// leaves either no log or a complete one.
     pub fn create(dir: &Path, signer: Signer) -> Result<LogDir, StoreError> {
-        fs::create_dir_all(dir.join(CHECKPOINTS)).map_err(io_err(dir))?;
-        let entries = dir.join(ENTRIES);
-        let file = OpenOptions::new()
-            .append(true)
-            .create_new(true)
-            .open(&entries)
-            .map_err(|e| match e.kind() {
-                io::ErrorKind::AlreadyExists => StoreError::Corrupt(format!(
-                    "{} already holds a log; open it, or choose an empty directory",
-                    dir.display()
-                )),
-                _ => io_err(&entries)(e),
-            })?;
+        if dir.join(ENTRIES).exists() {
+            return Err(StoreError::Corrupt(format!(
+                "{} already holds a log; open it, or choose an empty directory",
+                dir.display()
+            )));
+        }
+        let parent = match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "log".into());
+        fs::create_dir_all(&parent).map_err(io_err(&parent))?;
+        let tmp = parent.join(format!(".{name}.creating"));
+        if tmp.exists() {
+            fs::remove_dir_all(&tmp).map_err(io_err(&tmp))?;
+        }
+        fs::create_dir_all(tmp.join(CHECKPOINTS)).map_err(io_err(&tmp))?;
+        let entries = tmp.join(ENTRIES);
+        File::create(&entries)
+            .and_then(|f| f.sync_all())
+            .map_err(io_err(&entries))?;
         write_durably(
-            dir,
+            &tmp,
             KEY,
             format!("{}\n", signer.verifier().encode()).as_bytes(),
         )?;
-        sync_dir(dir)?;
-        Ok(LogDir {
-            dir: dir.to_path_buf(),
-            file,
+        let mut log = LogDir {
+            dir: tmp.clone(),
+            file: File::open(&entries).map_err(io_err(&entries))?,
             tree: Tree::new(),
             signer,
             signed: 0,
-        })
+        };
+        log.checkpoint()?;
+        // An empty directory given by the caller is replaced.
+        if dir.exists() {
+            fs::remove_dir(dir).map_err(|e| match e.kind() {
+                io::ErrorKind::DirectoryNotEmpty => StoreError::Corrupt(format!(
+                    "{} is not empty: choose an empty directory for a new log",
+                    dir.display()
+                )),
+                _ => io_err(dir)(e),
+            })?;
+        }
+        fs::rename(&tmp, dir).map_err(io_err(dir))?;
+        sync_dir(&parent)?;
+        let path = dir.join(ENTRIES);
+        log.file = OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .map_err(io_err(&path))?;
+        log.dir = dir.to_path_buf();
+        Ok(log)
     }
 
     /// Opens the log in `dir` to continue it: cuts a partial last entry,
