@@ -286,6 +286,20 @@ pub fn run_log(args: &VerifyLogArgs) -> Result<u8> {
                         r.key_name,
                         r.key_id
                     );
+                    if r.tiles > 0 || r.tiles_missing > 0 {
+                        say!(
+                            "  {} tile(s) agree with the entries{}",
+                            r.tiles,
+                            if r.tiles_missing > 0 {
+                                format!(
+                                    "; {} tile(s) of the latest checkpoint missing (written again at the next checkpoint)",
+                                    r.tiles_missing
+                                )
+                            } else {
+                                String::new()
+                            }
+                        );
+                    }
                     if r.unsigned_entries > 0 {
                         say!(
                             "  {} entr{} after the latest checkpoint, not yet signed",

@@ -14,7 +14,9 @@
 //! they cosigned, and a checkpoint is trusted when enough distinct parties
 //! did ([`witness::verify_cosignatures`]).
 //! What an entry is, [`entry`]; evidence packs, made and verified
-//! offline, [`pack`].
+//! offline, [`pack`]. The log served as static files, C2SP tlog-tiles
+//! hash tiles and entry bundles, and the roots and proofs a client computes
+//! from them alone, [`tiles`].
 //!
 //! Architecture Invariant: no I/O, no clock, no randomness; the same leaves
 //! give the same roots and proofs, byte for byte.
@@ -24,4 +26,5 @@ pub mod merkle;
 pub mod note;
 pub mod pack;
 pub mod subtree;
+pub mod tiles;
 pub mod witness;

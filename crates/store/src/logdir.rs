@@ -6,6 +6,7 @@
 //! checkpoints/N.note   the signed checkpoint of size N (N in 20 digits)
 //! checkpoint           the latest signed checkpoint
 //! log.vkey             the log's verifier key
+//! tile/…               the tree and entries as C2SP tlog-tiles, for serving
 //! ```
 //!
 //! Crash safety: [`LogDir::append`] returns only once its entries are on
@@ -15,6 +16,14 @@
 //! cuts a partial last line — an entry whose write was interrupted, never
 //! acknowledged — and refuses a log whose signed checkpoint covers more
 //! than it holds.
+//!
+//! Tiles ([`ledger::tiles`]) are written by [`LogDir::checkpoint`] before
+//! it signs, each file whole: the tiles that changed since the last
+//! checkpoint (a full tile never changes; a partial one is replaced by a
+//! wider one, the older kept for the checkpoints that name it). They are
+//! derived from the entries: [`LogDir::open`] finds those of the latest
+//! checkpoint that are missing or of the wrong length (a crash, or a log
+//! written before tiles) and the next checkpoint writes them again.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -22,6 +31,7 @@ use std::path::{Path, PathBuf};
 
 use ledger::merkle::{self, Tree};
 use ledger::note::{self, Checkpoint, Signer};
+use ledger::tiles::{self, Kind, TileError, TileId};
 
 /// The entries file.
 pub const ENTRIES: &str = "entries.jsonl";
@@ -31,6 +41,8 @@ pub const CHECKPOINT: &str = "checkpoint";
 pub const CHECKPOINTS: &str = "checkpoints";
 /// The verifier key.
 pub const KEY: &str = "log.vkey";
+/// The tiles (C2SP tlog-tiles): `tile/<L>/<N>[.p/<W>]`, `tile/entries/…`.
+pub const TILES: &str = "tile";
 
 /// Why the log directory cannot be written or read.
 #[derive(Debug)]
@@ -87,6 +99,34 @@ fn sync_dir(dir: &Path) -> Result<(), StoreError> {
         .map_err(io_err(dir))
 }
 
+/// Writes the tile `id` under the log directory `dir`, whole
+/// ([`write_durably`]), making its directories (each one made synced into
+/// its parent).
+pub fn write_tile(dir: &Path, id: TileId, bytes: &[u8]) -> Result<(), StoreError> {
+    let rel = id.path();
+    let (parent, name) = rel.rsplit_once('/').unwrap_or(("", &rel));
+    let mut at = dir.to_path_buf();
+    for part in parent.split('/').filter(|p| !p.is_empty()) {
+        let next = at.join(part);
+        if !next.is_dir() {
+            match fs::create_dir(&next) {
+                Ok(()) => sync_dir(&at)?,
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(io_err(&next)(e)),
+            }
+        }
+        at = next;
+    }
+    write_durably(&at, name, bytes)
+}
+
+fn tile_err(e: TileError) -> StoreError {
+    match e {
+        TileError::EntryTooLong { .. } => StoreError::BadEntry(e.to_string()),
+        e => StoreError::Corrupt(format!("making the tiles: {e}")),
+    }
+}
+
 /// What [`LogDir::open`] found and repaired.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Recovered {
@@ -96,6 +136,9 @@ pub struct Recovered {
     pub cut_bytes: u64,
     /// The size of the latest signed checkpoint.
     pub checkpoint: u64,
+    /// Tiles of the latest checkpoint missing or of the wrong length, to
+    /// be written again by the next checkpoint.
+    pub missing_tiles: usize,
 }
 
 /// A log directory open for appending.
@@ -106,6 +149,14 @@ pub struct LogDir {
     tree: Tree,
     signer: Signer,
     signed: u64,
+    /// The size whose tiles are all written.
+    tiled: u64,
+    /// The entries from `bundle_from` (a multiple of 256) on: those of the
+    /// entry bundles still to change.
+    bundle_from: u64,
+    pending: Vec<Vec<u8>>,
+    /// Tiles found missing at open, for the next checkpoint to write.
+    repair: Vec<(TileId, Vec<u8>)>,
 }
 
 impl LogDir {
@@ -149,6 +200,10 @@ impl LogDir {
             tree: Tree::new(),
             signer,
             signed: 0,
+            tiled: 0,
+            bundle_from: 0,
+            pending: Vec::new(),
+            repair: Vec::new(),
         };
         log.checkpoint()?;
         // An empty directory given by the caller is replaced.
@@ -178,8 +233,9 @@ impl LogDir {
         let path = dir.join(ENTRIES);
         let bytes = fs::read(&path).map_err(io_err(&path))?;
         let whole = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let all: Vec<&[u8]> = lines(&bytes[..whole]).collect();
         let mut tree = Tree::new();
-        for line in lines(&bytes[..whole]) {
+        for line in &all {
             tree.push(line);
         }
         let file = OpenOptions::new()
@@ -219,10 +275,19 @@ impl LogDir {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => return Err(io_err(&latest)(e)),
         }
+        let repair = missing_tiles(dir, &tree, signed, &all)?;
+        let bundle_from = signed >> tiles::HEIGHT << tiles::HEIGHT;
+        let pending = all
+            .get(usize::try_from(bundle_from).unwrap_or(usize::MAX)..)
+            .unwrap_or_default()
+            .iter()
+            .map(|e| e.to_vec())
+            .collect();
         let recovered = Recovered {
             entries: tree.len(),
             cut_bytes: cut,
             checkpoint: signed,
+            missing_tiles: repair.len(),
         };
         Ok((
             LogDir {
@@ -231,6 +296,10 @@ impl LogDir {
                 tree,
                 signer,
                 signed,
+                tiled: signed,
+                bundle_from,
+                pending,
+                repair,
             },
             recovered,
         ))
@@ -248,6 +317,13 @@ impl LogDir {
                     "an entry is empty or holds a newline".into(),
                 ));
             }
+            if e.len() > tiles::MAX_ENTRY {
+                return Err(StoreError::BadEntry(format!(
+                    "an entry of {} bytes: the log's entry bundles (C2SP tlog-tiles) hold entries of at most {} bytes",
+                    e.len(),
+                    tiles::MAX_ENTRY
+                )));
+            }
             buf.extend_from_slice(e);
             buf.push(b'\n');
         }
@@ -256,13 +332,16 @@ impl LogDir {
         self.file.sync_data().map_err(io_err(&path))?;
         for e in entries {
             self.tree.push(e.as_ref());
+            self.pending.push(e.as_ref().to_vec());
         }
         Ok(first)
     }
 
-    /// Signs a checkpoint of every entry appended (all durable), writes it,
-    /// and returns the signed note.
+    /// Writes the tiles of every entry appended (all durable) that changed
+    /// since the last checkpoint, and those found missing at open; then
+    /// signs a checkpoint of them, writes it, and returns the signed note.
     pub fn checkpoint(&mut self) -> Result<String, StoreError> {
+        self.write_tiles()?;
         let body = Checkpoint {
             origin: self.signer.verifier().name.clone(),
             size: self.tree.len(),
@@ -279,6 +358,33 @@ impl LogDir {
         write_durably(&self.dir, CHECKPOINT, signed.as_bytes())?;
         self.signed = body.size;
         Ok(signed)
+    }
+
+    /// Writes the tiles that changed from the last tiled size to the
+    /// tree's, after those found missing at open.
+    fn write_tiles(&mut self) -> Result<(), StoreError> {
+        let size = self.tree.len();
+        for (id, bytes) in &self.repair {
+            write_tile(&self.dir, *id, bytes)?;
+        }
+        self.repair.clear();
+        let made = tiles::tiles(
+            &self.tree,
+            self.tiled,
+            size,
+            self.bundle_from,
+            &self.pending,
+        )
+        .map_err(tile_err)?;
+        for (id, bytes) in &made {
+            write_tile(&self.dir, *id, bytes)?;
+        }
+        self.tiled = size;
+        let from = size >> tiles::HEIGHT << tiles::HEIGHT;
+        let done = usize::try_from(from - self.bundle_from).unwrap_or(usize::MAX);
+        self.pending.drain(..done.min(self.pending.len()));
+        self.bundle_from = from;
+        Ok(())
     }
 
     /// The tree of the entries appended.
@@ -300,6 +406,29 @@ impl LogDir {
     pub fn root_hex(&self) -> String {
         merkle::hex(&self.tree.root())
     }
+}
+
+/// The tiles of a tree of `size` entries whose file under `dir` is
+/// missing or of another length than it should be, with their bytes.
+fn missing_tiles(
+    dir: &Path,
+    tree: &Tree,
+    size: u64,
+    entries: &[&[u8]],
+) -> Result<Vec<(TileId, Vec<u8>)>, StoreError> {
+    let mut missing = Vec::new();
+    for id in tiles::tiles_of(size) {
+        let bytes = match id.kind() {
+            Kind::Hashes(_) => tiles::hash_tile(tree, id),
+            Kind::Entries => tiles::entry_bundle(id, 0, entries),
+        }
+        .map_err(tile_err)?;
+        let on_disk = fs::metadata(dir.join(id.path())).map(|m| m.len()).ok();
+        if on_disk != Some(bytes.len() as u64) {
+            missing.push((id, bytes));
+        }
+    }
+    Ok(missing)
 }
 
 /// The lines of whole entries (`bytes` ends in a newline, or is empty).

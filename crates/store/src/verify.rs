@@ -1,8 +1,9 @@
 //! `verify-log`: recompute a log directory's tree from its entries and
 //! check every checkpoint — its signature, its root, its file, and the
-//! consistency between successive ones — then the released salts of
-//! restricted entries and the evidence packs beside the log. Every problem
-//! found is reported, each saying where.
+//! consistency between successive ones — then the tiles under `tile/`
+//! against the entries, the released salts of restricted entries and the
+//! evidence packs beside the log. Every problem found is reported, each
+//! saying where.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -12,10 +13,11 @@ use ledger::entry::{self, Entry};
 use ledger::merkle::{self, Hash, Tree};
 use ledger::note::{self, Checkpoint, Verifier};
 use ledger::pack;
+use ledger::tiles::{self, Kind, TileId};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::logdir::{CHECKPOINT, CHECKPOINTS, ENTRIES, KEY, checkpoint_file, lines};
+use crate::logdir::{CHECKPOINT, CHECKPOINTS, ENTRIES, KEY, TILES, checkpoint_file, lines};
 
 /// What a log that verified holds.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -50,6 +52,12 @@ pub struct LogReport {
     pub packs: usize,
     /// Checkpoints given by the caller and found consistent with the log.
     pub seen_checkpoints: usize,
+    /// Tiles under `tile/` (hash tiles and entry bundles) checked against
+    /// the entries and found equal.
+    pub tiles: usize,
+    /// Tiles the latest checkpoint's tree has and `tile/` does not (derived
+    /// data: the writer makes them again at its next checkpoint).
+    pub tiles_missing: usize,
 }
 
 /// Every problem found.
@@ -129,7 +137,8 @@ pub fn verify_log(
     // The entries: each canonical JSON, each a known kind.
     let mut tree = Tree::new();
     let mut commitments: BTreeMap<u64, Hash> = BTreeMap::new();
-    for (i, line) in lines(&bytes[..whole]).enumerate() {
+    let all: Vec<&[u8]> = lines(&bytes[..whole]).collect();
+    for (i, line) in all.iter().copied().enumerate() {
         let index = tree.push(line);
         let at = || format!("entry {index} (line {})", i + 1);
         let value: Value = match serde_json::from_slice(line) {
@@ -232,6 +241,13 @@ pub fn verify_log(
         report.unsigned_entries = tree.len().saturating_sub(last.size);
     }
 
+    // The tiles, against the entries.
+    let (checked, present) = check_tiles(&dir, &tree, &all, &mut problems);
+    report.tiles = checked;
+    report.tiles_missing = tiles::tiles_of(report.size)
+        .filter(|id| !present.contains(id))
+        .count();
+
     // Checkpoints seen elsewhere.
     for (name, text) in seen {
         match read_checkpoint(text, &key) {
@@ -258,6 +274,129 @@ pub fn verify_log(
         Ok(report)
     } else {
         Err(LogError { problems })
+    }
+}
+
+/// Every file under `dir/tile/` must be a tile whose bytes the entries
+/// give; returns how many are, and the tiles found.
+fn check_tiles(
+    dir: &Path,
+    tree: &Tree,
+    entries: &[&[u8]],
+    problems: &mut Vec<String>,
+) -> (usize, std::collections::BTreeSet<TileId>) {
+    let mut files = Vec::new();
+    walk(&dir.join(TILES), TILES, &mut files, problems);
+    files.sort();
+    let mut present = std::collections::BTreeSet::new();
+    let mut checked = 0;
+    for (rel, path) in files {
+        let id = match TileId::parse(&rel) {
+            Ok(id) => id,
+            Err(e) => {
+                problems.push(format!(
+                    "{rel}: a file among the tiles that is not one: {e}"
+                ));
+                continue;
+            }
+        };
+        let bytes = match fs::read(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                problems.push(format!("{rel}: {e}"));
+                continue;
+            }
+        };
+        present.insert(id);
+        let want = match id.kind() {
+            Kind::Hashes(_) => tiles::hash_tile(tree, id),
+            Kind::Entries => tiles::entry_bundle(id, 0, entries),
+        };
+        let want = match want {
+            Ok(w) => w,
+            Err(e) => {
+                problems.push(format!(
+                    "{rel}: the log's {} entries do not make this tile: {e}",
+                    tree.len()
+                ));
+                continue;
+            }
+        };
+        match first_difference(id, &bytes, &want) {
+            None => checked += 1,
+            Some(what) => problems.push(format!(
+                "{rel} does not match the entries: {what}; the tile was changed, or the entries were"
+            )),
+        }
+    }
+    (checked, present)
+}
+
+/// The files under `path` (named `rel` relative to the log directory),
+/// leaving out temporaries (`.NAME.tmp`, a write cut by a crash).
+fn walk(path: &Path, rel: &str, out: &mut Vec<(String, PathBuf)>, problems: &mut Vec<String>) {
+    let Ok(read) = fs::read_dir(path) else {
+        return;
+    };
+    for e in read.filter_map(Result::ok) {
+        let Ok(name) = e.file_name().into_string() else {
+            problems.push(format!("{rel}: a file whose name is not UTF-8"));
+            continue;
+        };
+        if name.starts_with('.') {
+            continue;
+        }
+        let (sub, p) = (format!("{rel}/{name}"), e.path());
+        if p.is_dir() {
+            walk(&p, &sub, out, problems);
+        } else {
+            out.push((sub, p));
+        }
+    }
+}
+
+/// Where a tile's bytes first differ from what they should be.
+fn first_difference(id: TileId, got: &[u8], want: &[u8]) -> Option<String> {
+    if got == want {
+        return None;
+    }
+    let (start, _) = id.span().unwrap_or((0, 0));
+    match id.kind() {
+        Kind::Hashes(level) => {
+            if got.len() != want.len() {
+                return Some(format!(
+                    "it has {} bytes, and {} hashes make {}",
+                    got.len(),
+                    id.width(),
+                    want.len()
+                ));
+            }
+            let i = got
+                .chunks(32)
+                .zip(want.chunks(32))
+                .position(|(a, b)| a != b)
+                .unwrap_or(0);
+            let unit = 1u64 << (tiles::HEIGHT * u32::from(level));
+            let from = start + i as u64 * unit;
+            Some(format!(
+                "hash {i} (of entries {from} to {}) differs",
+                from + unit - 1
+            ))
+        }
+        Kind::Entries => match tiles::parse_bundle(got) {
+            Err(why) => Some(why),
+            Ok(es) => {
+                let wanted = tiles::parse_bundle(want).unwrap_or_default();
+                match es.iter().zip(&wanted).position(|(a, b)| a != b) {
+                    Some(i) => Some(format!("entry {} differs", start + i as u64)),
+                    None => Some(format!(
+                        "it holds {} entries; its width says {}",
+                        es.len(),
+                        wanted.len()
+                    )),
+                }
+            }
+        },
     }
 }
 

@@ -280,6 +280,10 @@ fn a_writer_killed_at_random_points_loses_nothing_acknowledged() {
             report.entries,
             report.size
         );
+        // The tiles are written before the checkpoint is signed: every
+        // tile of the largest is there, and every tile verified.
+        assert_eq!(report.tiles_missing, 0, "round {round}");
+        assert!(report.size == 0 || report.tiles > 0, "round {round}");
         let text = std::fs::read(dir.join(logdir::ENTRIES)).unwrap();
         for (i, line) in
             logdir::lines(&text[..=text.iter().rposition(|&b| b == b'\n').unwrap_or(0)]).enumerate()

@@ -4,6 +4,7 @@
 mod notes;
 mod peer;
 mod subtree;
+mod tiles;
 mod vectors;
 
 use std::path::PathBuf;
