@@ -155,7 +155,8 @@ Times are RFC 3339 in UTC; `offset` fields are the same time relative to
 | `deadlines_missed[]` | every order open past its deadline, in order of due time: `order`, `party`, `breach`, `tier`, `action`, `due` |
 | `relief[]` | every relief checklist item: `item`, `status` (`in_force`, `relieved`, `reimposed`), `relieved_at`, `reimposed_at`, `explanation` (how the attestations stand against the item's standard), `attestations[]` (`input`, `party`, `class`, `complies`, `confidence_bp`, `recorded_at`, `counted`, `reason`) |
 | `injects[]` | `at`, `offset`, `note`, `file`, `inputs[]` (identities) |
-| `decisions[]` | the timeline: every decision of the engine and of the ladder, in the order they were made, each with `offset`, `inject` (the 1-based index in `injects[]` of the inject whose inputs caused it; absent for a clock that ran out), `decision`, `at` and the decision's own fields. The engine's: `accepted`, `duplicate`, `rejected`, `incident_opened`, `incident_joined`, `incident_contested`, `breach_opened`, `review_opened`, `certified`, `escalated` (with `reason`), `closed`, `observation_retracted` (with `retracts`, `incident`, `explanation`), `breach_upheld` (the review a retraction opens: the breach stands, with the `status` it keeps and an `explanation`), `breach_withdrawn` (it no longer stands: `was`, the status it had, and `reason`). The ladder's, each with its `explanation`: `tier_entered`, `not_entered`, `fired`, `blocked`, `vetoed`, `lapsed`, `escalated` (with `from` and `to`), `superseded`, `order_issued`, `order_reported`, `order_completed`, `deadline_missed`, `vote_counted`, `vote_late`, `vote_not_counted`, `attested`, `relieved`, `reimposed`, `clock_extended` (a sign-off or block clock moved by recorded downtime of the sequencer: `breach`, `tier`, `input` — the outage — `by_ms`, `previous_deadline`, `deadline`) |
+| `log` | the run's log (docs/ledger.md): `size` (entries: every input and every decision, in order) and `root` (its RFC 9162 root, hex) |
+| `decisions[]` | the timeline: every decision of the engine and of the ladder, in the order they were made, each with `offset`, `inject` (the 1-based index in `injects[]` of the inject whose inputs caused it; absent for a clock that ran out), `log_index` (its entry in the run's log), `decision`, `at` and the decision's own fields. The engine's: `accepted`, `duplicate`, `rejected`, `incident_opened`, `incident_joined`, `incident_contested`, `breach_opened`, `review_opened`, `certified`, `escalated` (with `reason`), `closed`, `observation_retracted` (with `retracts`, `incident`, `explanation`), `breach_upheld` (the review a retraction opens: the breach stands, with the `status` it keeps and an `explanation`), `breach_withdrawn` (it no longer stands: `was`, the status it had, and `reason`). The ladder's, each with its `explanation`: `tier_entered`, `not_entered`, `fired`, `blocked`, `vetoed`, `lapsed`, `escalated` (with `from` and `to`), `superseded`, `order_issued`, `order_reported`, `order_completed`, `deadline_missed`, `vote_counted`, `vote_late`, `vote_not_counted`, `attested`, `relieved`, `reimposed`, `clock_extended` (a sign-off or block clock moved by recorded downtime of the sequencer: `breach`, `tier`, `input` — the outage — `by_ms`, `previous_deadline`, `deadline`) |
 
 Every explanation of the ladder ends with the framework it was decided
 under, in brackets: its id, version and the first 12 hex digits of its
@@ -167,6 +168,11 @@ ladder's, in words (tiers entered, fired, blocked, vetoed, lapsed,
 escalated; orders issued, completed, missed; votes counted or not) — then
 the activations with their orders and due times, the votes, every
 expectation with ✓ or ✗ and its detail, and a summary line.
+
+`--out DIR` also records the run as a node keeps it — the log with its
+signed checkpoints, one evidence pack per certified breach, released salts
+and the report — for `bulwark verify-log` and `bulwark verify`
+(docs/ledger.md).
 
 `bulwark explain FRAMEWORK SCENARIO [--breach ID | --tier ID]` runs the
 scenario and says why each breach was or was not certified and why each
