@@ -60,14 +60,14 @@ pub fn convert_with_progress(
     progress: &mut dyn FnMut(usize),
 ) -> Outcome {
     let mut out = Outcome::default();
-    let who = Who::new(defaults);
+    let mut who = Who::new(defaults);
     let pieces = Splitter::split_all(bytes);
     out.observations.reserve(pieces.len());
     for (n, piece) in pieces.into_iter().enumerate() {
         let end = match &piece {
             Piece::Event { end, .. } | Piece::Fault { end, .. } => *end,
         };
-        take(&mut out, bytes, 0, piece, &who);
+        take(&mut out, bytes, 0, piece, &mut who);
         if n % PROGRESS_EVENTS == PROGRESS_EVENTS - 1 {
             progress(end);
         }
@@ -81,13 +81,13 @@ pub fn convert_with_progress(
 pub const PROGRESS_EVENTS: usize = 4096;
 
 /// Converts one piece of a stream whose buffer starts at absolute `base`.
-fn take(out: &mut Outcome, buf: &[u8], base: usize, piece: Piece, who: &Who) {
+fn take(out: &mut Outcome, buf: &[u8], base: usize, piece: Piece, who: &mut Who) {
     out.read += 1;
     match piece {
         Piece::Event { start, end } => {
             let bytes = buf.get(start - base..end - base).unwrap_or_default();
             match event(bytes, start, who) {
-                Ok(Made::Observation(o)) => out.observations.push(*o),
+                Ok(Made::Observation(o)) => out.observations.push(o),
                 Ok(Made::Skipped(note)) => out.skipped.push(note),
                 Err(note) => out.rejected.push(note),
             }
@@ -135,7 +135,7 @@ impl Stream {
     fn drain(&mut self, eof: bool) -> Outcome {
         let mut out = Outcome::default();
         while let Some(piece) = self.splitter.next(&self.buf, eof) {
-            take(&mut out, &self.buf, self.base, piece, &self.who);
+            take(&mut out, &self.buf, self.base, piece, &mut self.who);
         }
         let keep = self.splitter.keep_from();
         let drop = keep.saturating_sub(self.base).min(self.buf.len());
@@ -162,17 +162,20 @@ struct Who {
     class: String,
     /// The attribute names an observation keeps, made once and shared.
     keys: [Name; ATTRIBUTE_KEYS.len()],
+    /// Where a message id is put together before it becomes a [`Name`].
+    scratch: String,
 }
 
-/// The attributes kept from an event, in the order `event` fills them.
+/// The attributes kept from an event, in the order `event` fills them:
+/// sorted, so that the map is built without reordering.
 const ATTRIBUTE_KEYS: [&str; 8] = [
-    "cot_uid",
-    "cot_type",
-    "cot_how",
-    "cot_start",
-    "cot_stale",
-    "cot_callsign",
     "cot_affiliation",
+    "cot_callsign",
+    "cot_how",
+    "cot_stale",
+    "cot_start",
+    "cot_type",
+    "cot_uid",
     "cot_xml",
 ];
 
@@ -183,12 +186,14 @@ impl Who {
             source: Name::from(defaults.source.as_str()),
             class: defaults.class.clone(),
             keys: ATTRIBUTE_KEYS.map(Name::from),
+            scratch: String::new(),
         }
     }
 }
 
+#[allow(clippy::large_enum_variant)] // made and taken apart at once
 enum Made {
-    Observation(Box<Observation>),
+    Observation(Observation),
     Skipped(Note),
 }
 
@@ -210,7 +215,7 @@ struct Fields<'a> {
 }
 
 /// One event's bytes (`offset`: where they start in the input).
-fn event(bytes: &[u8], offset: usize, who: &Who) -> Result<Made, Note> {
+fn event(bytes: &[u8], offset: usize, who: &mut Who) -> Result<Made, Note> {
     let refuse = |at: usize, record: Option<&str>, message: String| Note {
         at: position(at),
         record: record.map(str::to_string),
@@ -305,26 +310,33 @@ fn event(bytes: &[u8], offset: usize, who: &Who) -> Result<Made, Note> {
         }
     };
     let values = [
-        Some(uid),
-        Some(cot_type),
-        fields.how.as_deref(),
-        fields.start.as_deref(),
-        fields.stale.as_deref(),
-        fields.callsign.as_deref(),
         Some(affiliation_name),
+        fields.callsign.as_deref(),
+        fields.how.as_deref(),
+        fields.stale.as_deref(),
+        fields.start.as_deref(),
+        Some(cot_type),
+        Some(uid),
         Some(element(text)),
     ];
-    let attributes: BTreeMap<Name, String> = who
-        .keys
-        .iter()
-        .zip(values)
-        .filter_map(|(key, value)| Some((key.clone(), value?.to_string())))
-        .collect();
+    // Keys in order (see ATTRIBUTE_KEYS): the map is built without sorting
+    // or growing a vector.
+    let mut pairs = Vec::with_capacity(ATTRIBUTE_KEYS.len());
+    for (key, value) in who.keys.iter().zip(values) {
+        if let Some(value) = value {
+            pairs.push((key.clone(), value.to_string()));
+        }
+    }
+    let attributes: BTreeMap<Name, String> = BTreeMap::from_iter(pairs);
+    who.scratch.clear();
+    who.scratch.push_str(uid);
+    who.scratch.push('@');
+    who.scratch.push_str(time_text);
     let observation = Observation {
         id: InputId {
             party: who.party.clone(),
             source: who.source.clone(),
-            message: Name::from(format!("{uid}@{time_text}").as_str()),
+            message: Name::from(who.scratch.as_str()),
         },
         class: who.class.clone(),
         derived_from: Vec::new(),
@@ -344,9 +356,7 @@ fn event(bytes: &[u8], offset: usize, who: &Who) -> Result<Made, Note> {
         releasability: Default::default(),
         attributes,
     };
-    validated(observation)
-        .map(|o| Made::Observation(Box::new(o)))
-        .map_err(bad)
+    validated(observation).map(Made::Observation).map_err(bad)
 }
 
 /// The event element's own text, without the XML declaration and blanks
@@ -467,6 +477,15 @@ fn attributes<'a>(
     at: usize,
     mut f: impl FnMut(&str, Cow<'a, str>),
 ) -> Result<(), (usize, String)> {
+    if let Some(raw) = lent_slice(text, e.attributes_raw()) {
+        let mut found = [("", ""); PLAIN_ATTRIBUTES_MAX];
+        if let Some(n) = plain_attributes(raw, &mut found) {
+            for &(key, value) in found.iter().take(n) {
+                f(key, Cow::Borrowed(value));
+            }
+            return Ok(());
+        }
+    }
     for attribute in e.attributes() {
         let attribute = attribute.map_err(|err| (at, format!("a malformed attribute: {err}")))?;
         let value = attribute
@@ -481,6 +500,72 @@ fn attributes<'a>(
         f(attribute.key.local_name().as_ref(), lent(text, value));
     }
     Ok(())
+}
+
+/// The most attributes [`plain_attributes`] reads.
+const PLAIN_ATTRIBUTES_MAX: usize = 16;
+
+/// The attributes of a tag (`raw`: the tag after its name) when every one
+/// is plain — `name="value"` or `name='value'` after a blank, no prefix,
+/// no duplicate, a value without `&`, tab or line break and at most
+/// [`VALUE_BYTES_MAX`] bytes — as `quick-xml` would read them; `None`
+/// for anything else, which the full reader then reads (and refuses, if
+/// it must, in its own words).
+fn plain_attributes<'a>(
+    raw: &'a str,
+    found: &mut [(&'a str, &'a str); PLAIN_ATTRIBUTES_MAX],
+) -> Option<usize> {
+    let b = raw.as_bytes();
+    let blank = |c: u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+    let mut i = 0;
+    let mut n = 0;
+    loop {
+        let before = i;
+        while b.get(i).is_some_and(|&c| blank(c)) {
+            i += 1;
+        }
+        if i == b.len() {
+            return Some(n);
+        }
+        if i == before || n == PLAIN_ATTRIBUTES_MAX {
+            return None;
+        }
+        let key_start = i;
+        while b.get(i).is_some_and(|&c| {
+            !blank(c) && !matches!(c, b'=' | b'"' | b'\'' | b'<' | b'>' | b'&' | b'/' | b':')
+        }) {
+            i += 1;
+        }
+        if i == key_start || b.get(i) != Some(&b'=') {
+            return None;
+        }
+        let key = raw.get(key_start..i)?;
+        let quote = *b.get(i + 1).filter(|&&q| q == b'"' || q == b'\'')?;
+        let value_start = i + 2;
+        let mut j = value_start;
+        loop {
+            match *b.get(j)? {
+                c if c == quote => break,
+                b'&' | b'\t' | b'\r' | b'\n' => return None,
+                _ => j += 1,
+            }
+        }
+        if j - value_start > VALUE_BYTES_MAX || found.iter().take(n).any(|&(k, _)| k == key) {
+            return None;
+        }
+        *found.get_mut(n)? = (key, raw.get(value_start..j)?);
+        n += 1;
+        i = j + 1;
+    }
+}
+
+/// `part` as a slice of `text` when it is one (with `text`'s lifetime).
+fn lent_slice<'a>(text: &'a str, part: &str) -> Option<&'a str> {
+    let offset = (part.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+    offset
+        .checked_add(part.len())
+        .and_then(|end| text.get(offset..end))
+        .filter(|slice| slice.as_ptr() == part.as_ptr())
 }
 
 /// `value` as a slice of `text` when it is one (the parser returns values
