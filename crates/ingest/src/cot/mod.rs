@@ -381,8 +381,8 @@ fn read_into<'a>(text: &'a str, fields: &mut Fields<'a>) -> Result<(), (usize, S
     let mut reader = Reader::from_str(text);
     let mut depth = 0u32;
     let mut tops = 0usize;
-    // The name of the open child of `event` (at depth 1).
-    let mut child = String::new();
+    // Whether the open child of `event` (at depth 1) is `detail`.
+    let mut in_detail = false;
     loop {
         let at = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
         let event = reader.read_event().map_err(|e| {
@@ -414,8 +414,7 @@ fn read_into<'a>(text: &'a str, fields: &mut Fields<'a>) -> Result<(), (usize, S
                         })?;
                     }
                     1 => {
-                        child.clear();
-                        child.push_str(name);
+                        in_detail = name == "detail";
                         if name == "point" {
                             fields.points += 1;
                             attributes(text, e, at, |k, v| match k {
@@ -426,7 +425,7 @@ fn read_into<'a>(text: &'a str, fields: &mut Fields<'a>) -> Result<(), (usize, S
                             })?;
                         }
                     }
-                    2 if child == "detail" && name == "contact" => {
+                    2 if in_detail && name == "contact" => {
                         attributes(text, e, at, |k, v| {
                             if k == "callsign" {
                                 fields.callsign = Some(v);
