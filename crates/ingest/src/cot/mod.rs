@@ -164,6 +164,9 @@ struct Who {
     keys: [Name; ATTRIBUTE_KEYS.len()],
     /// Where a message id is put together before it becomes a [`Name`].
     scratch: String,
+    /// Finds `<event` (built once: building a searcher costs more than
+    /// the search).
+    event_tag: memchr::memmem::Finder<'static>,
 }
 
 /// The attributes kept from an event, in the order `event` fills them:
@@ -187,6 +190,7 @@ impl Who {
             class: defaults.class.clone(),
             keys: ATTRIBUTE_KEYS.map(Name::from),
             scratch: String::new(),
+            event_tag: memchr::memmem::Finder::new(b"<event"),
         }
     }
 }
@@ -233,8 +237,7 @@ fn event(bytes: &[u8], offset: usize, who: &mut Who) -> Result<Made, Note> {
     let missing = |name: &str| refuse(offset, uid, format!("the event has no `{name}`"));
     let uid = uid.ok_or_else(|| missing("uid"))?;
     let cot_type = fields.cot_type.as_deref().ok_or_else(|| missing("type"))?;
-    let mut parts = cot_type.splitn(3, '-');
-    let (first, second, rest) = (parts.next(), parts.next(), parts.next());
+    let (first, second, rest) = three_parts(cot_type);
     let (affiliation_name, affiliation) = match (first, second) {
         (Some("a"), Some(letter)) => match map::AFFILIATIONS.iter().find(|(l, ..)| *l == letter) {
             Some((_, name, a)) => (*name, *a),
@@ -317,7 +320,7 @@ fn event(bytes: &[u8], offset: usize, who: &mut Who) -> Result<Made, Note> {
         fields.start.as_deref(),
         Some(cot_type),
         Some(uid),
-        Some(element(text)),
+        Some(element(text, &who.event_tag)),
     ];
     // Keys in order (see ATTRIBUTE_KEYS): the map is built without sorting
     // or growing a vector.
@@ -359,10 +362,24 @@ fn event(bytes: &[u8], offset: usize, who: &mut Who) -> Result<Made, Note> {
     validated(observation).map(Made::Observation).map_err(bad)
 }
 
+/// `text.splitn(3, '-')`'s first three items, found with a byte loop (the
+/// text is a few bytes: a general search costs more to start than to run).
+fn three_parts(text: &str) -> (Option<&str>, Option<&str>, Option<&str>) {
+    let cut = |t: &str| t.bytes().position(|b| b == b'-');
+    let Some(i) = cut(text) else {
+        return (Some(text), None, None);
+    };
+    let (first, after) = (text.get(..i), text.get(i + 1..).unwrap_or(""));
+    let Some(j) = cut(after) else {
+        return (first, Some(after), None);
+    };
+    (first, after.get(..j), after.get(j + 1..))
+}
+
 /// The event element's own text, without the XML declaration and blanks
 /// before it.
-fn element(text: &str) -> &str {
-    match text.find("<event") {
+fn element<'a>(text: &'a str, finder: &memchr::memmem::Finder<'_>) -> &'a str {
+    match finder.find(text.as_bytes()) {
         Some(i) => text.get(i..).unwrap_or(text).trim_end(),
         None => text.trim(),
     }
@@ -581,4 +598,32 @@ fn lent<'a>(text: &'a str, value: Cow<'_, str>) -> Cow<'a, str> {
         }
     }
     Cow::Owned(value.into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn three_parts_is_splitn_3() {
+        for text in [
+            "",
+            "-",
+            "--",
+            "a",
+            "a-",
+            "a-h",
+            "a-h-",
+            "a-h-A-M-F-Q",
+            "-h-",
+            "é-ü-x-y",
+        ] {
+            let mut parts = text.splitn(3, '-');
+            assert_eq!(
+                three_parts(text),
+                (parts.next(), parts.next(), parts.next()),
+                "{text}"
+            );
+        }
+    }
 }
