@@ -203,7 +203,7 @@ enum Made {
 
 /// What one event says, as read: borrowed from the event's text unless an
 /// escape had to be resolved.
-#[derive(Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 struct Fields<'a> {
     uid: Option<Cow<'a, str>>,
     cot_type: Option<Cow<'a, str>>,
@@ -388,10 +388,161 @@ fn element<'a>(text: &'a str, finder: &memchr::memmem::Finder<'_>) -> &'a str {
 /// Reads the fields of one event; an error is (byte offset within the
 /// event, message).
 fn read(text: &str) -> Result<Fields<'_>, (usize, Option<String>, String)> {
+    if let Some(fields) = read_plain(text) {
+        return Ok(fields);
+    }
     let mut fields = Fields::default();
     read_into(text, &mut fields)
         .map_err(|(at, m)| (at, fields.uid.take().map(Cow::into_owned), m))?;
     Ok(fields)
+}
+
+/// The fields of an event written the usual way, read in one pass over
+/// its bytes: an XML declaration, then the `event` element, with nothing
+/// in it but elements with plain names, text without `&`, and (where read)
+/// plain attributes ([`plain_attributes`]). Anything else — a comment,
+/// CDATA, a processing instruction, a reference, a prefix, an odd name or
+/// attribute, a tag out of place, any error — is `None`, and [`read_into`]
+/// reads the event with `quick-xml`, refusing what it must in its words:
+/// what this reads, the full reader reads the same (a test mutates events
+/// byte by byte to hold the two together).
+fn read_plain(text: &str) -> Option<Fields<'_>> {
+    use memchr::{memchr, memmem};
+    let b = text.as_bytes();
+    if memchr(b'&', b).is_some() {
+        return None;
+    }
+    let blank = |c: &u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+    let mut fields = Fields::default();
+    let mut i = 0;
+    if b.starts_with(b"<?xml") && b.get(5).is_some_and(blank) {
+        let end = memmem::find(b, b"?>")?;
+        if memchr(b'<', b.get(1..end)?).is_some() {
+            return None;
+        }
+        i = end + 2;
+    }
+    // The open elements' names, as ranges of `text`.
+    let mut open = [(0usize, 0usize); split::DEPTH_MAX as usize + 1];
+    let mut depth = 0;
+    let mut top_seen = false;
+    let mut in_detail = false;
+    let mut found = [("", ""); PLAIN_ATTRIBUTES_MAX];
+    loop {
+        let rest = b.get(i..)?;
+        let next = memchr(b'<', rest);
+        if depth == 0 {
+            // Only blanks outside the element, and nothing after it.
+            let gap = rest.get(..next.unwrap_or(rest.len()))?;
+            if !gap.iter().all(blank) || (top_seen && next.is_some()) {
+                return None;
+            }
+            if top_seen {
+                return Some(fields);
+            }
+        }
+        i += next?;
+        match *b.get(i + 1)? {
+            b'/' => {
+                let gt = i + memchr(b'>', b.get(i..)?)?;
+                let name = text
+                    .get(i + 2..gt)?
+                    .trim_end_matches([' ', '\t', '\r', '\n']);
+                depth = usize::checked_sub(depth, 1)?;
+                let (start, end) = *open.get(depth)?;
+                if text.get(start..end)? != name {
+                    return None;
+                }
+                i = gt + 1;
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                let name_end = i
+                    + 1
+                    + b.get(i + 1..)?.iter().position(|c| {
+                        !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.'))
+                    })?;
+                // The `>` outside quotes.
+                let mut gt = name_end;
+                loop {
+                    gt += split::first_of(b.get(gt..)?, [b'>', b'"', b'\''])?;
+                    let q = *b.get(gt)?;
+                    if q == b'>' {
+                        break;
+                    }
+                    gt += 1 + split::first_of(b.get(gt + 1..)?, [q; 3])? + 1;
+                }
+                let empty = b.get(gt - 1) == Some(&b'/');
+                let attributes_end = if empty { gt - 1 } else { gt };
+                let after_name = *b.get(name_end)?;
+                if !(blank(&after_name) || name_end == attributes_end) {
+                    return None;
+                }
+                let name = text.get(i + 1..name_end)?;
+                let raw = text.get(name_end..attributes_end)?;
+                let read = match depth {
+                    0 => true,
+                    1 => name == "point",
+                    2 => in_detail && name == "contact",
+                    _ => false,
+                };
+                let n = if read {
+                    plain_attributes(raw, &mut found)?
+                } else {
+                    0
+                };
+                let attributes = found.get(..n)?;
+                match depth {
+                    0 => {
+                        if name != "event" {
+                            return None;
+                        }
+                        top_seen = true;
+                        for &(k, v) in attributes {
+                            let v = Some(Cow::Borrowed(v));
+                            match k {
+                                "uid" => fields.uid = v,
+                                "type" => fields.cot_type = v,
+                                "time" => fields.time = v,
+                                "start" => fields.start = v,
+                                "stale" => fields.stale = v,
+                                "how" => fields.how = v,
+                                _ => {}
+                            }
+                        }
+                    }
+                    1 => {
+                        in_detail = name == "detail";
+                        if name == "point" {
+                            fields.points += 1;
+                            for &(k, v) in attributes {
+                                let v = Some(Cow::Borrowed(v));
+                                match k {
+                                    "lat" => fields.lat = v,
+                                    "lon" => fields.lon = v,
+                                    "ce" => fields.ce = v,
+                                    _ => {}
+                                }
+                            }
+                        }
+                    }
+                    2 if in_detail && name == "contact" => {
+                        for &(k, v) in attributes {
+                            if k == "callsign" {
+                                fields.callsign = Some(Cow::Borrowed(v));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+                if !empty {
+                    *open.get_mut(depth)? = (i + 1, name_end);
+                    depth += 1;
+                }
+                i = gt + 1;
+            }
+            _ => return None,
+        }
+    }
 }
 
 fn read_into<'a>(text: &'a str, fields: &mut Fields<'a>) -> Result<(), (usize, String)> {
@@ -603,6 +754,97 @@ fn lent<'a>(text: &'a str, value: Cow<'_, str>) -> Cow<'a, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const TAK_EVENT: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\" ?>\n\
+<event version=\"2.0\" type=\"a-h-A-M-F-Q\" uid=\"trk-1\" how=\"m-g\" time=\"2025-11-14T01:41:00.001456Z\" \
+start=\"2025-11-14T01:41:00.001456Z\" stale=\"2025-11-14T01:46:00Z\">\
+<point lat=\"50.0000001\" lon=\"30.5234001\" hae=\"1200.5\" ce=\"35.5\" le=\"20.0\" />\
+<detail><contact callsign=\"TRACK-1\" endpoint=\"*:-1:stcp\"/><__group name=\"Cyan\" role=\"Team Member\"/>\
+<status battery=\"78\"/><track course=\"80.24833892285461\" speed=\"51.4\"/>\
+<remarks>heading west, altitude 1200 m</remarks></detail></event>";
+
+    /// What `read` gives through `quick-xml` alone.
+    fn read_full(text: &str) -> Result<Fields<'_>, (usize, String)> {
+        let mut fields = Fields::default();
+        read_into(text, &mut fields).map(|()| fields)
+    }
+
+    #[test]
+    fn the_one_pass_reader_reads_what_quick_xml_reads() {
+        let plain = read_plain(TAK_EVENT).expect("a usual TAK event is read in one pass");
+        assert_eq!(Ok(&plain), read_full(TAK_EVENT).as_ref());
+        assert_eq!(plain.callsign.as_deref(), Some("TRACK-1"));
+        let mut bases = vec![TAK_EVENT.to_string()];
+        bases.push(TAK_EVENT.replace(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\" ?>\n",
+            "",
+        ));
+        bases.push("<event uid='u' type='a-h-G' time='t'><point lat='1' lon='2'/><detail><contact callsign='c'/></detail></event>".to_string());
+        bases.push("<?xml version='1.0'?>\n <event uid=\"u\"><detail><x><contact callsign='no'/></x><contact callsign='yes'/></detail></event> ".to_string());
+        let inserts: &[&str] = &[
+            "<",
+            ">",
+            "/",
+            "\"",
+            "'",
+            "=",
+            "&",
+            "?",
+            "!",
+            " ",
+            "\t",
+            "\n",
+            "a",
+            ":",
+            "-",
+            "_",
+            ".",
+            "é",
+            "\u{c}",
+            "<!-- c -->",
+            "<![CDATA[x]]>",
+            "<?pi x?>",
+            "&amp;",
+            "<a>",
+            "</a>",
+            "<a/>",
+            "x=\"1\"",
+            " uid=\"v\"",
+            " lat=\"3\"",
+            "<point lat='3' lon='4'/>",
+            "</event>",
+            "<event>",
+        ];
+        let (mut plain_read, mut checked) = (0, 0);
+        for base in &bases {
+            let chars: Vec<usize> = base
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain([base.len()])
+                .collect();
+            for (n, &at) in chars.iter().enumerate() {
+                let next = chars.get(n + 1).copied().unwrap_or(at);
+                let mut variants = vec![format!("{}{}", &base[..at], &base[next..])];
+                for insert in inserts {
+                    variants.push(format!("{}{insert}{}", &base[..at], &base[at..]));
+                    variants.push(format!("{}{insert}{}", &base[..at], &base[next..]));
+                }
+                for text in &variants {
+                    checked += 1;
+                    if let Some(fields) = read_plain(text) {
+                        plain_read += 1;
+                        assert_eq!(Ok(&fields), read_full(text).as_ref(), "{text}");
+                    }
+                }
+            }
+        }
+        // Both sides are exercised: many variants are read in one pass, and
+        // many are left to quick-xml.
+        assert!(
+            plain_read > checked / 10 && plain_read < checked * 9 / 10,
+            "{plain_read} of {checked}"
+        );
+    }
 
     #[test]
     fn three_parts_is_splitn_3() {
