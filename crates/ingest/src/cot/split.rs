@@ -459,7 +459,7 @@ impl Splitter {
 /// bytes at a time in a plain loop. The spans searched (a tag's name, a
 /// quoted value) are mostly shorter than a vectorised search needs to pay
 /// for its start.
-pub(crate) fn first_of(hay: &[u8], bytes: [u8; 3]) -> Option<usize> {
+fn first_of(hay: &[u8], bytes: [u8; 3]) -> Option<usize> {
     const LOW: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     // Marks (high bit) the bytes of `word` equal to `b`; the lowest mark is
