@@ -26,6 +26,16 @@
 //! is not well formed, a reference to an entity XML does not predefine,
 //! text that is not UTF-8, a top element other than `event`, a missing or
 //! malformed required attribute.
+//!
+//! Speed (`benches/cot.rs`): conversion runs at about 0.18 of a bare
+//! `quick-xml` tokenizing loop over the same bytes. The time goes to
+//! quick-xml's tokenizing (the floor: every event is checked to be well
+//! formed), the [`split`] pass, and the observations themselves — about a
+//! dozen heap allocations each that the model's types require (message
+//! [`Name`], class, kind, weapon and the attribute map's `String`s,
+//! `cot_xml` among them) and, in the bench, freeing them again. Plain
+//! attributes are read without quick-xml's iterator and usual RFC 3339
+//! times without jiff; anything unusual takes the general path.
 
 pub mod map;
 pub mod split;
