@@ -614,6 +614,94 @@ fn lent<'a>(text: &'a str, value: Cow<'_, str>) -> Cow<'a, str> {
 mod tests {
     use super::*;
 
+    /// The attributes as `quick-xml` reads them (the general path of
+    /// [`attributes`]), or `None` where it refuses them.
+    fn quick_xml_attributes(tag: &str) -> Option<Vec<(String, String)>> {
+        let mut reader = Reader::from_str(tag);
+        let (Ok(Event::Start(e)) | Ok(Event::Empty(e))) = reader.read_event() else {
+            return None;
+        };
+        let mut all = Vec::new();
+        for a in e.attributes() {
+            let a = a.ok()?;
+            let value = a.normalized_value(XmlVersion::Implicit1_0).ok()?;
+            if value.len() > VALUE_BYTES_MAX {
+                return None;
+            }
+            let key = a.key.local_name().as_ref().to_string();
+            all.push((key, value.into_owned()));
+        }
+        Some(all)
+    }
+
+    #[test]
+    fn plain_attributes_reads_what_quick_xml_reads() {
+        let bases = [
+            "<point lat=\"50.45\" lon='30.52' hae=\"1200.5\" ce=\"35.5\" le=\"20.0\" />",
+            "<event version=\"2.0\" uid=\"trk-1\" type=\"a-h-G\"\n how=\"m-g\">",
+            "<contact callsign=\"GERAN\" endpoint=\"*:-1:stcp\"/>",
+        ];
+        let inserts = [
+            "<",
+            ">",
+            "/",
+            "\"",
+            "'",
+            "=",
+            "&",
+            "&amp;",
+            "&#38;",
+            " ",
+            "\t",
+            "\n",
+            "\r",
+            "a",
+            ":",
+            "x:",
+            "é",
+            " a=\"1\"",
+            " lat=\"2\"",
+            "==",
+        ];
+        let (mut plain, mut checked) = (0, 0);
+        for base in bases {
+            let name_end = base.find([' ', '/', '>']).unwrap_or(base.len());
+            let chars: Vec<usize> = base
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain([base.len()])
+                .collect();
+            for (n, &at) in chars.iter().enumerate().filter(|&(_, &at)| at > name_end) {
+                let next = chars.get(n + 1).copied().unwrap_or(at);
+                let mut variants = vec![format!("{}{}", &base[..at], &base[next..])];
+                for insert in inserts {
+                    variants.push(format!("{}{insert}{}", &base[..at], &base[at..]));
+                    variants.push(format!("{}{insert}{}", &base[..at], &base[next..]));
+                }
+                for tag in &variants {
+                    let mut reader = Reader::from_str(tag.as_str());
+                    let (Ok(Event::Start(e)) | Ok(Event::Empty(e))) = reader.read_event() else {
+                        continue;
+                    };
+                    checked += 1;
+                    let mut found = [("", ""); PLAIN_ATTRIBUTES_MAX];
+                    if let Some(n) = plain_attributes(e.attributes_raw(), &mut found) {
+                        plain += 1;
+                        let got: Vec<(String, String)> = found[..n]
+                            .iter()
+                            .map(|(k, v)| (k.to_string(), v.to_string()))
+                            .collect();
+                        assert_eq!(Some(got), quick_xml_attributes(tag), "{tag}");
+                    }
+                }
+            }
+        }
+        assert!(
+            plain > checked / 10 && plain < checked,
+            "{plain} of {checked}"
+        );
+    }
+
     #[test]
     fn three_parts_is_splitn_3() {
         for text in [
