@@ -139,6 +139,9 @@ pub(crate) fn validated(observation: Observation) -> Result<Observation, String>
 /// An RFC 3339 time; digits finer than a millisecond (pytak and STIX may
 /// write microseconds) are dropped, which rounds toward the past.
 pub(crate) fn time_ms(text: &str) -> Result<base::Timestamp, String> {
+    if let Some(millis) = utc_ms(text.as_bytes()) {
+        return Ok(base::Timestamp::from_millis(millis));
+    }
     let t = text.trim();
     let Some(dot) = t.find('.') else {
         return base::Timestamp::parse(t);
@@ -154,9 +157,137 @@ pub(crate) fn time_ms(text: &str) -> Result<base::Timestamp, String> {
     base::Timestamp::parse(&format!("{head}{tail}"))
 }
 
+/// The common shape of [`time_ms`]'s input, read without a general
+/// parser: `YYYY-MM-DDTHH:MM:SS` (year 1000–9998), an optional fraction
+/// of at least one digit (truncated to milliseconds) and `Z`. Anything
+/// else (an offset, blanks, a leap second, a lowercase `t`/`z`, a field
+/// out of range) is `None`, left to the full parser, so this gives what it
+/// gives wherever it gives anything.
+fn utc_ms(t: &[u8]) -> Option<i64> {
+    let digits = |range: std::ops::Range<usize>| -> Option<i64> {
+        t.get(range)?.iter().try_fold(0i64, |n, &b| {
+            b.is_ascii_digit().then(|| n * 10 + i64::from(b - b'0'))
+        })
+    };
+    if t.get(4) != Some(&b'-')
+        || t.get(7) != Some(&b'-')
+        || t.get(10) != Some(&b'T')
+        || t.get(13) != Some(&b':')
+        || t.get(16) != Some(&b':')
+    {
+        return None;
+    }
+    let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    let (hour, minute, second) = (digits(11..13)?, digits(14..16)?, digits(17..19)?);
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => return None,
+    };
+    if !(1000..=9998).contains(&year)
+        || !(1..=month_days).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 59
+    {
+        return None;
+    }
+    let mut millis = 0;
+    let mut i = 19;
+    if t.get(i) == Some(&b'.') {
+        i += 1;
+        let first = i;
+        while let Some(b) = t.get(i).filter(|b| b.is_ascii_digit()) {
+            if i - first < 3 {
+                millis = millis * 10 + i64::from(b - b'0');
+            }
+            i += 1;
+        }
+        match i - first {
+            0 => return None,
+            1 => millis *= 100,
+            2 => millis *= 10,
+            _ => {}
+        }
+    }
+    if t.get(i) != Some(&b'Z') || i + 1 != t.len() {
+        return None;
+    }
+    // Days from 1970-01-01 to the date (proleptic Gregorian; H. Hinnant's
+    // `days_from_civil`).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_quick_time_reader_agrees_with_the_full_parser() {
+        let mut texts = vec![
+            "2025-11-14T01:41:07.123456Z".to_string(),
+            "2025-11-14T01:41:07Z".to_string(),
+            "2025-11-14T01:41:07.1Z".to_string(),
+            "2025-11-14T01:41:07.12Z".to_string(),
+            "2025-11-14T01:41:07.Z".to_string(),
+            "2025-11-14T01:41:07.1234567890123Z".to_string(),
+            "2025-11-14T01:41:60Z".to_string(),
+            "2025-11-14t01:41:07z".to_string(),
+            "2025-11-14T01:41:07+03:00".to_string(),
+            " 2025-11-14T01:41:07Z".to_string(),
+            "2025-11-14T01:41:07Z ".to_string(),
+            "2025-13-14T01:41:07Z".to_string(),
+            "2025-11-31T01:41:07Z".to_string(),
+            "2025-1-14T01:41:07Z".to_string(),
+            "+2025-11-14T01:41:07Z".to_string(),
+            "9999-12-31T23:59:59Z".to_string(),
+            "0000-01-01T00:00:00Z".to_string(),
+        ];
+        for year in [1000, 1600, 1899, 1900, 1969, 1970, 2000, 2024, 2100, 9998] {
+            for (month, day) in [(1, 1), (2, 28), (2, 29), (2, 30), (3, 1), (12, 31)] {
+                for (h, m, s) in [(0, 0, 0), (23, 59, 59), (12, 30, 1)] {
+                    texts.push(format!(
+                        "{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.987Z"
+                    ));
+                }
+            }
+        }
+        for text in &texts {
+            let full = {
+                let t = text.trim();
+                match t.find('.') {
+                    Some(dot)
+                        if t.len() > dot + 4
+                            && t[dot + 4..].starts_with(|c: char| c.is_ascii_digit()) =>
+                    {
+                        let digits = t[dot + 1..].bytes().take_while(u8::is_ascii_digit).count();
+                        base::Timestamp::parse(&format!(
+                            "{}{}",
+                            &t[..dot + 4],
+                            &t[dot + 1 + digits..]
+                        ))
+                    }
+                    _ => base::Timestamp::parse(t),
+                }
+            };
+            if let Some(ms) = utc_ms(text.as_bytes()) {
+                assert_eq!(Ok(base::Timestamp::from_millis(ms)), full, "{text}");
+            }
+            assert_eq!(time_ms(text), full, "{text}");
+        }
+        assert!(utc_ms(b"2025-11-14T01:41:07.123456Z").is_some());
+        assert!(utc_ms(b"2024-02-29T23:59:59Z").is_some());
+    }
 
     fn note(offset: u64) -> Note {
         Note {
