@@ -47,9 +47,9 @@ pub struct RunLog {
     pub released: Vec<Released>,
 }
 
-/// Records a run as it goes.
+/// Records a run (or a node's life) as it goes.
 #[derive(Debug)]
-pub(crate) struct Recorder {
+pub struct Recorder {
     secret: [u8; 32],
     log: RunLog,
     index_of: BTreeMap<String, u64>,
@@ -62,7 +62,7 @@ pub(crate) struct Recorder {
 }
 
 impl Recorder {
-    pub(crate) fn new(secret: [u8; 32]) -> Recorder {
+    pub fn new(secret: [u8; 32]) -> Recorder {
         Recorder {
             secret,
             log: RunLog::default(),
@@ -81,7 +81,7 @@ impl Recorder {
     }
 
     /// Logs an input as received at `at`; returns its index.
-    pub(crate) fn input(&mut self, at: Timestamp, input: &Input) -> u64 {
+    pub fn input(&mut self, at: Timestamp, input: &Input) -> u64 {
         let bytes = model::canonical::to_vec(input);
         let wire: Value = serde_json::from_slice(&bytes).unwrap_or_default();
         let at = at.to_string();
@@ -174,7 +174,7 @@ impl Recorder {
     }
 
     /// Logs a decision; returns its index.
-    pub(crate) fn step(&mut self, step: &Step, engine: &Engine) -> u64 {
+    pub fn step(&mut self, step: &Step, engine: &Engine) -> u64 {
         let mut fields = serde_json::to_value(step).unwrap_or_default();
         self.redact(&mut fields);
         let mut certified = None;
@@ -238,14 +238,25 @@ impl Recorder {
     }
 
     /// A node would sign a checkpoint here.
-    pub(crate) fn checkpoint(&mut self) {
+    pub fn checkpoint(&mut self) {
         let size = self.log.tree.len();
         if self.log.checkpoints.last() != Some(&size) {
             self.log.checkpoints.push(size);
         }
     }
 
-    pub(crate) fn finish(mut self) -> RunLog {
+    /// Takes the entries recorded since the last call (a node writes them
+    /// out and keeps only the tree).
+    pub fn take_entries(&mut self) -> Vec<Value> {
+        std::mem::take(&mut self.log.entries)
+    }
+
+    /// The tree of every entry recorded.
+    pub fn tree(&self) -> &Tree {
+        &self.log.tree
+    }
+
+    pub fn finish(mut self) -> RunLog {
         self.checkpoint();
         self.log
     }

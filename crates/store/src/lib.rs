@@ -3,4 +3,5 @@
 //! ([`logdir`]) — and its offline verification ([`verify`]).
 
 pub mod logdir;
+pub mod sqlite;
 pub mod verify;

@@ -1,0 +1,429 @@
+//! The sequencer: the one writer of a framework's log (DESIGN, "One
+//! sequencer per framework"). It orders inputs, applies them to the
+//! decision engine with their recorded time, logs every input and decision,
+//! and commits each group — events, log entries, a signed checkpoint and
+//! the orders to notify — in one durable transaction before anything is
+//! acknowledged.
+//!
+//! On start it replays the stored events into a fresh engine and checks
+//! that they give the stored log byte for byte (a different engine or
+//! framework is refused, never allowed to rewrite history); then it records
+//! its downtime as an `outage` input, so clocks waiting on parties are
+//! extended, and moves the clock to now, so overdue clocks fire at once —
+//! once, since what fired before the crash is in the replayed state.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use base::Timestamp;
+use engine::ladder::LadderEvent;
+use engine::{Decider, Step};
+use exercise::record::Recorder;
+use framework::Framework;
+use ledger::entry;
+use ledger::merkle;
+use ledger::note::{self, Checkpoint, Signer};
+use model::{Input, InputId, Outage};
+use serde::Serialize;
+use serde_json::Value;
+use store::sqlite::{Commit, Event, NewOrder, NodeStore};
+
+/// Downtime shorter than this is not recorded as an outage.
+pub const OUTAGE_MIN_MS: i64 = 5_000;
+
+/// Why the node cannot go on.
+#[derive(Debug)]
+pub enum NodeError {
+    Store(store::logdir::StoreError),
+    Engine(engine::EngineError),
+    /// The stored history does not replay to the stored log: why.
+    Diverged(String),
+    /// The data directory belongs to another framework: why.
+    OtherFramework(String),
+}
+
+impl std::fmt::Display for NodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NodeError::Store(e) => write!(f, "{e}"),
+            NodeError::Engine(e) => write!(f, "the engine stopped: {e}"),
+            NodeError::Diverged(why) => write!(f, "refusing to start: {why}"),
+            NodeError::OtherFramework(why) => write!(f, "refusing to start: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for NodeError {}
+
+impl From<store::logdir::StoreError> for NodeError {
+    fn from(e: store::logdir::StoreError) -> NodeError {
+        NodeError::Store(e)
+    }
+}
+
+impl From<engine::EngineError> for NodeError {
+    fn from(e: engine::EngineError) -> NodeError {
+        NodeError::Engine(e)
+    }
+}
+
+/// What the node answers for one input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Receipt {
+    /// `party/source/message`.
+    pub input: String,
+    /// Its log index.
+    pub log_index: u64,
+    /// Its recorded time.
+    pub recorded_at: Timestamp,
+    /// True when the same input was received before: this is the original
+    /// receipt, and nothing changed.
+    pub duplicate: bool,
+}
+
+/// An input refused before it was sequenced (nothing logged).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Refused {
+    pub input: String,
+    pub reason: String,
+}
+
+/// One input's answer.
+pub type Answer = Result<Receipt, Refused>;
+
+/// What starting found.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Startup {
+    pub events_replayed: usize,
+    pub log_size: u64,
+    /// Downtime recorded as an outage, in milliseconds.
+    pub outage_ms: Option<i64>,
+    /// Decisions made at start (clocks overdue while the node was down).
+    pub overdue_decisions: usize,
+}
+
+/// The sequencer.
+#[derive(Debug)]
+pub struct Sequencer {
+    decider: Decider,
+    rec: Recorder,
+    store: NodeStore,
+    signer: Signer,
+    node_party: String,
+    framework_hash: String,
+    receipts: BTreeMap<String, Receipt>,
+    now: Timestamp,
+    logged: u64,
+}
+
+/// The salts' secret of a node: derived from its key.
+fn secret(signer: &Signer) -> [u8; 32] {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update(b"bulwark-salt-secret/v1\0");
+    h.update(signer.encode().as_bytes());
+    h.finalize().into()
+}
+
+impl Sequencer {
+    /// Opens the node's store in `data` (made if new), replays it, records
+    /// the downtime since its last commit and moves the clock to `now`.
+    pub fn open(
+        fw: &Framework,
+        data: &Path,
+        signer: Signer,
+        node_party: &str,
+        now: Timestamp,
+    ) -> Result<(Sequencer, Startup), NodeError> {
+        std::fs::create_dir_all(data).map_err(|error| store::logdir::StoreError::Io {
+            path: data.to_path_buf(),
+            error,
+        })?;
+        let mut store = NodeStore::open(&data.join("node.sqlite"))?;
+        let hash = fw.hash_hex();
+        match store.meta("framework_hash")? {
+            Some(h) if h != hash => {
+                return Err(NodeError::OtherFramework(format!(
+                    "the data directory holds the log of framework {}, and this framework's hash is {}; give its own data directory to each framework (an amendment is an input, not a new file)",
+                    h.get(..12).unwrap_or_default(),
+                    hash.get(..12).unwrap_or_default()
+                )));
+            }
+            Some(_) => {}
+            None => store.set_meta("framework_hash", &hash)?,
+        }
+        let mut s = Sequencer {
+            decider: Decider::new(fw)?,
+            rec: Recorder::new(secret(&signer)),
+            store,
+            signer,
+            node_party: node_party.to_string(),
+            framework_hash: hash,
+            receipts: BTreeMap::new(),
+            now: Timestamp::from_millis(i64::MIN / 2),
+            logged: 0,
+        };
+        let mut startup = Startup::default();
+        let events = s.store.events()?;
+        startup.events_replayed = events.len();
+        for e in &events {
+            match e {
+                Event::Input { at_ms, input, .. } => {
+                    let text = String::from_utf8_lossy(input);
+                    let input = model::decode_line(&text, 1).map_err(|err| {
+                        NodeError::Diverged(format!("a stored input no longer decodes: {err}"))
+                    })?;
+                    s.apply(Timestamp::from_millis(*at_ms), &input)?;
+                }
+                Event::Tick { at_ms } => {
+                    s.advance(Timestamp::from_millis(*at_ms))?;
+                }
+            }
+        }
+        let replayed: Vec<Vec<u8>> = s.rec.take_entries().iter().map(entry::canonical).collect();
+        let stored = s.store.log()?;
+        if let Some(i) =
+            (0..replayed.len().max(stored.len())).find(|&i| replayed.get(i) != stored.get(i))
+        {
+            return Err(NodeError::Diverged(format!(
+                "replaying the {} stored events gives a log that differs from the stored one at entry {i} ({} entries replayed, {} stored): this engine ({}) does not decide as the one that wrote it; history is never rewritten — run the version that wrote it, or start a new data directory",
+                events.len(),
+                replayed.len(),
+                stored.len(),
+                engine::ENGINE_VERSION
+            )));
+        }
+        s.logged = replayed.len() as u64;
+        startup.log_size = s.logged;
+        if s.logged == 0 {
+            // A new log: its first checkpoint, of the empty tree.
+            s.commit(Vec::new(), Vec::new(), now)?;
+        }
+        // Downtime since the last commit.
+        let now = s.clamp(now);
+        if let Some(alive) = s.store.alive_ms()?
+            && now.millis() - alive >= OUTAGE_MIN_MS
+            && !events.is_empty()
+        {
+            let outage = Input::Outage(Outage {
+                id: InputId {
+                    party: s.node_party.as_str().into(),
+                    source: "sequencer".into(),
+                    message: format!("outage-{alive}").as_str().into(),
+                },
+                from: Timestamp::from_millis(alive),
+                until: now,
+                note: Some("the node was down (restart)".into()),
+            });
+            let (answers, logged) = s.submit(now, None, vec![outage])?;
+            if answers.iter().all(Result::is_ok) {
+                startup.outage_ms = Some(now.millis() - alive);
+            }
+            startup.overdue_decisions += logged.iter().filter(|e| e["entry"] == "decision").count();
+        }
+        startup.overdue_decisions += s.tick(now)?.len();
+        Ok((s, startup))
+    }
+
+    fn clamp(&self, now: Timestamp) -> Timestamp {
+        if now < self.now { self.now } else { now }
+    }
+
+    /// Applies one input (replay or live); returns the decisions' entries.
+    fn apply(&mut self, at: Timestamp, input: &Input) -> Result<(u64, Vec<Step>), NodeError> {
+        self.now = at;
+        let index = self.rec.input(at, input);
+        let steps = self.decider.submit(at, input)?;
+        for step in &steps {
+            self.rec.step(step, self.decider.engine());
+        }
+        self.receipts.insert(
+            input.id().to_string(),
+            Receipt {
+                input: input.id().to_string(),
+                log_index: index,
+                recorded_at: at,
+                duplicate: false,
+            },
+        );
+        Ok((index, steps))
+    }
+
+    fn advance(&mut self, at: Timestamp) -> Result<Vec<Step>, NodeError> {
+        self.now = at;
+        let steps = self.decider.advance(at)?;
+        for step in &steps {
+            self.rec.step(step, self.decider.engine());
+        }
+        Ok(steps)
+    }
+
+    /// Sequences a batch of inputs from `party` (`None`: the node's own),
+    /// recorded at `now`, and commits them durably. Returns one answer per
+    /// input, in order, and the entries logged.
+    pub fn submit(
+        &mut self,
+        now: Timestamp,
+        party: Option<&str>,
+        inputs: Vec<Input>,
+    ) -> Result<(Vec<Answer>, Vec<Value>), NodeError> {
+        let now = self.clamp(now);
+        let mut answers = Vec::with_capacity(inputs.len());
+        let mut events = Vec::new();
+        let from = self.logged;
+        let mut orders = Vec::new();
+        for input in inputs {
+            let id = input.id().to_string();
+            if let Some(r) = self.receipts.get(&id) {
+                answers.push(Ok(Receipt {
+                    duplicate: true,
+                    ..r.clone()
+                }));
+                continue;
+            }
+            if let Some(p) = party
+                && input.id().party.as_str() != p
+            {
+                answers.push(Err(Refused {
+                    input: id,
+                    reason: format!(
+                        "you are authenticated as `{p}`, and this input is from `{}`: a party submits only its own inputs",
+                        input.id().party
+                    ),
+                }));
+                continue;
+            }
+            let bytes = model::canonical::to_vec(&input);
+            let (index, steps) = self.apply(now, &input)?;
+            orders.extend(self.orders(&steps));
+            let _ = index;
+            events.push(Event::Input {
+                at_ms: now.millis(),
+                party: party.map(str::to_string),
+                input: bytes,
+            });
+            answers.push(Ok(Receipt {
+                input: id,
+                log_index: index,
+                recorded_at: now,
+                duplicate: false,
+            }));
+        }
+        let entries = self.commit(events, orders, now)?;
+        debug_assert_eq!(self.logged - from, entries.len() as u64);
+        Ok((answers, entries))
+    }
+
+    /// Moves the clock to `now`; commits what it decided.
+    pub fn tick(&mut self, now: Timestamp) -> Result<Vec<Value>, NodeError> {
+        let now = self.clamp(now);
+        let steps = self.advance(now)?;
+        if steps.is_empty() {
+            return Ok(Vec::new());
+        }
+        let orders = self.orders(&steps);
+        self.commit(
+            vec![Event::Tick {
+                at_ms: now.millis(),
+            }],
+            orders,
+            now,
+        )
+    }
+
+    /// The orders issued among `steps` — the last entries recorded, one
+    /// per step — for the outbox.
+    fn orders(&self, steps: &[Step]) -> Vec<NewOrder> {
+        let base = self.rec.tree().len().saturating_sub(steps.len() as u64);
+        steps
+            .iter()
+            .enumerate()
+            .filter_map(|(i, step)| match step {
+                Step::Ladder(LadderEvent::OrderIssued {
+                    order,
+                    party: Some(p),
+                    due,
+                    at,
+                    ..
+                }) => {
+                    let log_index = base + i as u64;
+                    let payload = serde_json::json!({
+                        "order": order, "party": p, "issued_at": at, "due": due,
+                        "log_index": log_index, "framework_hash": self.framework_hash,
+                    });
+                    Some(NewOrder {
+                        order_id: order.clone(),
+                        party: p.clone(),
+                        log_index,
+                        payload: payload.to_string(),
+                    })
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Writes what was recorded since the last commit, with a checkpoint
+    /// signed over it, in one transaction.
+    fn commit(
+        &mut self,
+        events: Vec<Event>,
+        outbox: Vec<NewOrder>,
+        now: Timestamp,
+    ) -> Result<Vec<Value>, NodeError> {
+        let entries = self.rec.take_entries();
+        let tree = self.rec.tree();
+        let body = Checkpoint {
+            origin: self.signer.verifier().name.clone(),
+            size: tree.len(),
+            root: tree.root(),
+            extensions: Vec::new(),
+        };
+        let note = note::sign(&body.encode(), std::slice::from_ref(&self.signer))
+            .map_err(|e| NodeError::Diverged(format!("signing a checkpoint: {e}")))?;
+        let commit = Commit {
+            events,
+            log_from: self.logged,
+            log: entries.iter().map(entry::canonical).collect(),
+            checkpoint: Some((body.size, note)),
+            outbox,
+            alive_ms: now.millis(),
+        };
+        self.store.commit(&commit)?;
+        self.logged = body.size;
+        Ok(entries)
+    }
+
+    /// The decider, to read the state from.
+    pub fn decider(&self) -> &Decider {
+        &self.decider
+    }
+
+    /// The log's size and root (hex).
+    pub fn log_head(&self) -> (u64, String) {
+        (self.rec.tree().len(), merkle::hex(&self.rec.tree().root()))
+    }
+
+    /// The latest signed checkpoint.
+    pub fn checkpoint(&self) -> Result<Option<(u64, String)>, NodeError> {
+        Ok(self.store.latest_checkpoint()?)
+    }
+
+    /// The store (read side).
+    pub fn store(&self) -> &NodeStore {
+        &self.store
+    }
+
+    /// The inclusion proof of entry `index` in the current tree.
+    pub fn inclusion_proof(&self, index: u64) -> Option<Vec<String>> {
+        let tree = self.rec.tree();
+        tree.inclusion_proof(index, tree.len())
+            .ok()
+            .map(|p| p.iter().map(|h| merkle::hex(h)).collect())
+    }
+
+    /// The number of inputs received.
+    pub fn inputs(&self) -> usize {
+        self.receipts.len()
+    }
+}

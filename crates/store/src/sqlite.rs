@@ -1,0 +1,376 @@
+//! The node's store: embedded SQLite (docs/node.md, "Storage").
+//!
+//! Everything a node must not lose is written in one transaction per group
+//! commit: the events the sequencer applied (inputs with their recorded
+//! time, and the clock ticks that made decisions), the log entries, the
+//! signed checkpoint over them, and the outbox rows of the orders to
+//! notify. With `journal_mode=WAL` and `synchronous=FULL` a commit is on
+//! disk when it returns; [`NodeStore::open`] refuses any setting that could
+//! lose an acknowledged input.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::logdir::StoreError;
+
+/// The schema's version, in `PRAGMA user_version`.
+const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS events (
+    seq INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('input', 'tick')),
+    at_ms INTEGER NOT NULL,
+    party TEXT,
+    input BLOB
+);
+CREATE TABLE IF NOT EXISTS log (
+    idx INTEGER PRIMARY KEY,
+    entry BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS checkpoints (
+    size INTEGER PRIMARY KEY,
+    note TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS outbox (
+    id INTEGER PRIMARY KEY,
+    order_id TEXT NOT NULL UNIQUE,
+    party TEXT NOT NULL,
+    log_index INTEGER NOT NULL,
+    payload TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_ms INTEGER NOT NULL,
+    delivered_ms INTEGER,
+    last_error TEXT
+);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox (next_ms) WHERE delivered_ms IS NULL;
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+";
+
+/// One event the sequencer applied, in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// An input (canonical bytes) recorded at `at_ms`, from `party` (the
+    /// authenticated submitter, or `None` for the node's own).
+    Input {
+        at_ms: i64,
+        party: Option<String>,
+        input: Vec<u8>,
+    },
+    /// The clock moved to `at_ms` and decisions were made.
+    Tick { at_ms: i64 },
+}
+
+/// An order to notify, as the outbox holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub order_id: String,
+    pub party: String,
+    pub log_index: u64,
+    pub payload: String,
+    pub attempts: u32,
+    pub next_ms: i64,
+    pub delivered_ms: Option<i64>,
+    pub last_error: Option<String>,
+}
+
+/// A new outbox row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewOrder {
+    pub order_id: String,
+    pub party: String,
+    pub log_index: u64,
+    pub payload: String,
+}
+
+/// What one group commit writes.
+#[derive(Clone, Debug, Default)]
+pub struct Commit {
+    pub events: Vec<Event>,
+    /// Log entries appended, from index `log_from` on.
+    pub log_from: u64,
+    pub log: Vec<Vec<u8>>,
+    /// The signed checkpoint over the log after this commit: (size, note).
+    pub checkpoint: Option<(u64, String)>,
+    pub outbox: Vec<NewOrder>,
+    /// The node's clock at this commit (for recorded downtime after a crash).
+    pub alive_ms: i64,
+}
+
+fn sql(e: rusqlite::Error) -> StoreError {
+    StoreError::Corrupt(format!("the node's database: {e}"))
+}
+
+/// The node's SQLite store.
+#[derive(Debug)]
+pub struct NodeStore {
+    conn: Connection,
+}
+
+impl NodeStore {
+    /// Opens (or makes) the store at `path`, in WAL mode with
+    /// `synchronous=FULL`, checked by reading both settings back.
+    pub fn open(path: &Path) -> Result<NodeStore, StoreError> {
+        let conn = Connection::open(path).map_err(sql)?;
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+            .map_err(sql)?;
+        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
+            .map_err(sql)?;
+        let sync: i64 = conn
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .map_err(sql)?;
+        let store = NodeStore { conn };
+        check_settings(&mode, sync)?;
+        let version: i64 = store
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(sql)?;
+        match version {
+            0 => {
+                store.conn.execute_batch(SCHEMA).map_err(sql)?;
+                store
+                    .conn
+                    .execute_batch(&format!("PRAGMA user_version={SCHEMA_VERSION}"))
+                    .map_err(sql)?;
+            }
+            SCHEMA_VERSION => {}
+            other => {
+                return Err(StoreError::Corrupt(format!(
+                    "the database has schema version {other}; this bulwark knows {SCHEMA_VERSION}"
+                )));
+            }
+        }
+        Ok(store)
+    }
+
+    /// Every event, in order.
+    pub fn events(&self) -> Result<Vec<Event>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT kind, at_ms, party, input FROM events ORDER BY seq")
+            .map_err(sql)?;
+        let rows = stmt
+            .query_map([], |r| {
+                let kind: String = r.get(0)?;
+                let at_ms: i64 = r.get(1)?;
+                Ok(match kind.as_str() {
+                    "tick" => Event::Tick { at_ms },
+                    _ => Event::Input {
+                        at_ms,
+                        party: r.get(2)?,
+                        input: r.get::<_, Option<Vec<u8>>>(3)?.unwrap_or_default(),
+                    },
+                })
+            })
+            .map_err(sql)?;
+        rows.collect::<Result<_, _>>().map_err(sql)
+    }
+
+    /// Every log entry, in order.
+    pub fn log(&self) -> Result<Vec<Vec<u8>>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT entry FROM log ORDER BY idx")
+            .map_err(sql)?;
+        let rows = stmt.query_map([], |r| r.get(0)).map_err(sql)?;
+        rows.collect::<Result<_, _>>().map_err(sql)
+    }
+
+    /// Writes one group commit in one transaction; durable on return.
+    pub fn commit(&mut self, c: &Commit) -> Result<(), StoreError> {
+        let tx = self.conn.transaction().map_err(sql)?;
+        {
+            let mut ev = tx
+                .prepare_cached(
+                    "INSERT INTO events (kind, at_ms, party, input) VALUES (?1, ?2, ?3, ?4)",
+                )
+                .map_err(sql)?;
+            for e in &c.events {
+                match e {
+                    Event::Input {
+                        at_ms,
+                        party,
+                        input,
+                    } => ev.execute(params!["input", at_ms, party, input]),
+                    Event::Tick { at_ms } => {
+                        ev.execute(params!["tick", at_ms, None::<String>, None::<Vec<u8>>])
+                    }
+                }
+                .map_err(sql)?;
+            }
+            let mut log = tx
+                .prepare_cached("INSERT INTO log (idx, entry) VALUES (?1, ?2)")
+                .map_err(sql)?;
+            for (i, entry) in c.log.iter().enumerate() {
+                let idx = i64::try_from(c.log_from + i as u64).unwrap_or(i64::MAX);
+                log.execute(params![idx, entry]).map_err(sql)?;
+            }
+            if let Some((size, note)) = &c.checkpoint {
+                tx.execute(
+                    "INSERT OR REPLACE INTO checkpoints (size, note) VALUES (?1, ?2)",
+                    params![i64::try_from(*size).unwrap_or(i64::MAX), note],
+                )
+                .map_err(sql)?;
+            }
+            let mut out = tx
+                .prepare_cached(
+                    "INSERT INTO outbox (order_id, party, log_index, payload, next_ms) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (order_id) DO NOTHING",
+                )
+                .map_err(sql)?;
+            for o in &c.outbox {
+                out.execute(params![
+                    o.order_id,
+                    o.party,
+                    i64::try_from(o.log_index).unwrap_or(i64::MAX),
+                    o.payload,
+                    c.alive_ms
+                ])
+                .map_err(sql)?;
+            }
+            tx.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('alive_ms', ?1)",
+                params![c.alive_ms.to_string()],
+            )
+            .map_err(sql)?;
+        }
+        tx.commit().map_err(sql)
+    }
+
+    /// The node's clock at its last commit, if any.
+    pub fn alive_ms(&self) -> Result<Option<i64>, StoreError> {
+        self.meta("alive_ms")
+            .map(|v| v.and_then(|t| t.parse().ok()))
+    }
+
+    /// A value kept beside the data (e.g. the framework's hash).
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(sql)
+    }
+
+    /// Sets a value kept beside the data.
+    pub fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                params![key, value],
+            )
+            .map(|_| ())
+            .map_err(sql)
+    }
+
+    /// The latest signed checkpoint.
+    pub fn latest_checkpoint(&self) -> Result<Option<(u64, String)>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1",
+                [],
+                |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)),
+            )
+            .optional()
+            .map_err(sql)
+    }
+
+    /// Orders due for (another) notification attempt at `now_ms`.
+    pub fn outbox_due(&self, now_ms: i64, limit: u32) -> Result<Vec<OutboxRow>, StoreError> {
+        self.outbox_where(
+            "delivered_ms IS NULL AND next_ms <= ?1 ORDER BY next_ms, id LIMIT ?2",
+            params![now_ms, limit],
+        )
+    }
+
+    /// Every outbox row, in order.
+    pub fn outbox(&self) -> Result<Vec<OutboxRow>, StoreError> {
+        self.outbox_where("1 = 1 ORDER BY id", params![])
+    }
+
+    fn outbox_where(
+        &self,
+        clause: &str,
+        p: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<OutboxRow>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT id, order_id, party, log_index, payload, attempts, next_ms, delivered_ms, last_error FROM outbox WHERE {clause}"
+            ))
+            .map_err(sql)?;
+        let rows = stmt
+            .query_map(p, |r| {
+                Ok(OutboxRow {
+                    id: r.get(0)?,
+                    order_id: r.get(1)?,
+                    party: r.get(2)?,
+                    log_index: r.get::<_, i64>(3)? as u64,
+                    payload: r.get(4)?,
+                    attempts: r.get(5)?,
+                    next_ms: r.get(6)?,
+                    delivered_ms: r.get(7)?,
+                    last_error: r.get(8)?,
+                })
+            })
+            .map_err(sql)?;
+        rows.collect::<Result<_, _>>().map_err(sql)
+    }
+
+    /// Records a delivered notification.
+    pub fn delivered(&mut self, id: i64, now_ms: i64) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "UPDATE outbox SET delivered_ms = ?2, attempts = attempts + 1, last_error = NULL WHERE id = ?1",
+                params![id, now_ms],
+            )
+            .map(|_| ())
+            .map_err(sql)
+    }
+
+    /// Records a failed attempt and when to try again.
+    pub fn failed(&mut self, id: i64, error: &str, next_ms: i64) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_ms = ?3 WHERE id = ?1",
+                params![id, error, next_ms],
+            )
+            .map(|_| ())
+            .map_err(sql)
+    }
+}
+
+/// Refuses settings that could lose an acknowledged input.
+fn check_settings(journal_mode: &str, synchronous: i64) -> Result<(), StoreError> {
+    if !journal_mode.eq_ignore_ascii_case("wal") {
+        return Err(StoreError::Corrupt(format!(
+            "SQLite runs with journal_mode={journal_mode}, not WAL: refusing to acknowledge inputs that could be lost (is the data directory on a file system that supports WAL?)"
+        )));
+    }
+    // 2 = FULL, 3 = EXTRA.
+    if synchronous < 2 {
+        return Err(StoreError::Corrupt(format!(
+            "SQLite runs with synchronous={synchronous}, below FULL (2): a commit could be lost on power failure; refusing to start"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_that_could_lose_data_are_refused() {
+        assert!(check_settings("wal", 2).is_ok());
+        assert!(check_settings("WAL", 3).is_ok());
+        let e = check_settings("delete", 2).unwrap_err().to_string();
+        assert!(e.contains("not WAL"), "{e}");
+        let e = check_settings("wal", 1).unwrap_err().to_string();
+        assert!(e.contains("below FULL"), "{e}");
+    }
+}
