@@ -19,6 +19,7 @@ mod ingest;
 mod keys;
 mod progress;
 mod record;
+mod serve;
 mod verify;
 mod witness;
 
@@ -174,6 +175,26 @@ bulwark verify run/packs/B1.json --key run/log/log.vkey\n  \
 bulwark verify run/packs/B1.json --replay examples/ukraine-2025 --format json\n\n\
 The pack format: docs/ledger.md, \"Evidence packs\"")]
     Verify(verify::VerifyArgs),
+    /// Run a node: the framework's sequencer with its store in embedded
+    /// SQLite, the HTTP API, and optionally a Cursor-on-Target listener.
+    ///
+    /// Inputs are submitted as JSON (one, an array, or JSON lines) to
+    /// `POST /api/v1/inputs` with a party's bearer token (made on first
+    /// start in `DATA/tokens`), sequenced with their recorded time and
+    /// acknowledged only after a durable commit; the same input again gets
+    /// its original receipt. Reads: `/api/v1/status`, `/api/v1/log/N` (with
+    /// its inclusion proof), `/api/v1/checkpoint`, `/api/v1/outbox`, a live
+    /// stream of decisions at `/api/v1/stream`; `/metrics`, `/healthz`,
+    /// `/openapi.json`. After a stop or a crash the node replays its store,
+    /// records its downtime (clocks waiting on parties are extended) and
+    /// fires overdue clocks at once. Exit status: 0 stopped, 2 could not
+    /// start (each reason said).
+    #[command(after_help = "Examples:\n  \
+bulwark serve --framework examples/ukraine-2025 --data node-data\n  \
+bulwark serve --framework examples/ukraine-2025 --listen 127.0.0.1:8080 --cot-listen 127.0.0.1:8087\n  \
+curl -H \"Authorization: Bearer $(awk '$1==\"ukraine\"{print $2}' node-data/tokens)\" \\\n    --data-binary @inputs.jsonl http://127.0.0.1:8080/api/v1/inputs\n\n\
+The API: docs/node.md and /openapi.json")]
+    Serve(serve::ServeArgs),
     /// Check a log directory offline: recompute its tree, check every
     /// checkpoint's signature and its consistency with the one before.
     ///
@@ -231,6 +252,7 @@ fn main() -> ExitCode {
         Command::Export(args) => export::run(&args),
         Command::Keys(args) => keys::run(&args),
         Command::Verify(args) => verify::run(&args),
+        Command::Serve(args) => serve::run(&args),
         Command::VerifyLog(args) => verify::run_log(&args),
         Command::Witness(args) => witness::run(&args),
     };
