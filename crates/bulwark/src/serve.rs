@@ -160,9 +160,9 @@ fn tokens(data: &Path, parties: &[String]) -> Result<BTreeMap<String, String>> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let (party, token) = line.split_once(' ').ok_or_else(|| {
-            anyhow!("{}:{}: expected `PARTY TOKEN`", path.display(), i + 1)
-        })?;
+        let (party, token) = line
+            .split_once(' ')
+            .ok_or_else(|| anyhow!("{}:{}: expected `PARTY TOKEN`", path.display(), i + 1))?;
         if token.len() < 16 {
             return Err(anyhow!(
                 "{}:{}: the token of `{party}` is shorter than 16 characters",
@@ -189,7 +189,11 @@ pub fn run(args: &ServeArgs) -> Result<u8> {
     let parties: Vec<String> = fw.parties.iter().map(|p| p.id.to_string()).collect();
     let node_party = match &args.node_party {
         Some(p) if parties.contains(p) => p.clone(),
-        Some(p) => return Err(anyhow!("`--node-party {p}` is not a party of the framework")),
+        Some(p) => {
+            return Err(anyhow!(
+                "`--node-party {p}` is not a party of the framework"
+            ));
+        }
         None if parties.iter().any(|p| p == "coalition") => "coalition".to_string(),
         None => parties
             .first()
@@ -198,11 +202,14 @@ pub fn run(args: &ServeArgs) -> Result<u8> {
     };
     std::fs::create_dir_all(&args.data)
         .with_context(|| format!("cannot create `{}`", args.data.display()))?;
-    let id = fw.meta.as_ref().map_or("framework".to_string(), |m| m.id.clone());
+    let id = fw
+        .meta
+        .as_ref()
+        .map_or("framework".to_string(), |m| m.id.clone());
     let signer = node_key(&args.data, &format!("bulwark-node/{id}"))?;
     let tokens = Arc::new(tokens(&args.data, &parties)?);
-    let (seq, startup) = Sequencer::open(&fw, &args.data, signer, &node_party, now())
-        .map_err(|e| anyhow!("{e}"))?;
+    let (seq, startup) =
+        Sequencer::open(&fw, &args.data, signer, &node_party, now()).map_err(|e| anyhow!("{e}"))?;
     eprintln!(
         "bulwark: node for `{id}` in `{}`: {} events replayed, log of {} entries{}{}",
         args.data.display(),
@@ -213,7 +220,10 @@ pub fn run(args: &ServeArgs) -> Result<u8> {
             .map(|ms| format!(", down {} s (recorded as an outage)", ms / 1000))
             .unwrap_or_default(),
         if startup.overdue_decisions > 0 {
-            format!(", {} decision(s) on overdue clocks", startup.overdue_decisions)
+            format!(
+                ", {} decision(s) on overdue clocks",
+                startup.overdue_decisions
+            )
         } else {
             String::new()
         }
@@ -228,9 +238,12 @@ pub fn run(args: &ServeArgs) -> Result<u8> {
             .spawn(move || sequencer_loop(seq, rx, &metrics, &events))?;
     }
     if let Some(addr) = &args.cot_listen {
-        let listener =
-            TcpListener::bind(addr).with_context(|| format!("cannot listen for CoT on `{addr}`"))?;
-        eprintln!("bulwark: listening for CoT on {} (unauthenticated)", listener.local_addr()?);
+        let listener = TcpListener::bind(addr)
+            .with_context(|| format!("cannot listen for CoT on `{addr}`"))?;
+        eprintln!(
+            "bulwark: listening for CoT on {} (unauthenticated)",
+            listener.local_addr()?
+        );
         let defaults = ingest::Defaults {
             party: node_party.clone(),
             source: "cot-listener".into(),
@@ -616,11 +629,7 @@ bulwark_log_entries {}\n",
         get(&m.commit_micros) as f64 / 1e6,
         get(&m.log_size),
     );
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        text,
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }
 
 async fn openapi() -> Response {
@@ -671,7 +680,12 @@ pub fn openapi_document() -> Value {
 }
 
 /// Accepts CoT connections and feeds their observations to the sequencer.
-fn cot_loop(listener: &TcpListener, defaults: &ingest::Defaults, jobs: &mpsc::Sender<Job>, metrics: &Arc<Metrics>) {
+fn cot_loop(
+    listener: &TcpListener,
+    defaults: &ingest::Defaults,
+    jobs: &mpsc::Sender<Job>,
+    metrics: &Arc<Metrics>,
+) {
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
         let (defaults, jobs, metrics) = (defaults.clone(), jobs.clone(), metrics.clone());
@@ -679,7 +693,12 @@ fn cot_loop(listener: &TcpListener, defaults: &ingest::Defaults, jobs: &mpsc::Se
     }
 }
 
-fn cot_connection(mut stream: TcpStream, defaults: ingest::Defaults, jobs: &mpsc::Sender<Job>, metrics: &Metrics) {
+fn cot_connection(
+    mut stream: TcpStream,
+    defaults: ingest::Defaults,
+    jobs: &mpsc::Sender<Job>,
+    metrics: &Metrics,
+) {
     let peer = stream
         .peer_addr()
         .map_or_else(|_| "a client".to_string(), |p| p.to_string());
@@ -691,7 +710,10 @@ fn cot_connection(mut stream: TcpStream, defaults: ingest::Defaults, jobs: &mpsc
             Ok(n) => (cot.push(buf.get(..n).unwrap_or_default()), false),
         };
         for r in &outcome.rejected {
-            eprintln!("bulwark: CoT from {peer}: byte {}: {}", r.at.offset, r.message);
+            eprintln!(
+                "bulwark: CoT from {peer}: byte {}: {}",
+                r.at.offset, r.message
+            );
         }
         if !outcome.observations.is_empty() {
             let inputs: Vec<model::Input> = outcome
