@@ -33,7 +33,7 @@ fn free_port() -> u16 {
 }
 
 fn start(data: &Path, port: u16) -> Child {
-    let child = Command::new(env!("CARGO_BIN_EXE_bulwark"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bulwark"))
         .args(["serve", "--framework"])
         .arg(example())
         .arg("--data")
@@ -50,6 +50,8 @@ fn start(data: &Path, port: u16) -> Child {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("the node did not come up on port {port}");
 }
 

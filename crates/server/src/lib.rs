@@ -1,0 +1,757 @@
+//! The node's async shell (`bulwark serve`): the framework's sequencer on
+//! its own thread, its store in embedded SQLite under the data directory,
+//! and around it the HTTP API (`/api/v1/…`, `/openapi.json`, `/metrics`,
+//! `/healthz`, a live stream of decisions) and the Cursor-on-Target
+//! listener (docs/node.md).
+//!
+//! Every write goes through the sequencer thread, which answers only after
+//! its commit is durable; reads are served from the same thread, so a
+//! reader never sees a decision that is not on disk.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, anyhow};
+use axum::Router;
+use axum::extract::{Path as UrlPath, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use base::Timestamp;
+use framework::Framework;
+use ledger::note::Signer;
+use node::{Answer, Sequencer, Startup};
+use serde_json::{Value, json};
+use tokio::sync::{broadcast, oneshot};
+
+/// How to run a node.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The data directory: the SQLite store, the node's key, the tokens.
+    pub data: PathBuf,
+    /// Where the HTTP API listens.
+    pub listen: String,
+    /// Where CoT is accepted (unauthenticated), if anywhere.
+    pub cot_listen: Option<String>,
+    /// The party the node's own inputs and CoT observations carry; `None`:
+    /// `coalition` if the framework has it, else its first party.
+    pub node_party: Option<String>,
+}
+
+/// A request to the sequencer thread.
+enum Job {
+    Submit {
+        party: Option<String>,
+        inputs: Vec<model::Input>,
+        reply: oneshot::Sender<Result<Vec<Answer>, String>>,
+    },
+    Read {
+        what: Read_,
+        reply: oneshot::Sender<Value>,
+    },
+}
+
+#[derive(Clone, Debug)]
+enum Read_ {
+    Status,
+    Entry(u64),
+    Checkpoint,
+    Outbox,
+}
+
+/// Counters for `/metrics`.
+#[derive(Debug, Default)]
+struct Metrics {
+    accepted: AtomicU64,
+    duplicates: AtomicU64,
+    refused: AtomicU64,
+    commits: AtomicU64,
+    commit_micros: AtomicU64,
+    log_size: AtomicU64,
+    unauthenticated: AtomicU64,
+    auth_failures: AtomicU64,
+}
+
+#[derive(Clone)]
+struct App {
+    jobs: mpsc::Sender<Job>,
+    tokens: Arc<BTreeMap<String, String>>,
+    events: broadcast::Sender<String>,
+    metrics: Arc<Metrics>,
+}
+
+fn now() -> Timestamp {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
+    Timestamp::from_millis(ms)
+}
+
+/// The node's signer key: `DATA/node.key`, made on first start.
+fn node_key(data: &Path, name: &str) -> Result<Signer> {
+    let path = data.join("node.key");
+    if path.exists() {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read the node's key `{}`", path.display()))?;
+        return Signer::parse(text.trim_end()).map_err(|e| anyhow!("`{}`: {e}", path.display()));
+    }
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).map_err(|e| anyhow!("no randomness from the system: {e}"))?;
+    let signer = Signer::from_seed(name, seed).map_err(|e| anyhow!("{e}"))?;
+    write_secret(&path, &format!("{}\n", signer.encode()))?;
+    Ok(signer)
+}
+
+fn write_secret(path: &Path, text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options
+        .open(path)
+        .with_context(|| format!("cannot create `{}`", path.display()))?;
+    f.write_all(text.as_bytes())
+        .and_then(|()| f.sync_all())
+        .with_context(|| format!("cannot write `{}`", path.display()))
+}
+
+/// The parties' bearer tokens: `DATA/tokens`, one `PARTY TOKEN` per line,
+/// made on first start with a random token for every party.
+fn tokens(data: &Path, parties: &[String]) -> Result<BTreeMap<String, String>> {
+    let path = data.join("tokens");
+    if !path.exists() {
+        let mut text = String::from(
+            "# bulwark node tokens: PARTY TOKEN per line; give each party its own line only.\n",
+        );
+        for p in parties {
+            let mut raw = [0u8; 24];
+            getrandom::fill(&mut raw).map_err(|e| anyhow!("no randomness from the system: {e}"))?;
+            text.push_str(&format!("{p} {}\n", ledger::merkle::hex(&raw)));
+        }
+        write_secret(&path, &text)?;
+        eprintln!(
+            "bulwark: wrote a bearer token for each party to `{}` (keep it secret; give each party its own)",
+            path.display()
+        );
+    }
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read `{}`", path.display()))?;
+    let mut by_token = BTreeMap::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (party, token) = line
+            .split_once(' ')
+            .ok_or_else(|| anyhow!("{}:{}: expected `PARTY TOKEN`", path.display(), i + 1))?;
+        if token.len() < 16 {
+            return Err(anyhow!(
+                "{}:{}: the token of `{party}` is shorter than 16 characters",
+                path.display(),
+                i + 1
+            ));
+        }
+        by_token.insert(token.trim().to_string(), party.to_string());
+    }
+    Ok(by_token)
+}
+
+/// A node ready to serve: the sequencer started on its own thread.
+pub struct Node {
+    app: App,
+    /// What starting found.
+    pub startup: Startup,
+    /// The framework's id.
+    pub id: String,
+    node_party: String,
+}
+
+impl std::fmt::Debug for Node {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Node").field("id", &self.id).finish()
+    }
+}
+
+/// Opens the node in `data` (made on first start: its key, the parties'
+/// tokens), replays it and starts its sequencer thread.
+pub fn start(fw: &Framework, data: &Path, node_party: Option<&str>) -> Result<Node> {
+    let parties: Vec<String> = fw.parties.iter().map(|p| p.id.to_string()).collect();
+    let node_party = match node_party {
+        Some(p) if parties.iter().any(|x| x == p) => p.to_string(),
+        Some(p) => return Err(anyhow!("`{p}` is not a party of the framework")),
+        None if parties.iter().any(|p| p == "coalition") => "coalition".to_string(),
+        None => parties
+            .first()
+            .cloned()
+            .ok_or_else(|| anyhow!("the framework has no party"))?,
+    };
+    std::fs::create_dir_all(data).with_context(|| format!("cannot create `{}`", data.display()))?;
+    let id = fw
+        .meta
+        .as_ref()
+        .map_or("framework".to_string(), |m| m.id.clone());
+    let signer = node_key(data, &format!("bulwark-node/{id}"))?;
+    let tokens = Arc::new(tokens(data, &parties)?);
+    let (seq, startup) =
+        Sequencer::open(fw, data, signer, &node_party, now()).map_err(|e| anyhow!("{e}"))?;
+    let metrics = Arc::new(Metrics::default());
+    let (events, _) = broadcast::channel(1024);
+    let (jobs, rx) = mpsc::channel::<Job>();
+    {
+        let (metrics, events) = (metrics.clone(), events.clone());
+        std::thread::Builder::new()
+            .name("sequencer".into())
+            .spawn(move || sequencer_loop(seq, rx, &metrics, &events))?;
+    }
+    Ok(Node {
+        app: App {
+            jobs,
+            tokens,
+            events,
+            metrics,
+        },
+        startup,
+        id,
+        node_party,
+    })
+}
+
+impl Node {
+    /// The HTTP API as a router (to serve, or to test without sockets).
+    pub fn router(&self) -> Router {
+        router(self.app.clone())
+    }
+
+    /// Listens for CoT on `addr` (unauthenticated) on its own threads.
+    pub fn listen_cot(&self, addr: &str) -> Result<SocketAddr> {
+        let listener = TcpListener::bind(addr)
+            .with_context(|| format!("cannot listen for CoT on `{addr}`"))?;
+        let local = listener.local_addr()?;
+        let defaults = ingest::Defaults {
+            party: self.node_party.clone(),
+            source: "cot-listener".into(),
+            class: "unauthenticated".into(),
+        };
+        let (jobs, metrics) = (self.app.jobs.clone(), self.app.metrics.clone());
+        std::thread::spawn(move || cot_loop(&listener, &defaults, &jobs, &metrics));
+        Ok(local)
+    }
+}
+
+/// Runs a node until interrupted (Ctrl-C).
+pub fn run(fw: &Framework, config: &Config) -> Result<()> {
+    let node = start(fw, &config.data, config.node_party.as_deref())?;
+    let s = &node.startup;
+    eprintln!(
+        "bulwark: node for `{}` in `{}`: {} events replayed, log of {} entries{}{}",
+        node.id,
+        config.data.display(),
+        s.events_replayed,
+        s.log_size,
+        s.outage_ms
+            .map(|ms| format!(", down {} s (recorded as an outage)", ms / 1000))
+            .unwrap_or_default(),
+        if s.overdue_decisions > 0 {
+            format!(", {} decision(s) on overdue clocks", s.overdue_decisions)
+        } else {
+            String::new()
+        }
+    );
+    if let Some(addr) = &config.cot_listen {
+        let local = node.listen_cot(addr)?;
+        eprintln!("bulwark: listening for CoT on {local} (unauthenticated)");
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(&config.listen)
+            .await
+            .with_context(|| format!("cannot listen on `{}`", config.listen))?;
+        eprintln!(
+            "bulwark: serving on http://{} (API under /api/v1/, /openapi.json, /metrics, /healthz)",
+            listener.local_addr()?
+        );
+        axum::serve(listener, node.router())
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
+        Ok::<(), anyhow::Error>(())
+    })
+}
+
+fn router(app: App) -> Router {
+    Router::new()
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/openapi.json", get(openapi))
+        .route("/metrics", get(metrics))
+        .route("/api/v1/inputs", post(submit_inputs))
+        .route("/api/v1/observations", post(submit_observations))
+        .route("/api/v1/status", get(status))
+        .route("/api/v1/checkpoint", get(checkpoint))
+        .route("/api/v1/log/{index}", get(log_entry))
+        .route("/api/v1/outbox", get(outbox))
+        .route("/api/v1/stream", get(stream))
+        .with_state(app)
+}
+
+/// The sequencer thread: applies jobs in order; ticks the clock every
+/// second when idle.
+fn sequencer_loop(
+    mut seq: Sequencer,
+    rx: mpsc::Receiver<Job>,
+    metrics: &Metrics,
+    events: &broadcast::Sender<String>,
+) {
+    let publish = |entries: &[Value]| {
+        for e in entries.iter().filter(|e| e["entry"] == "decision") {
+            let _ = events.send(e.to_string());
+        }
+    };
+    loop {
+        let job = match rx.recv_timeout(Duration::from_secs(1)) {
+            Ok(job) => Some(job),
+            Err(mpsc::RecvTimeoutError::Timeout) => None,
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        };
+        match job {
+            None => match seq.tick(now()) {
+                Ok(entries) => {
+                    if !entries.is_empty() {
+                        metrics.commits.fetch_add(1, Ordering::Relaxed);
+                    }
+                    publish(&entries);
+                }
+                Err(e) => {
+                    eprintln!("bulwark: the sequencer stopped: {e}");
+                    std::process::exit(2);
+                }
+            },
+            Some(Job::Submit {
+                party,
+                inputs,
+                reply,
+            }) => {
+                let start = Instant::now();
+                match seq.submit(now(), party.as_deref(), inputs) {
+                    Ok((answers, entries)) => {
+                        metrics.commits.fetch_add(1, Ordering::Relaxed);
+                        metrics
+                            .commit_micros
+                            .fetch_add(start.elapsed().as_micros() as u64, Ordering::Relaxed);
+                        for a in &answers {
+                            let counter = match a {
+                                Ok(r) if r.duplicate => &metrics.duplicates,
+                                Ok(_) => &metrics.accepted,
+                                Err(_) => &metrics.refused,
+                            };
+                            counter.fetch_add(1, Ordering::Relaxed);
+                        }
+                        metrics.log_size.store(seq.log_head().0, Ordering::Relaxed);
+                        let _ = reply.send(Ok(answers));
+                        publish(&entries);
+                    }
+                    Err(e) => {
+                        // Nothing was acknowledged; the node cannot go on
+                        // without risking it.
+                        let _ = reply.send(Err(e.to_string()));
+                        eprintln!("bulwark: the sequencer stopped: {e}");
+                        std::process::exit(2);
+                    }
+                }
+            }
+            Some(Job::Read { what, reply }) => {
+                let _ = reply.send(read(&seq, &what));
+            }
+        }
+    }
+}
+
+fn read(seq: &Sequencer, what: &Read_) -> Value {
+    match what {
+        Read_::Status => {
+            let d = seq.decider();
+            let (size, root) = seq.log_head();
+            json!({
+                "log": {"size": size, "root": root},
+                "inputs": seq.inputs(),
+                "breaches": d.engine().breaches(),
+                "incidents": d.engine().incidents(),
+                "activations": d.ladder().activations(),
+                "votes": d.ladder().votes(),
+                "deadlines_missed": d.ladder().deadlines_missed(),
+            })
+        }
+        Read_::Entry(index) => {
+            let entry = seq
+                .store()
+                .log()
+                .ok()
+                .and_then(|log| log.get(*index as usize).cloned())
+                .and_then(|b| serde_json::from_slice::<Value>(&b).ok());
+            match entry {
+                Some(e) => json!({
+                    "index": index,
+                    "entry": e,
+                    "size": seq.log_head().0,
+                    "proof": seq.inclusion_proof(*index),
+                }),
+                None => Value::Null,
+            }
+        }
+        Read_::Checkpoint => match seq.checkpoint() {
+            Ok(Some((size, note))) => json!({"size": size, "checkpoint": note}),
+            _ => Value::Null,
+        },
+        Read_::Outbox => match seq.store().outbox() {
+            Ok(rows) => Value::Array(
+                rows.into_iter()
+                    .map(|r| {
+                        json!({"order": r.order_id, "party": r.party, "log_index": r.log_index,
+                               "attempts": r.attempts, "delivered_ms": r.delivered_ms, "last_error": r.last_error})
+                    })
+                    .collect(),
+            ),
+            Err(_) => Value::Null,
+        },
+    }
+}
+
+/// A JSON error with a status.
+fn error(status: StatusCode, message: impl Into<String>) -> Response {
+    (status, axum::Json(json!({"error": message.into()}))).into_response()
+}
+
+/// The party a request's bearer token names.
+fn party_of(app: &App, headers: &HeaderMap) -> Result<String, Box<Response>> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let Some(token) = token else {
+        app.metrics.auth_failures.fetch_add(1, Ordering::Relaxed);
+        return Err(Box::new(error(
+            StatusCode::UNAUTHORIZED,
+            "no credentials: send `Authorization: Bearer TOKEN` with your party's token",
+        )));
+    };
+    match app.tokens.get(token.trim()) {
+        Some(p) => Ok(p.clone()),
+        None => {
+            app.metrics.auth_failures.fetch_add(1, Ordering::Relaxed);
+            Err(Box::new(error(
+                StatusCode::FORBIDDEN,
+                "this token is not a party's",
+            )))
+        }
+    }
+}
+
+/// Reads a body of inputs: one JSON object, an array of them, or JSON
+/// lines, each in the wire format (docs/wire-format.md).
+fn decode(body: &str) -> Result<Vec<model::Input>, Vec<String>> {
+    let trimmed = body.trim_start();
+    let lines: Vec<String> = if trimmed.starts_with('[') {
+        match serde_json::from_str::<Vec<Value>>(trimmed) {
+            Ok(items) => items.iter().map(Value::to_string).collect(),
+            Err(e) => return Err(vec![format!("the body is not a JSON array: {e}")]),
+        }
+    } else {
+        body.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    if lines.is_empty() {
+        return Err(vec!["the body holds no input".into()]);
+    }
+    let mut inputs = Vec::new();
+    let mut problems = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        match model::decode_line(line, i + 1) {
+            Ok(input) => inputs.push(input),
+            Err(e) => problems.push(format!("input {}: {e}", i + 1)),
+        }
+    }
+    if problems.is_empty() {
+        Ok(inputs)
+    } else {
+        Err(problems)
+    }
+}
+
+async fn submit(app: App, headers: HeaderMap, body: String, only_observations: bool) -> Response {
+    let party = match party_of(&app, &headers) {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    let inputs = match decode(&body) {
+        Ok(i) => i,
+        Err(problems) => {
+            return (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                axum::Json(json!({"error": "nothing was accepted: the batch has invalid inputs", "problems": problems})),
+            )
+                .into_response();
+        }
+    };
+    if only_observations
+        && let Some(other) = inputs
+            .iter()
+            .find(|i| !matches!(i, model::Input::Observation(_)))
+    {
+        return error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "`{}` is a `{}`: this endpoint takes observations only (use /api/v1/inputs)",
+                other.id(),
+                other.type_name()
+            ),
+        );
+    }
+    let (reply, answer) = oneshot::channel();
+    if app
+        .jobs
+        .send(Job::Submit {
+            party: Some(party),
+            inputs,
+            reply,
+        })
+        .is_err()
+    {
+        return error(StatusCode::SERVICE_UNAVAILABLE, "the sequencer has stopped");
+    }
+    match answer.await {
+        Ok(Ok(answers)) => {
+            let all_refused = !answers.is_empty() && answers.iter().all(Result::is_err);
+            let body: Vec<Value> = answers
+                .into_iter()
+                .map(|a| match a {
+                    Ok(r) => json!({"receipt": r}),
+                    Err(r) => json!({"refused": r}),
+                })
+                .collect();
+            let status = if all_refused {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::OK
+            };
+            (status, axum::Json(json!({"answers": body}))).into_response()
+        }
+        Ok(Err(e)) => error(StatusCode::INTERNAL_SERVER_ERROR, e),
+        Err(_) => error(StatusCode::SERVICE_UNAVAILABLE, "the sequencer has stopped"),
+    }
+}
+
+async fn submit_inputs(State(app): State<App>, headers: HeaderMap, body: String) -> Response {
+    submit(app, headers, body, false).await
+}
+
+async fn submit_observations(State(app): State<App>, headers: HeaderMap, body: String) -> Response {
+    submit(app, headers, body, true).await
+}
+
+async fn ask(app: &App, what: Read_) -> Response {
+    let (reply, answer) = oneshot::channel();
+    if app.jobs.send(Job::Read { what, reply }).is_err() {
+        return error(StatusCode::SERVICE_UNAVAILABLE, "the sequencer has stopped");
+    }
+    match answer.await {
+        Ok(Value::Null) => error(StatusCode::NOT_FOUND, "no such entry"),
+        Ok(v) => axum::Json(v).into_response(),
+        Err(_) => error(StatusCode::SERVICE_UNAVAILABLE, "the sequencer has stopped"),
+    }
+}
+
+async fn status(State(app): State<App>) -> Response {
+    ask(&app, Read_::Status).await
+}
+
+async fn checkpoint(State(app): State<App>) -> Response {
+    ask(&app, Read_::Checkpoint).await
+}
+
+async fn outbox(State(app): State<App>) -> Response {
+    ask(&app, Read_::Outbox).await
+}
+
+async fn log_entry(State(app): State<App>, UrlPath(index): UrlPath<u64>) -> Response {
+    ask(&app, Read_::Entry(index)).await
+}
+
+async fn stream(
+    State(app): State<App>,
+) -> Sse<impl futures_util::Stream<Item = Result<Event, std::convert::Infallible>>> {
+    let rx = app.events.subscribe();
+    let s = futures_util::stream::unfold(rx, |mut rx| async move {
+        match rx.recv().await {
+            Ok(text) => Some((Ok(Event::default().event("decision").data(text)), rx)),
+            Err(broadcast::error::RecvError::Lagged(n)) => {
+                let e = Event::default()
+                    .event("lagged")
+                    .data(format!("{n} decisions skipped: read them from /api/v1/log"));
+                Some((Ok(e), rx))
+            }
+            Err(broadcast::error::RecvError::Closed) => None,
+        }
+    });
+    Sse::new(s).keep_alive(KeepAlive::default())
+}
+
+async fn metrics(State(app): State<App>) -> Response {
+    let m = &app.metrics;
+    let get = |a: &AtomicU64| a.load(Ordering::Relaxed);
+    let text = format!(
+        "# HELP bulwark_inputs_total Inputs answered, by outcome.\n\
+# TYPE bulwark_inputs_total counter\n\
+bulwark_inputs_total{{outcome=\"accepted\"}} {}\n\
+bulwark_inputs_total{{outcome=\"duplicate\"}} {}\n\
+bulwark_inputs_total{{outcome=\"refused\"}} {}\n\
+# HELP bulwark_cot_observations_total Unauthenticated CoT observations sequenced.\n\
+# TYPE bulwark_cot_observations_total counter\n\
+bulwark_cot_observations_total {}\n\
+# HELP bulwark_auth_failures_total Requests refused for missing or unknown credentials.\n\
+# TYPE bulwark_auth_failures_total counter\n\
+bulwark_auth_failures_total {}\n\
+# HELP bulwark_commits_total Durable group commits.\n\
+# TYPE bulwark_commits_total counter\n\
+bulwark_commits_total {}\n\
+# HELP bulwark_commit_seconds_total Time spent sequencing and committing submissions.\n\
+# TYPE bulwark_commit_seconds_total counter\n\
+bulwark_commit_seconds_total {:.6}\n\
+# HELP bulwark_log_entries Entries in the log.\n\
+# TYPE bulwark_log_entries gauge\n\
+bulwark_log_entries {}\n",
+        get(&m.accepted),
+        get(&m.duplicates),
+        get(&m.refused),
+        get(&m.unauthenticated),
+        get(&m.auth_failures),
+        get(&m.commits),
+        get(&m.commit_micros) as f64 / 1e6,
+        get(&m.log_size),
+    );
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
+}
+
+async fn openapi() -> Response {
+    axum::Json(openapi_document()).into_response()
+}
+
+/// The API's OpenAPI 3.1 description.
+pub fn openapi_document() -> Value {
+    let bearer = json!([{"bearer": []}]);
+    let answers = json!({"description": "one answer per input, in order: a receipt (log index, recorded time; `duplicate` when received before) or the reason it was refused", "content": {"application/json": {}}});
+    let submit = |summary: &str| {
+        json!({
+            "summary": summary,
+            "security": bearer,
+            "requestBody": {"required": true, "content": {
+                "application/json": {"schema": {"description": "one input in the wire format (docs/wire-format.md), or an array of them"}},
+                "application/x-ndjson": {"schema": {"description": "inputs as JSON lines"}}}},
+            "responses": {
+                "200": answers,
+                "401": {"description": "no credentials"},
+                "403": {"description": "the token is not a party's, or every input is another party's"},
+                "422": {"description": "invalid inputs: nothing accepted; each problem located"},
+            }
+        })
+    };
+    let read = |summary: &str| json!({"summary": summary, "responses": {"200": {"description": "JSON", "content": {"application/json": {}}}}});
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "bulwark node", "version": env!("CARGO_PKG_VERSION"),
+                 "description": "One framework's sequencer: inputs in, decisions and their log out (docs/node.md)."},
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "a party's token (DATA/tokens)"}}},
+        "paths": {
+            "/api/v1/inputs": {"post": submit("Submit inputs of any type (acknowledged after a durable commit; idempotent by identity)")},
+            "/api/v1/observations": {"post": submit("Submit observations only")},
+            "/api/v1/status": {"get": read("The status board: breaches, incidents, activations and orders, votes, missed deadlines, the log's head")},
+            "/api/v1/checkpoint": {"get": read("The latest signed checkpoint (C2SP signed note)")},
+            "/api/v1/log/{index}": {"get": {"summary": "A log entry with its inclusion proof in the current tree",
+                "parameters": [{"name": "index", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 0}}],
+                "responses": {"200": {"description": "the entry"}, "404": {"description": "no such entry"}}}},
+            "/api/v1/outbox": {"get": read("The orders to notify and their delivery state")},
+            "/api/v1/stream": {"get": {"summary": "Decisions as they are made (server-sent events, event `decision`)",
+                "responses": {"200": {"description": "text/event-stream", "content": {"text/event-stream": {}}}}}},
+            "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {"200": {"description": "text/plain"}}}},
+            "/healthz": {"get": {"summary": "Liveness", "responses": {"200": {"description": "ok"}}}},
+            "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1"}}}},
+        }
+    })
+}
+
+/// Accepts CoT connections and feeds their observations to the sequencer.
+fn cot_loop(
+    listener: &TcpListener,
+    defaults: &ingest::Defaults,
+    jobs: &mpsc::Sender<Job>,
+    metrics: &Arc<Metrics>,
+) {
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else { continue };
+        let (defaults, jobs, metrics) = (defaults.clone(), jobs.clone(), metrics.clone());
+        std::thread::spawn(move || cot_connection(stream, defaults, &jobs, &metrics));
+    }
+}
+
+fn cot_connection(
+    mut stream: TcpStream,
+    defaults: ingest::Defaults,
+    jobs: &mpsc::Sender<Job>,
+    metrics: &Metrics,
+) {
+    let peer = stream
+        .peer_addr()
+        .map_or_else(|_| "a client".to_string(), |p| p.to_string());
+    let mut cot = ingest::cot::Stream::new(defaults);
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let (outcome, last) = match stream.read(&mut buf) {
+            Ok(0) | Err(_) => (cot.finish(), true),
+            Ok(n) => (cot.push(buf.get(..n).unwrap_or_default()), false),
+        };
+        for r in &outcome.rejected {
+            eprintln!(
+                "bulwark: CoT from {peer}: byte {}: {}",
+                r.at.offset, r.message
+            );
+        }
+        if !outcome.observations.is_empty() {
+            let inputs: Vec<model::Input> = outcome
+                .observations
+                .into_iter()
+                .map(model::Input::Observation)
+                .collect();
+            metrics
+                .unauthenticated
+                .fetch_add(inputs.len() as u64, Ordering::Relaxed);
+            let (reply, _answer) = oneshot::channel();
+            let job = Job::Submit {
+                party: None,
+                inputs,
+                reply,
+            };
+            if jobs.send(job).is_err() {
+                return;
+            }
+        }
+        if last {
+            return;
+        }
+    }
+}
