@@ -31,6 +31,8 @@ use node::{Answer, Sequencer, Startup};
 use serde_json::{Value, json};
 use tokio::sync::{broadcast, oneshot};
 
+pub mod outbox;
+
 /// How to run a node.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -85,6 +87,10 @@ struct App {
     tokens: Arc<BTreeMap<String, String>>,
     events: broadcast::Sender<String>,
     metrics: Arc<Metrics>,
+}
+
+fn now_ms() -> i64 {
+    now().millis()
 }
 
 fn now() -> Timestamp {
@@ -215,6 +221,12 @@ pub fn start(fw: &Framework, data: &Path, node_party: Option<&str>) -> Result<No
         std::thread::Builder::new()
             .name("sequencer".into())
             .spawn(move || sequencer_loop(seq, rx, &metrics, &events))?;
+    }
+    {
+        let data = data.to_path_buf();
+        std::thread::Builder::new()
+            .name("outbox".into())
+            .spawn(move || outbox::run(&data, now_ms))?;
     }
     Ok(Node {
         app: App {

@@ -117,6 +117,10 @@ impl NodeStore {
     /// `synchronous=FULL`, checked by reading both settings back.
     pub fn open(path: &Path) -> Result<NodeStore, StoreError> {
         let conn = Connection::open(path).map_err(sql)?;
+        // The outbox's delivery has its own connection: wait for the
+        // sequencer's transaction rather than fail.
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(sql)?;
         let mode: String = conn
             .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
             .map_err(sql)?;
