@@ -265,53 +265,77 @@ impl Sequencer {
         &mut self,
         now: Timestamp,
         party: Option<&str>,
-        inputs: Vec<Input>,
+        inputs: Vec<model::Input>,
     ) -> Result<(Vec<Answer>, Vec<Value>), NodeError> {
+        let (mut answers, entries) =
+            self.submit_group(now, vec![(party.map(str::to_string), inputs)])?;
+        Ok((answers.pop().unwrap_or_default(), entries))
+    }
+
+    /// Several submissions — each a party and its inputs — sequenced in
+    /// order at `now` and committed in one transaction (a group commit):
+    /// one answer list per submission.
+    pub fn submit_group(
+        &mut self,
+        now: Timestamp,
+        group: Vec<(Option<String>, Vec<model::Input>)>,
+    ) -> Result<(Vec<Vec<Answer>>, Vec<Value>), NodeError> {
         let now = self.clamp(now);
-        let mut answers = Vec::with_capacity(inputs.len());
         let mut events = Vec::new();
-        let from = self.logged;
         let mut orders = Vec::new();
-        for input in inputs {
-            let id = input.id().to_string();
-            if let Some(r) = self.receipts.get(&id) {
-                answers.push(Ok(Receipt {
-                    duplicate: true,
-                    ..r.clone()
-                }));
-                continue;
+        let mut all = Vec::with_capacity(group.len());
+        for (party, inputs) in group {
+            let mut answers = Vec::with_capacity(inputs.len());
+            for input in inputs {
+                answers.push(self.stage(now, party.as_deref(), input, &mut events, &mut orders)?);
             }
-            if let Some(p) = party
-                && input.id().party.as_str() != p
-            {
-                answers.push(Err(Refused {
-                    input: id,
-                    reason: format!(
-                        "you are authenticated as `{p}`, and this input is from `{}`: a party submits only its own inputs",
-                        input.id().party
-                    ),
-                }));
-                continue;
-            }
-            let bytes = model::canonical::to_vec(&input);
-            let (index, steps) = self.apply(now, &input)?;
-            orders.extend(self.orders(&steps));
-            let _ = index;
-            events.push(Event::Input {
-                at_ms: now.millis(),
-                party: party.map(str::to_string),
-                input: bytes,
-            });
-            answers.push(Ok(Receipt {
-                input: id,
-                log_index: index,
-                recorded_at: now,
-                duplicate: false,
-            }));
+            all.push(answers);
         }
         let entries = self.commit(events, orders, now)?;
-        debug_assert_eq!(self.logged - from, entries.len() as u64);
-        Ok((answers, entries))
+        Ok((all, entries))
+    }
+
+    /// Sequences one input (not yet committed).
+    fn stage(
+        &mut self,
+        now: Timestamp,
+        party: Option<&str>,
+        input: model::Input,
+        events: &mut Vec<Event>,
+        orders: &mut Vec<NewOrder>,
+    ) -> Result<Answer, NodeError> {
+        let id = input.id().to_string();
+        if let Some(r) = self.receipts.get(&id) {
+            return Ok(Ok(Receipt {
+                duplicate: true,
+                ..r.clone()
+            }));
+        }
+        if let Some(p) = party
+            && input.id().party.as_str() != p
+        {
+            return Ok(Err(Refused {
+                input: id,
+                reason: format!(
+                    "you are authenticated as `{p}`, and this input is from `{}`: a party submits only its own inputs",
+                    input.id().party
+                ),
+            }));
+        }
+        let bytes = model::canonical::to_vec(&input);
+        let (index, steps) = self.apply(now, &input)?;
+        orders.extend(self.orders(&steps));
+        events.push(Event::Input {
+            at_ms: now.millis(),
+            party: party.map(str::to_string),
+            input: bytes,
+        });
+        Ok(Ok(Receipt {
+            input: id,
+            log_index: index,
+            recorded_at: now,
+            duplicate: false,
+        }))
     }
 
     /// Moves the clock to `now`; commits what it decided.

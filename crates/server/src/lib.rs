@@ -47,6 +47,9 @@ pub struct Config {
     pub node_party: Option<String>,
 }
 
+/// The most inputs one group commit takes before it commits.
+const GROUP_INPUTS_MAX: usize = 20_000;
+
 /// A request to the sequencer thread.
 enum Job {
     Submit {
@@ -358,14 +361,35 @@ fn sequencer_loop(
                 inputs,
                 reply,
             }) => {
+                // A group commit: every submission already waiting joins
+                // this one's transaction.
                 let start = Instant::now();
-                match seq.submit(now(), party.as_deref(), inputs) {
+                let mut count = inputs.len();
+                let mut group = vec![(party, inputs)];
+                let mut replies = vec![reply];
+                let mut reads = Vec::new();
+                while count < GROUP_INPUTS_MAX {
+                    match rx.try_recv() {
+                        Ok(Job::Submit {
+                            party,
+                            inputs,
+                            reply,
+                        }) => {
+                            count += inputs.len();
+                            group.push((party, inputs));
+                            replies.push(reply);
+                        }
+                        Ok(Job::Read { what, reply }) => reads.push((what, reply)),
+                        Err(_) => break,
+                    }
+                }
+                match seq.submit_group(now(), group) {
                     Ok((answers, entries)) => {
                         metrics.commits.fetch_add(1, Ordering::Relaxed);
                         metrics
                             .commit_micros
                             .fetch_add(start.elapsed().as_micros() as u64, Ordering::Relaxed);
-                        for a in &answers {
+                        for a in answers.iter().flatten() {
                             let counter = match a {
                                 Ok(r) if r.duplicate => &metrics.duplicates,
                                 Ok(_) => &metrics.accepted,
@@ -374,16 +398,23 @@ fn sequencer_loop(
                             counter.fetch_add(1, Ordering::Relaxed);
                         }
                         metrics.log_size.store(seq.log_head().0, Ordering::Relaxed);
-                        let _ = reply.send(Ok(answers));
+                        for (reply, answers) in replies.into_iter().zip(answers) {
+                            let _ = reply.send(Ok(answers));
+                        }
                         publish(&entries);
                     }
                     Err(e) => {
                         // Nothing was acknowledged; the node cannot go on
                         // without risking it.
-                        let _ = reply.send(Err(e.to_string()));
+                        for reply in replies {
+                            let _ = reply.send(Err(e.to_string()));
+                        }
                         eprintln!("bulwark: the sequencer stopped: {e}");
                         std::process::exit(2);
                     }
+                }
+                for (what, reply) in reads {
+                    let _ = reply.send(read(&seq, &what));
                 }
             }
             Some(Job::Read { what, reply }) => {

@@ -217,14 +217,19 @@ mod tests {
             let (mut s, _) = listener.accept().unwrap();
             let mut buf = vec![0u8; 4096];
             let n = s.read(&mut buf).unwrap();
-            s.write_all(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n").unwrap();
+            s.write_all(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")
+                .unwrap();
             String::from_utf8_lossy(&buf[..n]).into_owned()
         });
         let url = format!("http://127.0.0.1:{port}/orders");
         assert_eq!(http_post(&url, "{\"order\":\"x\"}"), Ok(204));
         let request = server.join().unwrap();
         assert!(request.starts_with("POST /orders HTTP/1.1"), "{request}");
-        assert!(request.to_ascii_lowercase().contains("content-type: application/json"));
+        assert!(
+            request
+                .to_ascii_lowercase()
+                .contains("content-type: application/json")
+        );
         // Nobody listens there any more.
         assert!(http_post(&url, "{}").is_err());
     }
