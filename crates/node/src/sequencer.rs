@@ -446,6 +446,61 @@ impl Sequencer {
             .map(|p| p.iter().map(|h| merkle::hex(h)).collect())
     }
 
+    /// A tile of the log in the C2SP tlog-tiles layout (`tile/0/000`,
+    /// `tile/entries/x001/234.p/7`, …), for the current tree.
+    pub fn tile(&self, path: &str) -> Result<Vec<u8>, String> {
+        use ledger::tiles::{self, Kind, TileId};
+        let id = TileId::parse(path).map_err(|e| e.to_string())?;
+        match id.kind() {
+            Kind::Hashes(_) => tiles::hash_tile(self.rec.tree(), id).map_err(|e| e.to_string()),
+            Kind::Entries => {
+                let (start, end) = id
+                    .span()
+                    .ok_or_else(|| format!("{path} is beyond the log"))?;
+                if end > self.rec.tree().len() {
+                    return Err(format!(
+                        "{path} is beyond the log of {} entries",
+                        self.rec.tree().len()
+                    ));
+                }
+                let entries = self
+                    .store
+                    .log_range(start, end)
+                    .map_err(|e| e.to_string())?;
+                tiles::entry_bundle(id, start, &entries).map_err(|e| e.to_string())
+            }
+        }
+    }
+
+    /// The evidence pack of breach `breach`'s latest certification, with
+    /// proofs for the latest checkpoint (docs/ledger.md).
+    pub fn pack(&self, breach: &str) -> Result<Option<ledger::pack::Pack>, String> {
+        let Some((size, note)) = self.checkpoint().map_err(|e| e.to_string())? else {
+            return Ok(None);
+        };
+        let entries: Vec<Value> = self
+            .store
+            .log_range(0, size)
+            .map_err(|e| e.to_string())?
+            .iter()
+            .map(|b| serde_json::from_slice(b).unwrap_or_default())
+            .collect();
+        let Some(index) = entries.iter().rposition(|e| {
+            e["entry"] == "decision" && e["decision"] == "certified" && e["breach"] == breach
+        }) else {
+            return Ok(None);
+        };
+        ledger::pack::build(
+            self.rec.tree(),
+            &entries,
+            index as u64,
+            &self.signer.verifier(),
+            &note,
+            size,
+        )
+        .map(Some)
+    }
+
     /// The number of inputs received.
     pub fn inputs(&self) -> usize {
         self.receipts.len()

@@ -61,11 +61,18 @@ enum Job {
         what: Read_,
         reply: oneshot::Sender<Value>,
     },
+    Tile {
+        path: String,
+        reply: oneshot::Sender<Result<Vec<u8>, String>>,
+    },
 }
 
 #[derive(Clone, Debug)]
 enum Read_ {
     Status,
+    /// One part of the status board.
+    Part(&'static str),
+    Pack(String),
     Entry(u64),
     Checkpoint,
     Outbox,
@@ -317,6 +324,12 @@ fn router(app: App) -> Router {
         .route("/api/v1/inputs", post(submit_inputs))
         .route("/api/v1/observations", post(submit_observations))
         .route("/api/v1/status", get(status))
+        .route("/api/v1/breaches", get(|s| part(s, "breaches")))
+        .route("/api/v1/incidents", get(|s| part(s, "incidents")))
+        .route("/api/v1/activations", get(|s| part(s, "activations")))
+        .route("/api/v1/packs/{breach}", get(pack))
+        .route("/checkpoint", get(checkpoint_note))
+        .route("/tile/{*path}", get(tile))
         .route("/api/v1/checkpoint", get(checkpoint))
         .route("/api/v1/log/{index}", get(log_entry))
         .route("/api/v1/outbox", get(outbox))
@@ -380,6 +393,11 @@ fn sequencer_loop(
                             replies.push(reply);
                         }
                         Ok(Job::Read { what, reply }) => reads.push((what, reply)),
+                        Ok(Job::Tile { path, reply }) => {
+                            // Tiles are of committed entries only: answer
+                            // from the tree as it stands before this group.
+                            let _ = reply.send(seq.tile(&format!("tile/{path}")));
+                        }
                         Err(_) => break,
                     }
                 }
@@ -420,12 +438,25 @@ fn sequencer_loop(
             Some(Job::Read { what, reply }) => {
                 let _ = reply.send(read(&seq, &what));
             }
+            Some(Job::Tile { path, reply }) => {
+                let _ = reply.send(seq.tile(&format!("tile/{path}")));
+            }
         }
     }
 }
 
 fn read(seq: &Sequencer, what: &Read_) -> Value {
     match what {
+        Read_::Part(name) => read(seq, &Read_::Status)
+            .get(*name)
+            .cloned()
+            .unwrap_or(Value::Null),
+        Read_::Pack(breach) => match seq.pack(breach) {
+            Ok(Some(p)) => serde_json::to_value(p).unwrap_or(Value::Null),
+            Ok(None) => Value::Null,
+            Err(e) => json!({"error": e}),
+        },
+
         Read_::Status => {
             let d = seq.decider();
             let (size, root) = seq.log_head();
@@ -620,6 +651,55 @@ async fn ask(app: &App, what: Read_) -> Response {
     }
 }
 
+async fn part(State(app): State<App>, name: &'static str) -> Response {
+    ask(&app, Read_::Part(name)).await
+}
+
+async fn pack(State(app): State<App>, UrlPath(breach): UrlPath<String>) -> Response {
+    ask(&app, Read_::Pack(breach)).await
+}
+
+/// The latest checkpoint as the signed note itself (the tlog-tiles name).
+async fn checkpoint_note(State(app): State<App>) -> Response {
+    let (reply, answer) = oneshot::channel();
+    if app
+        .jobs
+        .send(Job::Read {
+            what: Read_::Checkpoint,
+            reply,
+        })
+        .is_err()
+    {
+        return error(StatusCode::SERVICE_UNAVAILABLE, "the sequencer has stopped");
+    }
+    match answer.await {
+        Ok(v) => match v["checkpoint"].as_str() {
+            Some(note) => (
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                note.to_string(),
+            )
+                .into_response(),
+            None => error(StatusCode::NOT_FOUND, "no checkpoint yet"),
+        },
+        Err(_) => error(StatusCode::SERVICE_UNAVAILABLE, "the sequencer has stopped"),
+    }
+}
+
+/// A tile (`/tile/0/000`, `/tile/entries/000.p/5`, …) as bytes.
+async fn tile(State(app): State<App>, UrlPath(path): UrlPath<String>) -> Response {
+    let (reply, answer) = oneshot::channel();
+    if app.jobs.send(Job::Tile { path, reply }).is_err() {
+        return error(StatusCode::SERVICE_UNAVAILABLE, "the sequencer has stopped");
+    }
+    match answer.await {
+        Ok(Ok(bytes)) => {
+            ([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response()
+        }
+        Ok(Err(why)) => error(StatusCode::NOT_FOUND, why),
+        Err(_) => error(StatusCode::SERVICE_UNAVAILABLE, "the sequencer has stopped"),
+    }
+}
+
 async fn status(State(app): State<App>) -> Response {
     ask(&app, Read_::Status).await
 }
@@ -725,6 +805,16 @@ pub fn openapi_document() -> Value {
             "/api/v1/observations": {"post": submit("Submit observations only")},
             "/api/v1/status": {"get": read("The status board: breaches, incidents, activations and orders, votes, missed deadlines, the log's head")},
             "/api/v1/checkpoint": {"get": read("The latest signed checkpoint (C2SP signed note)")},
+            "/api/v1/breaches": {"get": read("Every breach, with its status, evidence standard and explanation")},
+            "/api/v1/incidents": {"get": read("Every incident, with its sources and whether it is contested")},
+            "/api/v1/activations": {"get": read("Every tier entered for a breach, with its clock, votes and orders")},
+            "/api/v1/packs/{breach}": {"get": {"summary": "The evidence pack of a certified breach (docs/ledger.md), for `bulwark verify`",
+                "parameters": [{"name": "breach", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "the pack"}, "404": {"description": "no certified breach of that id"}}}},
+            "/checkpoint": {"get": {"summary": "The latest checkpoint as a signed note (C2SP tlog-tiles)", "responses": {"200": {"description": "text/plain"}}}},
+            "/tile/{path}": {"get": {"summary": "A tile of the log (C2SP tlog-tiles: tile/L/N[.p/W], tile/entries/N[.p/W])",
+                "parameters": [{"name": "path", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "application/octet-stream"}, "404": {"description": "no such tile (the reason)"}}}},
             "/api/v1/log/{index}": {"get": {"summary": "A log entry with its inclusion proof in the current tree",
                 "parameters": [{"name": "index", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 0}}],
                 "responses": {"200": {"description": "the entry"}, "404": {"description": "no such entry"}}}},

@@ -186,6 +186,24 @@ impl NodeStore {
         rows.collect::<Result<_, _>>().map_err(sql)
     }
 
+    /// Log entries `from..to`, in order.
+    pub fn log_range(&self, from: u64, to: u64) -> Result<Vec<Vec<u8>>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT entry FROM log WHERE idx >= ?1 AND idx < ?2 ORDER BY idx")
+            .map_err(sql)?;
+        let rows = stmt
+            .query_map(
+                params![
+                    i64::try_from(from).unwrap_or(i64::MAX),
+                    i64::try_from(to).unwrap_or(i64::MAX)
+                ],
+                |r| r.get(0),
+            )
+            .map_err(sql)?;
+        rows.collect::<Result<_, _>>().map_err(sql)
+    }
+
     /// Writes one group commit in one transaction; durable on return.
     pub fn commit(&mut self, c: &Commit) -> Result<(), StoreError> {
         let tx = self.conn.transaction().map_err(sql)?;

@@ -1,0 +1,247 @@
+//! The node's API through its router, without sockets: a salvo reported by
+//! three parties and reviewed is certified, its tier fires and its order is
+//! in the outbox; the evidence pack served verifies offline, and the tiles
+//! served give the signed checkpoint's root.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use serde_json::Value;
+use tower::ServiceExt;
+
+struct DirFiles(PathBuf);
+
+impl framework::Files for DirFiles {
+    fn read(&self, path: &str) -> Result<Vec<u8>, String> {
+        std::fs::read(self.0.join(path)).map_err(|e| e.to_string())
+    }
+}
+
+fn example() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/ukraine-2025")
+}
+
+fn framework() -> framework::Framework {
+    let text = std::fs::read_to_string(example().join("framework.toml")).unwrap();
+    framework::load_and_check("framework.toml", &text, &DirFiles(example())).0
+}
+
+async fn call(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: &str,
+) -> (StatusCode, Vec<u8>) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let res = app
+        .clone()
+        .oneshot(req.body(Body::from(body.to_string())).unwrap())
+        .await
+        .unwrap();
+    let status = res.status();
+    let bytes = axum::body::to_bytes(res.into_body(), 1 << 26)
+        .await
+        .unwrap();
+    (status, bytes.to_vec())
+}
+
+async fn json(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: &str,
+) -> (StatusCode, Value) {
+    let (status, bytes) = call(app, method, uri, token, body).await;
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+/// Every RFC 3339 time in `v` moved by `by_ms`.
+fn shift(v: &mut Value, by_ms: i64) {
+    match v {
+        Value::String(s) => {
+            if let Ok(t) = base::Timestamp::parse(s)
+                && s.len() >= 20
+                && s.as_bytes().get(4) == Some(&b'-')
+            {
+                *s = base::Timestamp::from_millis(t.millis() + by_ms).to_string();
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(|x| shift(x, by_ms)),
+        Value::Object(o) => o.values_mut().for_each(|x| shift(x, by_ms)),
+        _ => {}
+    }
+}
+
+fn tokens(data: &std::path::Path) -> BTreeMap<String, String> {
+    std::fs::read_to_string(data.join("tokens"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once(' '))
+        .map(|(p, t)| (p.to_string(), t.to_string()))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_certified_breach_through_the_api_gives_a_pack_that_verifies_and_tiles_that_prove() {
+    let fw = framework();
+    let data = std::env::temp_dir().join(format!("bulwark-router-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let node = server::start(&fw, &data, None).unwrap();
+    let app = node.router();
+    let t = tokens(&data);
+
+    // The plain endpoints.
+    assert_eq!(
+        call(&app, "GET", "/healthz", None, "").await.0,
+        StatusCode::OK
+    );
+    let (_, metrics) = call(&app, "GET", "/metrics", None, "").await;
+    assert!(
+        String::from_utf8(metrics)
+            .unwrap()
+            .contains("# TYPE bulwark_inputs_total counter")
+    );
+    let (_, doc) = json(&app, "GET", "/openapi.json", None, "").await;
+    for path in [
+        "/api/v1/inputs",
+        "/api/v1/packs/{breach}",
+        "/tile/{path}",
+        "/api/v1/stream",
+    ] {
+        assert!(
+            doc["paths"].get(path).is_some(),
+            "{path} is not in the OpenAPI document"
+        );
+    }
+    assert_eq!(
+        call(&app, "POST", "/api/v1/inputs", None, "{}").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Scenario 01's inputs, moved to now, posted by each party in order.
+    let path = example().join("scenarios/01-missile-salvo.toml");
+    let scenario = exercise::msel::load_any(
+        "01-missile-salvo.toml",
+        &std::fs::read(&path).unwrap(),
+        &DirFiles(path.parent().unwrap().to_path_buf()),
+        &fw,
+    )
+    .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let last = scenario.injects.last().unwrap().at.millis();
+    let by = now - last - 60_000;
+    for inject in &scenario.injects {
+        for input in &inject.inputs {
+            let mut v: Value = serde_json::from_str(&model::encode_line(input)).unwrap();
+            shift(&mut v, by);
+            let party = input.id().party.to_string();
+            if input.type_name() == "observation" {
+                let (status, body) = json(
+                    &app,
+                    "POST",
+                    "/api/v1/observations",
+                    Some(&t[&party]),
+                    &v.to_string(),
+                )
+                .await;
+                assert_eq!(status, StatusCode::OK, "{body}");
+            } else {
+                // Not an observation: that endpoint refuses it, whole.
+                let (status, _) = json(
+                    &app,
+                    "POST",
+                    "/api/v1/observations",
+                    Some(&t[&party]),
+                    &v.to_string(),
+                )
+                .await;
+                assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+                let (status, body) = json(
+                    &app,
+                    "POST",
+                    "/api/v1/inputs",
+                    Some(&t[&party]),
+                    &v.to_string(),
+                )
+                .await;
+                assert_eq!(status, StatusCode::OK, "{body}");
+            }
+        }
+    }
+    let (_, breaches) = json(&app, "GET", "/api/v1/breaches", None, "").await;
+    let b1 = breaches
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["id"] == "B1")
+        .unwrap_or_else(|| panic!("no B1: {breaches}"));
+    assert_eq!(b1["status"], "certified", "{b1}");
+    let (_, activations) = json(&app, "GET", "/api/v1/activations", None, "").await;
+    assert!(
+        activations
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["fired_at"].is_string()),
+        "no tier fired: {activations}"
+    );
+    let (_, outbox) = json(&app, "GET", "/api/v1/outbox", None, "").await;
+    assert!(
+        !outbox.as_array().unwrap().is_empty(),
+        "no order in the outbox"
+    );
+
+    // The pack verifies offline with the node's key, and says so.
+    let (status, pack) = call(&app, "GET", "/api/v1/packs/B1", None, "").await;
+    assert_eq!(status, StatusCode::OK);
+    let key = ledger::note::Signer::parse(
+        std::fs::read_to_string(data.join("node.key"))
+            .unwrap()
+            .trim_end(),
+    )
+    .unwrap()
+    .verifier();
+    let report = ledger::pack::verify(&pack, Some(&key)).unwrap();
+    assert_eq!(report.breach, "B1");
+    assert!(report.observations >= 3);
+    assert_eq!(
+        call(&app, "GET", "/api/v1/packs/B9", None, "").await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    // The tiles give the checkpoint's root, and every entry.
+    let (_, note) = call(&app, "GET", "/checkpoint", None, "").await;
+    let note = String::from_utf8(note).unwrap();
+    let opened = ledger::note::open(&note, &[key]).unwrap();
+    let cp = ledger::note::Checkpoint::parse(&opened.text).unwrap();
+    let mut set = ledger::tiles::TileSet::new();
+    for id in ledger::tiles::tiles_of(cp.size) {
+        let (status, bytes) = call(&app, "GET", &format!("/{}", id.path()), None, "").await;
+        assert_eq!(status, StatusCode::OK, "{}", id.path());
+        set.insert(&id.path(), bytes).unwrap();
+    }
+    assert_eq!(set.root(cp.size).unwrap(), cp.root);
+    let (status, body) = call(&app, "GET", "/tile/0/999", None, "").await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
+}
