@@ -131,6 +131,20 @@ async fn a_certified_breach_through_the_api_gives_a_pack_that_verifies_and_tiles
         StatusCode::UNAUTHORIZED
     );
 
+    // A live reader of decisions, from before the first input.
+    let res = app
+        .clone()
+        .oneshot(
+            Request::builder()
+                .uri("/api/v1/stream")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-type"], "text/event-stream");
+    let mut live = res.into_body().into_data_stream();
+
     // Scenario 01's inputs, moved to now, posted by each party in order.
     let path = example().join("scenarios/01-missile-salvo.toml");
     let scenario = exercise::msel::load_any(
@@ -184,6 +198,16 @@ async fn a_certified_breach_through_the_api_gives_a_pack_that_verifies_and_tiles
             }
         }
     }
+    // The stream told of the first decision as it was made.
+    use futures_util::StreamExt;
+    let first = tokio::time::timeout(std::time::Duration::from_secs(10), live.next())
+        .await
+        .expect("no decision streamed")
+        .unwrap()
+        .unwrap();
+    let first = String::from_utf8(first.to_vec()).unwrap();
+    assert!(first.starts_with("event: decision\ndata: {"), "{first}");
+    assert!(first.contains("\"entry\":\"decision\""), "{first}");
     let (_, breaches) = json(&app, "GET", "/api/v1/breaches", None, "").await;
     let b1 = breaches
         .as_array()
