@@ -95,7 +95,7 @@ pub fn run(args: &ExerciseArgs) -> Result<u8> {
     let mut reports = Vec::new();
     if let (Some(dir), [s]) = (&args.out, loaded.as_slice()) {
         let (signer, given) = crate::record::signer(args.key.as_deref(), &s.id)?;
-        let (report, log) = progress.run_logged(&fw, s, crate::record::salt_secret(&signer))?;
+        let (report, log) = progress.run_logged(&fw, s, exercise::record::salt_secret(&signer))?;
         progress.finish();
         let w = crate::record::write(dir, signer, &report, &log)?;
         eprintln!(

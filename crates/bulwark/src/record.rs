@@ -11,7 +11,6 @@ use anyhow::{Context, Result, anyhow, bail};
 use exercise::{Report, RunLog};
 use ledger::note::Signer;
 use ledger::{entry, merkle, pack};
-use sha2::{Digest, Sha256};
 use store::logdir::{LogDir, write_durably};
 
 /// The run's signing key: the one given, or one made for this run.
@@ -35,15 +34,6 @@ pub fn signer(key: Option<&Path>, scenario: &str) -> Result<(Signer, bool)> {
         Signer::from_seed(&name, seed).map_err(|e| anyhow!("{e}"))?,
         false,
     ))
-}
-
-/// The secret the run's salts are derived from: a hash of the signer key,
-/// so it is as secret as the key and the same key gives the same log.
-pub fn salt_secret(signer: &Signer) -> [u8; 32] {
-    let mut h = Sha256::new();
-    h.update(b"bulwark-salt-secret/v1\0");
-    h.update(signer.encode().as_bytes());
-    h.finalize().into()
 }
 
 /// What was written.

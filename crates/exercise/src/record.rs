@@ -18,6 +18,16 @@ use model::{Input, Visibility};
 use serde_json::Value;
 use sha2::Sha256;
 
+/// The secret a log's salts are derived from: a hash of its signer key,
+/// so it is as secret as the key and the same key gives the same log.
+pub fn salt_secret(signer: &ledger::note::Signer) -> [u8; 32] {
+    use sha2::Digest;
+    let mut h = Sha256::new();
+    h.update(b"bulwark-salt-secret/v1\0");
+    h.update(signer.encode().as_bytes());
+    h.finalize().into()
+}
+
 /// How a certification's evidence names a restricted input.
 pub const RESTRICTED: &str = "(restricted)";
 

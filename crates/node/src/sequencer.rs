@@ -116,15 +116,6 @@ pub struct Sequencer {
     logged: u64,
 }
 
-/// The salts' secret of a node: derived from its key.
-fn secret(signer: &Signer) -> [u8; 32] {
-    use sha2::Digest;
-    let mut h = sha2::Sha256::new();
-    h.update(b"bulwark-salt-secret/v1\0");
-    h.update(signer.encode().as_bytes());
-    h.finalize().into()
-}
-
 impl Sequencer {
     /// Opens the node's store in `data` (made if new), replays it, records
     /// the downtime since its last commit and moves the clock to `now`.
@@ -154,7 +145,7 @@ impl Sequencer {
         }
         let mut s = Sequencer {
             decider: Decider::new(fw)?,
-            rec: Recorder::new(secret(&signer)),
+            rec: Recorder::new(exercise::record::salt_secret(&signer)),
             store,
             signer,
             node_party: node_party.to_string(),
