@@ -69,6 +69,9 @@ pub struct Recorder {
     /// The identities of restricted inputs, and their entries: decisions
     /// name them by entry, never in clear.
     restricted: BTreeMap<String, u64>,
+    /// The canonical bytes of the entries not yet taken (a node writes
+    /// them; an exercise never takes them and keeps none).
+    bytes: Option<Vec<Vec<u8>>>,
 }
 
 impl Recorder {
@@ -81,11 +84,25 @@ impl Recorder {
             pending_reviews: BTreeMap::new(),
             reviews: BTreeMap::new(),
             restricted: BTreeMap::new(),
+            bytes: None,
+        }
+    }
+
+    /// A recorder that also keeps each entry's canonical bytes until they
+    /// are taken ([`Recorder::take`]), so a writer does not encode twice.
+    pub fn with_bytes(secret: [u8; 32]) -> Recorder {
+        Recorder {
+            bytes: Some(Vec::new()),
+            ..Recorder::new(secret)
         }
     }
 
     fn push(&mut self, value: Value) -> u64 {
-        let index = self.log.tree.push(&entry::canonical(&value));
+        let bytes = entry::canonical(&value);
+        let index = self.log.tree.push(&bytes);
+        if let Some(kept) = &mut self.bytes {
+            kept.push(bytes);
+        }
         self.log.entries.push(value);
         index
     }
@@ -259,6 +276,18 @@ impl Recorder {
     /// out and keeps only the tree).
     pub fn take_entries(&mut self) -> Vec<Value> {
         std::mem::take(&mut self.log.entries)
+    }
+
+    /// Takes the entries recorded since the last call with their canonical
+    /// bytes (kept by a recorder made [`Recorder::with_bytes`]; encoded
+    /// here otherwise).
+    pub fn take(&mut self) -> (Vec<Value>, Vec<Vec<u8>>) {
+        let entries = std::mem::take(&mut self.log.entries);
+        let bytes = match &mut self.bytes {
+            Some(kept) => std::mem::take(kept),
+            None => entries.iter().map(entry::canonical).collect(),
+        };
+        (entries, bytes)
     }
 
     /// The tree of every entry recorded.

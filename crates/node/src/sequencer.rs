@@ -20,7 +20,6 @@ use engine::ladder::LadderEvent;
 use engine::{Decider, Step};
 use exercise::record::Recorder;
 use framework::Framework;
-use ledger::entry;
 use ledger::merkle;
 use ledger::note::{self, Checkpoint, Signer};
 use model::{Input, InputId, Outage};
@@ -145,7 +144,7 @@ impl Sequencer {
         }
         let mut s = Sequencer {
             decider: Decider::new(fw)?,
-            rec: Recorder::new(exercise::record::salt_secret(&signer)),
+            rec: Recorder::with_bytes(exercise::record::salt_secret(&signer)),
             store,
             signer,
             node_party: node_party.to_string(),
@@ -171,7 +170,7 @@ impl Sequencer {
                 }
             }
         }
-        let replayed: Vec<Vec<u8>> = s.rec.take_entries().iter().map(entry::canonical).collect();
+        let (_, replayed) = s.rec.take();
         let stored = s.store.log()?;
         if let Some(i) =
             (0..replayed.len().max(stored.len())).find(|&i| replayed.get(i) != stored.get(i))
@@ -386,7 +385,7 @@ impl Sequencer {
         outbox: Vec<NewOrder>,
         now: Timestamp,
     ) -> Result<Vec<Value>, NodeError> {
-        let entries = self.rec.take_entries();
+        let (entries, bytes) = self.rec.take();
         let tree = self.rec.tree();
         let body = Checkpoint {
             origin: self.signer.verifier().name.clone(),
@@ -399,7 +398,7 @@ impl Sequencer {
         let commit = Commit {
             events,
             log_from: self.logged,
-            log: entries.iter().map(entry::canonical).collect(),
+            log: bytes,
             checkpoint: Some((body.size, note)),
             outbox,
             alive_ms: now.millis(),
