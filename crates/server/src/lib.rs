@@ -58,7 +58,7 @@ enum Job {
         reply: oneshot::Sender<Result<Vec<Answer>, String>>,
     },
     Read {
-        what: Read_,
+        what: Query,
         reply: oneshot::Sender<Value>,
     },
     Tile {
@@ -68,7 +68,7 @@ enum Job {
 }
 
 #[derive(Clone, Debug)]
-enum Read_ {
+enum Query {
     Status,
     /// One part of the status board.
     Part(&'static str),
@@ -445,19 +445,19 @@ fn sequencer_loop(
     }
 }
 
-fn read(seq: &Sequencer, what: &Read_) -> Value {
+fn read(seq: &Sequencer, what: &Query) -> Value {
     match what {
-        Read_::Part(name) => read(seq, &Read_::Status)
+        Query::Part(name) => read(seq, &Query::Status)
             .get(*name)
             .cloned()
             .unwrap_or(Value::Null),
-        Read_::Pack(breach) => match seq.pack(breach) {
+        Query::Pack(breach) => match seq.pack(breach) {
             Ok(Some(p)) => serde_json::to_value(p).unwrap_or(Value::Null),
             Ok(None) => Value::Null,
             Err(e) => json!({"error": e}),
         },
 
-        Read_::Status => {
+        Query::Status => {
             let d = seq.decider();
             let (size, root) = seq.log_head();
             json!({
@@ -470,7 +470,7 @@ fn read(seq: &Sequencer, what: &Read_) -> Value {
                 "deadlines_missed": d.ladder().deadlines_missed(),
             })
         }
-        Read_::Entry(index) => {
+        Query::Entry(index) => {
             let entry = seq
                 .store()
                 .log()
@@ -487,11 +487,11 @@ fn read(seq: &Sequencer, what: &Read_) -> Value {
                 None => Value::Null,
             }
         }
-        Read_::Checkpoint => match seq.checkpoint() {
+        Query::Checkpoint => match seq.checkpoint() {
             Ok(Some((size, note))) => json!({"size": size, "checkpoint": note}),
             _ => Value::Null,
         },
-        Read_::Outbox => match seq.store().outbox() {
+        Query::Outbox => match seq.store().outbox() {
             Ok(rows) => Value::Array(
                 rows.into_iter()
                     .map(|r| {
@@ -639,7 +639,7 @@ async fn submit_observations(State(app): State<App>, headers: HeaderMap, body: S
     submit(app, headers, body, true).await
 }
 
-async fn ask(app: &App, what: Read_) -> Response {
+async fn ask(app: &App, what: Query) -> Response {
     let (reply, answer) = oneshot::channel();
     if app.jobs.send(Job::Read { what, reply }).is_err() {
         return error(StatusCode::SERVICE_UNAVAILABLE, "the sequencer has stopped");
@@ -652,11 +652,11 @@ async fn ask(app: &App, what: Read_) -> Response {
 }
 
 async fn part(State(app): State<App>, name: &'static str) -> Response {
-    ask(&app, Read_::Part(name)).await
+    ask(&app, Query::Part(name)).await
 }
 
 async fn pack(State(app): State<App>, UrlPath(breach): UrlPath<String>) -> Response {
-    ask(&app, Read_::Pack(breach)).await
+    ask(&app, Query::Pack(breach)).await
 }
 
 /// The latest checkpoint as the signed note itself (the tlog-tiles name).
@@ -665,7 +665,7 @@ async fn checkpoint_note(State(app): State<App>) -> Response {
     if app
         .jobs
         .send(Job::Read {
-            what: Read_::Checkpoint,
+            what: Query::Checkpoint,
             reply,
         })
         .is_err()
@@ -701,19 +701,19 @@ async fn tile(State(app): State<App>, UrlPath(path): UrlPath<String>) -> Respons
 }
 
 async fn status(State(app): State<App>) -> Response {
-    ask(&app, Read_::Status).await
+    ask(&app, Query::Status).await
 }
 
 async fn checkpoint(State(app): State<App>) -> Response {
-    ask(&app, Read_::Checkpoint).await
+    ask(&app, Query::Checkpoint).await
 }
 
 async fn outbox(State(app): State<App>) -> Response {
-    ask(&app, Read_::Outbox).await
+    ask(&app, Query::Outbox).await
 }
 
 async fn log_entry(State(app): State<App>, UrlPath(index): UrlPath<u64>) -> Response {
-    ask(&app, Read_::Entry(index)).await
+    ask(&app, Query::Entry(index)).await
 }
 
 async fn stream(
