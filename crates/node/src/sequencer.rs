@@ -110,7 +110,8 @@ pub struct Sequencer {
     signer: Signer,
     node_party: String,
     framework_hash: String,
-    receipts: BTreeMap<String, Receipt>,
+    /// Every input received: its log index and recorded time, by identity.
+    receipts: BTreeMap<String, (u64, Timestamp)>,
     now: Timestamp,
     logged: u64,
 }
@@ -227,15 +228,7 @@ impl Sequencer {
         for step in &steps {
             self.rec.step(step, self.decider.engine());
         }
-        self.receipts.insert(
-            input.id().to_string(),
-            Receipt {
-                input: input.id().to_string(),
-                log_index: index,
-                recorded_at: at,
-                duplicate: false,
-            },
-        );
+        self.receipts.insert(input.id().to_string(), (index, at));
         Ok((index, steps))
     }
 
@@ -295,10 +288,12 @@ impl Sequencer {
         orders: &mut Vec<NewOrder>,
     ) -> Result<Answer, NodeError> {
         let id = input.id().to_string();
-        if let Some(r) = self.receipts.get(&id) {
+        if let Some(&(log_index, recorded_at)) = self.receipts.get(&id) {
             return Ok(Ok(Receipt {
+                input: id,
+                log_index,
+                recorded_at,
                 duplicate: true,
-                ..r.clone()
             }));
         }
         if let Some(p) = party
