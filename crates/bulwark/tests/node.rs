@@ -33,12 +33,17 @@ fn free_port() -> u16 {
 }
 
 fn start(data: &Path, port: u16) -> Child {
+    start_with(data, port, &[])
+}
+
+fn start_with(data: &Path, port: u16, more: &[&str]) -> Child {
     let mut child = Command::new(env!("CARGO_BIN_EXE_bulwark"))
         .args(["serve", "--framework"])
         .arg(example())
         .arg("--data")
         .arg(data)
         .args(["--listen", &format!("127.0.0.1:{port}")])
+        .args(more)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -191,6 +196,64 @@ fn inputs_are_acknowledged_idempotent_and_refused_to_strangers() {
     let (_, metrics) = http(port, "GET", "/metrics", None, "").unwrap();
     assert!(
         metrics.contains("bulwark_inputs_total{outcome=\"duplicate\"} 2"),
+        "{metrics}"
+    );
+    node.kill().unwrap();
+    node.wait().unwrap();
+}
+
+/// CoT from a TAK client reaches the log, marked unauthenticated, and
+/// never counts: the engine refuses its class.
+#[test]
+fn cot_over_tcp_is_logged_unauthenticated_and_never_counts() {
+    let data = scratch("cot");
+    let (port, cot) = (free_port(), free_port());
+    let mut node = start_with(&data, port, &["--cot-listen", &format!("127.0.0.1:{cot}")]);
+    let now = base::Timestamp::from_seconds(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64,
+    );
+    let stale = base::Timestamp::from_seconds(now.millis() / 1000 + 3600);
+    let event = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><event version="2.0" uid="trk-1" type="a-h-A-M-F-Q" time="{now}" start="{now}" stale="{stale}" how="m-g"><point lat="50.45" lon="30.52" hae="0" ce="500" le="100"/><detail/></event>"#
+    );
+    let mut s = TcpStream::connect(("127.0.0.1", cot)).unwrap();
+    s.write_all(event.as_bytes()).unwrap();
+    drop(s);
+    let begun = Instant::now();
+    let mut entries = Vec::new();
+    while begun.elapsed() < Duration::from_secs(20) && entries.len() < 2 {
+        entries = (0..10)
+            .map_while(|i| {
+                let (status, body) =
+                    http(port, "GET", &format!("/api/v1/log/{i}"), None, "").ok()?;
+                (status == 200).then(|| serde_json::from_str::<Value>(&body).unwrap())
+            })
+            .filter(|e| e["entry"]["entry"] != "decision" || e["entry"]["decision"] == "rejected")
+            .collect();
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let input = entries
+        .iter()
+        .find(|e| e["entry"]["entry"] == "input")
+        .unwrap_or_else(|| panic!("the CoT event is not in the log: {entries:?}"));
+    assert_eq!(input["entry"]["input"]["class"], "unauthenticated");
+    assert_eq!(input["entry"]["input"]["id"]["source"], "cot-listener");
+    let rejected = entries
+        .iter()
+        .find(|e| e["entry"]["decision"] == "rejected")
+        .unwrap_or_else(|| panic!("the CoT observation was not refused: {entries:?}"));
+    assert!(
+        rejected["entry"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("unauthenticated")
+    );
+    let (_, metrics) = http(port, "GET", "/metrics", None, "").unwrap();
+    assert!(
+        metrics.contains("bulwark_cot_observations_total 1"),
         "{metrics}"
     );
     node.kill().unwrap();
