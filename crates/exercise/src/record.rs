@@ -99,6 +99,11 @@ impl Recorder {
 
     fn push(&mut self, value: Value) -> u64 {
         let bytes = entry::canonical(&value);
+        self.push_encoded(value, bytes)
+    }
+
+    /// Appends an entry whose canonical bytes are already known.
+    fn push_encoded(&mut self, value: Value, bytes: Vec<u8>) -> u64 {
         let index = self.log.tree.push(&bytes);
         if let Some(kept) = &mut self.bytes {
             kept.push(bytes);
@@ -110,39 +115,58 @@ impl Recorder {
     /// Logs an input as received at `at`; returns its index.
     pub fn input(&mut self, at: Timestamp, input: &Input) -> u64 {
         let bytes = model::canonical::to_vec(input);
-        let wire: Value = serde_json::from_slice(&bytes).unwrap_or_default();
+        self.input_encoded(at, input, &bytes)
+    }
+
+    /// [`Recorder::input`], given the input's canonical bytes. A recorder
+    /// made [`Recorder::with_bytes`] (a node's) keeps `Value::Null` for an
+    /// input entry's value — its bytes are what is written — so the input
+    /// is not parsed back.
+    pub fn input_encoded(&mut self, at: Timestamp, input: &Input, bytes: &[u8]) -> u64 {
         let at = at.to_string();
         let index = self.log.tree.len();
+        let id = input.id().to_string();
+        if let Input::Review(r) = input {
+            self.pending_reviews.insert(id.clone(), r.breach.clone());
+        }
+        self.index_of.insert(id, index);
         let restricted = match input {
             Input::Observation(o) if o.releasability.visibility == Visibility::Restricted => {
                 Some(&o.releasability.to)
             }
             _ => None,
         };
-        let value = match restricted {
-            Some(to) => {
-                let salt = self.salt(index, &bytes);
-                let mut parties: Vec<String> = to.iter().map(ToString::to_string).collect();
-                parties.push(input.id().party.to_string());
-                parties.sort();
-                parties.dedup();
-                self.log.released.push(Released {
-                    index,
-                    salt,
-                    input: wire,
-                    parties,
-                });
-                self.restricted.insert(input.id().to_string(), index);
-                entry::restricted(&at, &entry::commit(&salt, &bytes))
-            }
-            None => entry::input(&at, wire),
+        let Some(to) = restricted else {
+            // `{"at":…,"entry":"input","input":…}` is already in canonical
+            // key order, the time needs no escaping and the input's bytes
+            // are canonical: the entry's bytes are their concatenation.
+            let mut encoded = Vec::with_capacity(bytes.len() + at.len() + 40);
+            encoded.extend_from_slice(b"{\"at\":\"");
+            encoded.extend_from_slice(at.as_bytes());
+            encoded.extend_from_slice(b"\",\"entry\":\"input\",\"input\":");
+            encoded.extend_from_slice(bytes);
+            encoded.push(b'}');
+            let value = if self.bytes.is_some() {
+                Value::Null
+            } else {
+                entry::input(&at, serde_json::from_slice(bytes).unwrap_or_default())
+            };
+            return self.push_encoded(value, encoded);
         };
-        let id = input.id().to_string();
-        if let Input::Review(r) = input {
-            self.pending_reviews.insert(id.clone(), r.breach.clone());
-        }
-        self.index_of.insert(id, index);
-        self.push(value)
+        let wire: Value = serde_json::from_slice(bytes).unwrap_or_default();
+        let salt = self.salt(index, bytes);
+        let mut parties: Vec<String> = to.iter().map(ToString::to_string).collect();
+        parties.push(input.id().party.to_string());
+        parties.sort();
+        parties.dedup();
+        self.log.released.push(Released {
+            index,
+            salt,
+            input: wire,
+            parties,
+        });
+        self.restricted.insert(input.id().to_string(), index);
+        self.push(entry::restricted(&at, &entry::commit(&salt, bytes)))
     }
 
     fn salt(&self, index: u64, bytes: &[u8]) -> [u8; 32] {
@@ -298,5 +322,32 @@ impl Recorder {
     pub fn finish(mut self) -> RunLog {
         self.checkpoint();
         self.log
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_input_entry_encoded_by_concatenation_is_its_canonical_form() {
+        let line = r#"{"v":1,"type":"observation","id":{"party":"ukraine","source":"radar é","message":"m\"1"},"class":"radar","observed":{"from":"2026-03-01T00:01:00.250Z"},"place":{"zone":"ukraine"},"kind":"missile_launch","counts":{"launched":6},"confidence_bp":9000,"attributes":{"z":"\u0001","a":"b"}}"#;
+        let input = model::decode_line(line, 1).unwrap();
+        for at in [
+            Timestamp::parse("2026-03-01T00:05:00Z").unwrap(),
+            Timestamp::parse("2026-03-01T00:05:00.125Z").unwrap(),
+        ] {
+            let mut fast = Recorder::with_bytes([0; 32]);
+            fast.input(at, &input);
+            let (_, bytes) = fast.take();
+            let mut slow = Recorder::new([0; 32]);
+            slow.input(at, &input);
+            let (values, _) = slow.take();
+            assert_eq!(
+                String::from_utf8(bytes[0].clone()).unwrap(),
+                String::from_utf8(entry::canonical(&values[0])).unwrap()
+            );
+            assert_eq!(fast.tree().root(), slow.tree().root());
+        }
     }
 }

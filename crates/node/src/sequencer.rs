@@ -161,10 +161,10 @@ impl Sequencer {
             match e {
                 Event::Input { at_ms, input, .. } => {
                     let text = String::from_utf8_lossy(input);
-                    let input = model::decode_line(&text, 1).map_err(|err| {
+                    let decoded = model::decode_line(&text, 1).map_err(|err| {
                         NodeError::Diverged(format!("a stored input no longer decodes: {err}"))
                     })?;
-                    s.apply(Timestamp::from_millis(*at_ms), &input)?;
+                    s.apply(Timestamp::from_millis(*at_ms), &decoded, input)?;
                 }
                 Event::Tick { at_ms } => {
                     s.advance(Timestamp::from_millis(*at_ms))?;
@@ -221,9 +221,14 @@ impl Sequencer {
     }
 
     /// Applies one input (replay or live); returns the decisions' entries.
-    fn apply(&mut self, at: Timestamp, input: &Input) -> Result<(u64, Vec<Step>), NodeError> {
+    fn apply(
+        &mut self,
+        at: Timestamp,
+        input: &Input,
+        bytes: &[u8],
+    ) -> Result<(u64, Vec<Step>), NodeError> {
         self.now = at;
-        let index = self.rec.input(at, input);
+        let index = self.rec.input_encoded(at, input, bytes);
         let steps = self.decider.submit(at, input)?;
         for step in &steps {
             self.rec.step(step, self.decider.engine());
@@ -308,7 +313,7 @@ impl Sequencer {
             }));
         }
         let bytes = model::canonical::to_vec(&input);
-        let (index, steps) = self.apply(now, &input)?;
+        let (index, steps) = self.apply(now, &input, &bytes)?;
         orders.extend(self.orders(&steps));
         events.push(Event::Input {
             at_ms: now.millis(),
