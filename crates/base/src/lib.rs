@@ -6,6 +6,7 @@
 pub mod diag;
 pub mod duration;
 pub mod fixed;
+pub mod jcs;
 pub mod time;
 
 pub use diag::{Diagnostic, LineIndex, Location, Severity};

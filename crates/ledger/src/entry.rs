@@ -25,8 +25,7 @@ const COMMITMENT_DOMAIN: &[u8] = b"bulwark-commitment/v1\0";
 
 /// The canonical (RFC 8785) bytes of an entry: its leaf data.
 pub fn canonical(value: &Value) -> Vec<u8> {
-    // Only non-finite floats fail to encode; a `Value` never holds one.
-    serde_json_canonicalizer::to_vec(value).unwrap_or_default()
+    base::jcs::to_vec(value)
 }
 
 /// `SHA-256("bulwark-commitment/v1" ‖ 0x00 ‖ salt ‖ input)`: the

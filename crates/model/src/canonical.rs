@@ -25,13 +25,13 @@ pub fn to_vec(input: &Input) -> Vec<u8> {
     if let Some(object) = value.as_object_mut() {
         object.insert("v".into(), WIRE_VERSION.into());
     }
-    value_to_vec(&value)
+    base::jcs::to_vec(&value)
 }
 
 /// The canonical bytes of any serializable value (reports, decisions).
 pub fn value_to_vec<T: Serialize>(value: &T) -> Vec<u8> {
-    match serde_json_canonicalizer::to_vec(value) {
-        Ok(bytes) => bytes,
+    match serde_json::to_value(value) {
+        Ok(v) => base::jcs::to_vec(&v),
         // INVARIANT: as above; only non-finite floats fail, and there are none.
         Err(e) => unreachable!("canonical encoding failed: {e}"),
     }
