@@ -103,8 +103,36 @@ fn sync_dir(dir: &Path) -> Result<(), StoreError> {
 /// ([`write_durably`]), making its directories (each one made synced into
 /// its parent).
 pub fn write_tile(dir: &Path, id: TileId, bytes: &[u8]) -> Result<(), StoreError> {
+    write_tiles(dir, &[(id, bytes.to_vec())])
+}
+
+/// Writes tiles under the log directory `dir`, each whole: every file
+/// written to a temporary name and synced, then renamed, then each
+/// directory touched synced once (not once per tile).
+pub fn write_tiles(dir: &Path, tiles: &[(TileId, Vec<u8>)]) -> Result<(), StoreError> {
+    let mut dirs = std::collections::BTreeSet::new();
+    for (id, bytes) in tiles {
+        let at = tile_dir(dir, *id)?;
+        let rel = id.path();
+        let name = rel.rsplit_once('/').map_or(rel.as_str(), |(_, n)| n);
+        let tmp = at.join(format!(".{name}.tmp"));
+        let path = at.join(name);
+        let mut f = File::create(&tmp).map_err(io_err(&tmp))?;
+        f.write_all(bytes).map_err(io_err(&tmp))?;
+        f.sync_all().map_err(io_err(&tmp))?;
+        fs::rename(&tmp, &path).map_err(io_err(&path))?;
+        dirs.insert(at);
+    }
+    for d in &dirs {
+        sync_dir(d)?;
+    }
+    Ok(())
+}
+
+/// The directory of tile `id`, made (and synced into its parent) if new.
+fn tile_dir(dir: &Path, id: TileId) -> Result<PathBuf, StoreError> {
     let rel = id.path();
-    let (parent, name) = rel.rsplit_once('/').unwrap_or(("", &rel));
+    let parent = rel.rsplit_once('/').map_or("", |(p, _)| p);
     let mut at = dir.to_path_buf();
     for part in parent.split('/').filter(|p| !p.is_empty()) {
         let next = at.join(part);
@@ -117,7 +145,7 @@ pub fn write_tile(dir: &Path, id: TileId, bytes: &[u8]) -> Result<(), StoreError
         }
         at = next;
     }
-    write_durably(&at, name, bytes)
+    Ok(at)
 }
 
 fn tile_err(e: TileError) -> StoreError {
@@ -364,9 +392,7 @@ impl LogDir {
     /// tree's, after those found missing at open.
     fn write_tiles(&mut self) -> Result<(), StoreError> {
         let size = self.tree.len();
-        for (id, bytes) in &self.repair {
-            write_tile(&self.dir, *id, bytes)?;
-        }
+        write_tiles(&self.dir, &self.repair)?;
         self.repair.clear();
         let made = tiles::tiles(
             &self.tree,
@@ -376,9 +402,7 @@ impl LogDir {
             &self.pending,
         )
         .map_err(tile_err)?;
-        for (id, bytes) in &made {
-            write_tile(&self.dir, *id, bytes)?;
-        }
+        write_tiles(&self.dir, &made)?;
         self.tiled = size;
         let from = size >> tiles::HEIGHT << tiles::HEIGHT;
         let done = usize::try_from(from - self.bundle_from).unwrap_or(usize::MAX);
