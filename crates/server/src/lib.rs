@@ -473,9 +473,9 @@ fn read(seq: &Sequencer, what: &Query) -> Value {
         Query::Entry(index) => {
             let entry = seq
                 .store()
-                .log()
+                .log_range(*index, index.saturating_add(1))
                 .ok()
-                .and_then(|log| log.get(*index as usize).cloned())
+                .and_then(|mut one| one.pop())
                 .and_then(|b| serde_json::from_slice::<Value>(&b).ok());
             match entry {
                 Some(e) => json!({
