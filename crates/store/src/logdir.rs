@@ -29,7 +29,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use ledger::merkle::{self, Tree};
+use ledger::merkle::Tree;
 use ledger::note::{self, Checkpoint, Signer};
 use ledger::tiles::{self, Kind, TileError, TileId};
 
@@ -419,16 +419,6 @@ impl LogDir {
     /// The size of the latest signed checkpoint.
     pub fn signed(&self) -> u64 {
         self.signed
-    }
-
-    /// The directory.
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
-    /// The root as hex (for messages).
-    pub fn root_hex(&self) -> String {
-        merkle::hex(&self.tree.root())
     }
 }
 
