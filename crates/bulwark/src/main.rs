@@ -20,6 +20,7 @@ mod keys;
 mod progress;
 mod record;
 mod serve;
+mod submit;
 mod verify;
 mod witness;
 
@@ -178,23 +179,48 @@ The pack format: docs/ledger.md, \"Evidence packs\"")]
     /// Run a node: the framework's sequencer with its store in embedded
     /// SQLite, the HTTP API, and optionally a Cursor-on-Target listener.
     ///
-    /// Inputs are submitted as JSON (one, an array, or JSON lines) to
-    /// `POST /api/v1/inputs` with a party's bearer token (made on first
-    /// start in `DATA/tokens`), sequenced with their recorded time and
-    /// acknowledged only after a durable commit; the same input again gets
-    /// its original receipt. Reads: `/api/v1/status`, `/api/v1/log/N` (with
-    /// its inclusion proof), `/api/v1/checkpoint`, `/api/v1/outbox`, a live
-    /// stream of decisions at `/api/v1/stream`; `/metrics`, `/healthz`,
-    /// `/openapi.json`. After a stop or a crash the node replays its store,
-    /// records its downtime (clocks waiting on parties are extended) and
-    /// fires overdue clocks at once. Exit status: 0 stopped, 2 could not
-    /// start (each reason said).
+    /// Parties submit inputs (JSON, or JSON lines) to `POST /api/v1/inputs`
+    /// as requests signed with their operational keys (HTTP Message
+    /// Signatures, RFC 9421: `bulwark submit` does it); the keys are in the
+    /// key registry — roots from `--registry`, operational keys granted by
+    /// statements signed by a root (`bulwark keys grant`, posted to
+    /// `/api/v1/keys`), all of it in the log. What each key may do is the
+    /// authorization policy's answer (`policy.cedar` beside the framework,
+    /// docs/authorization.md). Inputs are acknowledged only after a durable
+    /// commit; the same input again gets its original receipt. Reads:
+    /// `/api/v1/status`, `/api/v1/log/N` (with its inclusion proof),
+    /// `/api/v1/checkpoint`, `/api/v1/keys`, a live stream of decisions at
+    /// `/api/v1/stream`, and for auditors `/api/v1/restricted`,
+    /// `/api/v1/outbox`, `/api/v1/security-events`; `/metrics`, `/healthz`,
+    /// `/openapi.json`. Every refusal is written to `DATA/security.jsonl`.
+    /// After a stop or a crash the node replays its store, records its
+    /// downtime (clocks waiting on parties are extended) and fires overdue
+    /// clocks at once. Exit status: 0 stopped, 2 could not start (each
+    /// reason said).
     #[command(after_help = "Examples:\n  \
-bulwark serve --framework examples/ukraine-2025 --data node-data\n  \
+bulwark serve --framework examples/ukraine-2025 --data node-data --registry registry.toml\n  \
 bulwark serve --framework examples/ukraine-2025 --listen 127.0.0.1:8080 --cot-listen 127.0.0.1:8087\n  \
-curl -H \"Authorization: Bearer $(awk '$1==\"ukraine\"{print $2}' node-data/tokens)\" \\\n    --data-binary @inputs.jsonl http://127.0.0.1:8080/api/v1/inputs\n\n\
-The API: docs/node.md and /openapi.json")]
+bulwark submit --node http://127.0.0.1:8080 --key ukraine-ops.key inputs.jsonl\n  \
+bulwark serve --framework examples/ukraine-2025 --auth local-tokens   # one machine: bearer tokens in DATA/tokens\n\n\
+Security: docs/security.md. The API: docs/node.md and /openapi.json")]
     Serve(serve::ServeArgs),
+    /// Submit inputs to a node as a party: each batch signed with your
+    /// operational key (RFC 9421, Ed25519, with a content digest); one
+    /// receipt per input.
+    ///
+    /// Every line is checked here first; nothing is sent if one is invalid
+    /// (each problem printed as FILE:LINE). A receipt gives the input's log
+    /// index and recorded time; an input the node received before gets its
+    /// original receipt, so running the same file again is safe. Batches
+    /// refused for the rate limit (429) or a lost connection are retried,
+    /// signed afresh. Exit status: 0 all accepted, 1 some refused, 2 could
+    /// not send (the node's reason said).
+    #[command(after_help = "Examples:\n  \
+bulwark submit --node http://127.0.0.1:8080 --key ukraine-ops.key observations.jsonl\n  \
+bulwark ingest --from cot feed.xml --party ukraine --source radar-3 | bulwark submit --node http://127.0.0.1:8080 --key ukraine-ops.key -\n  \
+bulwark submit --node http://127.0.0.1:8080 --key us-leader.key vote.jsonl --format json\n\n\
+Keys: docs/keys.md; the wire format: docs/wire-format.md")]
+    Submit(submit::SubmitArgs),
     /// Check a log directory offline: recompute its tree, check every
     /// checkpoint's signature and its consistency with the one before.
     ///
@@ -253,6 +279,7 @@ fn main() -> ExitCode {
         Command::Keys(args) => keys::run(&args),
         Command::Verify(args) => verify::run(&args),
         Command::Serve(args) => serve::run(&args),
+        Command::Submit(args) => submit::run(&args),
         Command::VerifyLog(args) => verify::run_log(&args),
         Command::Witness(args) => witness::run(&args),
     };

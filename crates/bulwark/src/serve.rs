@@ -1,8 +1,8 @@
 //! `bulwark serve`: one node (crate `server`, docs/node.md).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Result, anyhow};
+use anyhow::{Context, Result, anyhow};
 
 #[derive(clap::Args, Debug)]
 pub struct ServeArgs {
@@ -26,6 +26,31 @@ pub struct ServeArgs {
     /// has it, else its first party.
     #[arg(long)]
     node_party: Option<String>,
+    /// How parties authenticate: `signatures` (RFC 9421 signed requests
+    /// under registry keys) or `local-tokens` (also bearer tokens from
+    /// `DATA/tokens`, one per party with every role: for one machine only).
+    #[arg(long, value_enum, default_value_t = AuthMode::Signatures)]
+    auth: AuthMode,
+    /// The authorization policy (Cedar). Default: `policy.cedar` beside the
+    /// framework.
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// The key registry file: each party's root key (docs/keys.md). Roots
+    /// not yet in the log are enrolled on start. Default:
+    /// `DATA/registry.toml` if it exists.
+    #[arg(long, value_name = "FILE")]
+    registry: Option<PathBuf>,
+    /// Requests a second per party (and per peer address for the public),
+    /// with an optional burst: `RATE/s[,BURST]`. Over it: 429 with
+    /// Retry-After.
+    #[arg(long, default_value = "200/s,400", value_name = "RATE")]
+    rate_limit: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum AuthMode {
+    Signatures,
+    LocalTokens,
 }
 
 pub fn run(args: &ServeArgs) -> Result<u8> {
@@ -43,13 +68,69 @@ pub fn run(args: &ServeArgs) -> Result<u8> {
             args.framework.display()
         ));
     }
+    let policy_path = match &args.policy {
+        Some(p) => p.clone(),
+        None => {
+            let dir = if args.framework.is_dir() {
+                args.framework.clone()
+            } else {
+                args.framework
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default()
+            };
+            dir.join("policy.cedar")
+        }
+    };
+    let policy = std::fs::read_to_string(&policy_path).with_context(|| {
+        format!(
+            "cannot read the authorization policy `{}`: every node needs one (docs/authorization.md); give it with `--policy FILE`",
+            policy_path.display()
+        )
+    })?;
+    let registry_path = args.registry.clone().or_else(|| {
+        let p = args.data.join("registry.toml");
+        p.exists().then_some(p)
+    });
+    let roots = match &registry_path {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the key registry `{}`", path.display()))?;
+            keyring::parse_roots(&text).map_err(|errs| {
+                anyhow!(
+                    "the key registry `{}` is refused:\n  {}",
+                    path.display(),
+                    errs.join("\n  ")
+                )
+            })?
+        }
+        None => {
+            eprintln!(
+                "bulwark: no key registry file (`--registry FILE` or `{}`): only keys already in the log can sign (docs/keys.md)",
+                args.data.join("registry.toml").display()
+            );
+            Vec::new()
+        }
+    };
+    let mut options = server::Options::new(
+        &args.data,
+        &policy,
+        &policy_path.display().to_string(),
+    );
+    options.node_party = args.node_party.clone();
+    options.auth = match args.auth {
+        AuthMode::Signatures => server::auth::Mode::Signatures,
+        AuthMode::LocalTokens => server::auth::Mode::LocalTokens,
+    };
+    options.roots = roots;
+    options.rate_limit =
+        server::ratelimit::Limit::parse(&args.rate_limit).map_err(|e| anyhow!("--rate-limit: {e}"))?;
     server::run(
         &fw,
         &server::Config {
-            data: args.data.clone(),
             listen: args.listen.clone(),
             cot_listen: args.cot_listen.clone(),
-            node_party: args.node_party.clone(),
+            options,
         },
     )?;
     Ok(0)

@@ -169,6 +169,17 @@ impl Recorder {
         self.push(entry::restricted(&at, &entry::commit(&salt, bytes)))
     }
 
+    /// Logs a key registry record (an enrolment or a signed statement,
+    /// `ledger::entry::key`) received at `at`; returns its index.
+    pub fn key(&mut self, at: Timestamp, record: Value) -> u64 {
+        self.push(entry::key(&at.to_string(), record))
+    }
+
+    /// The restricted inputs logged so far, with their salts.
+    pub fn released(&self) -> &[Released] {
+        &self.log.released
+    }
+
     fn salt(&self, index: u64, bytes: &[u8]) -> [u8; 32] {
         // INVARIANT: HMAC takes a key of any length.
         let Ok(mut mac) = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.secret) else {

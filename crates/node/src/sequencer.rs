@@ -39,6 +39,8 @@ pub enum NodeError {
     Diverged(String),
     /// The data directory belongs to another framework: why.
     OtherFramework(String),
+    /// A request the node will not carry out: why.
+    Refused(String),
 }
 
 impl std::fmt::Display for NodeError {
@@ -48,6 +50,7 @@ impl std::fmt::Display for NodeError {
             NodeError::Engine(e) => write!(f, "the engine stopped: {e}"),
             NodeError::Diverged(why) => write!(f, "refusing to start: {why}"),
             NodeError::OtherFramework(why) => write!(f, "refusing to start: {why}"),
+            NodeError::Refused(why) => write!(f, "{why}"),
         }
     }
 }
@@ -114,6 +117,12 @@ pub struct Sequencer {
     receipts: BTreeMap<String, (u64, Timestamp)>,
     now: Timestamp,
     logged: u64,
+    /// Nonces of signed requests still within their signatures' lifetime,
+    /// and those not yet written.
+    nonces: httpsig::NonceWindow,
+    pending_nonces: Vec<store::sqlite::Nonce>,
+    /// The parties' keys, as the log's key entries made them.
+    registry: keyring::Registry,
 }
 
 impl Sequencer {
@@ -153,7 +162,17 @@ impl Sequencer {
             receipts: BTreeMap::new(),
             now: Timestamp::from_millis(i64::MIN / 2),
             logged: 0,
+            nonces: httpsig::NonceWindow::new(),
+            pending_nonces: Vec::new(),
+            registry: keyring::Registry::default(),
         };
+        let now_s = now.millis().div_euclid(1000);
+        for n in s.store.nonces(now_s)? {
+            // Remembered before the restart: still refused until they lapse.
+            let _ = s
+                .nonces
+                .check_and_remember(&n.keyid, &n.nonce, n.until_s, now_s);
+        }
         let mut startup = Startup::default();
         let events = s.store.events()?;
         startup.events_replayed = events.len();
@@ -168,6 +187,9 @@ impl Sequencer {
                 }
                 Event::Tick { at_ms } => {
                     s.advance(Timestamp::from_millis(*at_ms))?;
+                }
+                Event::Key { at_ms, record } => {
+                    s.replay_key(Timestamp::from_millis(*at_ms), record)?;
                 }
             }
         }
@@ -402,10 +424,138 @@ impl Sequencer {
             checkpoint: Some((body.size, note)),
             outbox,
             alive_ms: now.millis(),
+            nonces: std::mem::take(&mut self.pending_nonces),
         };
         self.store.commit(&commit)?;
         self.logged = body.size;
         Ok(entries)
+    }
+
+    /// Admits a signed request's nonce: refused if `keyid` used it before
+    /// and its signature has not lapsed (also across restarts). Admitted
+    /// nonces are written with the next commit, or by
+    /// [`Sequencer::flush_nonces`].
+    pub fn admit(
+        &mut self,
+        keyid: &str,
+        nonce: &str,
+        until_s: i64,
+        now_s: i64,
+    ) -> Result<(), String> {
+        self.nonces
+            .check_and_remember(keyid, nonce, until_s, now_s)
+            .map_err(|e| e.to_string())?;
+        self.pending_nonces.push(store::sqlite::Nonce {
+            keyid: keyid.to_string(),
+            nonce: nonce.to_string(),
+            until_s,
+        });
+        Ok(())
+    }
+
+    /// Writes the admitted nonces that no commit has written yet (after a
+    /// signed read), durably.
+    pub fn flush_nonces(&mut self) -> Result<(), NodeError> {
+        if self.pending_nonces.is_empty() {
+            return Ok(());
+        }
+        self.store.remember_nonces(&self.pending_nonces)?;
+        self.pending_nonces.clear();
+        Ok(())
+    }
+
+    /// The parties' keys.
+    pub fn registry(&self) -> &keyring::Registry {
+        &self.registry
+    }
+
+    /// The restricted inputs logged, with their salts and the parties
+    /// each may be released to.
+    pub fn released(&self) -> &[exercise::record::Released] {
+        self.rec.released()
+    }
+
+    /// Enrols `party`'s root key from the operator's registry file: logged
+    /// as a `key` entry. A party whose root is already in the log keeps
+    /// it: the file may name its current root or an earlier one (a root
+    /// changes only by a statement signed by the current root). Returns
+    /// whether the root was new.
+    pub fn enrol(
+        &mut self,
+        party: &str,
+        root: &ledger::note::Verifier,
+        now: Timestamp,
+    ) -> Result<bool, NodeError> {
+        if self.registry.has_root(party) {
+            return if self.registry.knows_root(party, root) {
+                Ok(false)
+            } else {
+                Err(NodeError::Refused(format!(
+                    "the registry file gives `{party}` the root key `{}`, and the log holds another root for `{party}`: a root changes only by a `rotate_root` statement signed by the current root (docs/keys.md); put the party's current root in the file",
+                    root.encode()
+                )))
+            };
+        }
+        let now = self.clamp(now);
+        self.now = now;
+        let record = keyring::Registry::entry_for_enrol(party, root);
+        let mut probe = self.registry.clone();
+        probe
+            .enrol(party, root, self.rec.tree().len())
+            .map_err(|e| NodeError::Refused(e.to_string()))?;
+        self.rec.key(now, record.clone());
+        self.registry = probe;
+        self.commit(
+            vec![Event::Key {
+                at_ms: now.millis(),
+                record: ledger::entry::canonical(&record),
+            }],
+            Vec::new(),
+            now,
+        )?;
+        Ok(true)
+    }
+
+    /// Checks a key statement, logs it and puts it in force: its log index,
+    /// or why it was refused (nothing logged).
+    pub fn key_statement(
+        &mut self,
+        now: Timestamp,
+        signed: &keyring::Signed,
+    ) -> Result<Result<u64, String>, NodeError> {
+        if let Err(e) = self.registry.check(signed) {
+            return Ok(Err(e.to_string()));
+        }
+        let now = self.clamp(now);
+        self.now = now;
+        let record = signed.entry_record();
+        let index = self.rec.tree().len();
+        if let Err(e) = self.registry.apply(signed, index) {
+            return Ok(Err(e.to_string()));
+        }
+        self.rec.key(now, record.clone());
+        self.commit(
+            vec![Event::Key {
+                at_ms: now.millis(),
+                record: ledger::entry::canonical(&record),
+            }],
+            Vec::new(),
+            now,
+        )?;
+        Ok(Ok(index))
+    }
+
+    /// Replays a stored key record.
+    fn replay_key(&mut self, at: Timestamp, bytes: &[u8]) -> Result<(), NodeError> {
+        let record: Value = serde_json::from_slice(bytes)
+            .map_err(|e| NodeError::Diverged(format!("a stored key record is not JSON: {e}")))?;
+        self.now = at;
+        let index = self.rec.tree().len();
+        keyring::replay_record(&mut self.registry, &record, index).map_err(|e| {
+            NodeError::Diverged(format!("a stored key record no longer applies: {e}"))
+        })?;
+        self.rec.key(at, record);
+        Ok(())
     }
 
     /// The decider, to read the state from.

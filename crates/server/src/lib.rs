@@ -31,20 +31,57 @@ use node::{Answer, Sequencer, Startup};
 use serde_json::{Value, json};
 use tokio::sync::{broadcast, oneshot};
 
+pub mod auth;
 pub mod outbox;
+pub mod ratelimit;
+pub mod security;
 
 /// How to run a node.
 #[derive(Clone, Debug)]
 pub struct Config {
-    /// The data directory: the SQLite store, the node's key, the tokens.
-    pub data: PathBuf,
     /// Where the HTTP API listens.
     pub listen: String,
-    /// Where CoT is accepted (unauthenticated), if anywhere.
+    /// Where CoT is accepted (unauthenticated, loopback only), if anywhere.
     pub cot_listen: Option<String>,
+    pub options: Options,
+}
+
+/// How to open a node.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The data directory: the SQLite store, the node's key, the tokens,
+    /// the security events.
+    pub data: PathBuf,
     /// The party the node's own inputs and CoT observations carry; `None`:
     /// `coalition` if the framework has it, else its first party.
     pub node_party: Option<String>,
+    /// How parties authenticate.
+    pub auth: auth::Mode,
+    /// The authorization policy (Cedar): its text and where it came from.
+    pub policy: (String, String),
+    /// The parties' root keys from the key registry file; enrolled (logged)
+    /// on start when new.
+    pub roots: Vec<(String, ledger::note::Verifier)>,
+    /// Requests per party (or per peer address, for the public).
+    pub rate_limit: ratelimit::Limit,
+}
+
+impl Options {
+    /// Defaults for `data`: signatures, the given policy, no roots, 200
+    /// requests a second in bursts of 400.
+    pub fn new(data: &Path, policy_text: &str, policy_origin: &str) -> Options {
+        Options {
+            data: data.to_path_buf(),
+            node_party: None,
+            auth: auth::Mode::Signatures,
+            policy: (policy_text.to_string(), policy_origin.to_string()),
+            roots: Vec::new(),
+            rate_limit: ratelimit::Limit {
+                rate: 200,
+                burst: 400,
+            },
+        }
+    }
 }
 
 /// The most inputs one group commit takes before it commits.
@@ -54,8 +91,22 @@ const GROUP_INPUTS_MAX: usize = 20_000;
 enum Job {
     Submit {
         party: Option<String>,
+        /// The key that signed it: still valid when sequenced?
+        keyid: Option<String>,
+        /// The signed request's nonce, admitted with its commit.
+        nonce: Option<auth::Nonce>,
         inputs: Vec<model::Input>,
-        reply: oneshot::Sender<Result<Vec<Answer>, String>>,
+        reply: oneshot::Sender<Result<Vec<Answer>, SubmitError>>,
+    },
+    /// Admits a signed request's nonce (durably) before its handler runs.
+    Admit {
+        nonce: auth::Nonce,
+        reply: oneshot::Sender<Result<(), String>>,
+    },
+    /// A key registry statement to check, log and apply.
+    Key {
+        signed: keyring::Signed,
+        reply: oneshot::Sender<Result<Value, String>>,
     },
     Read {
         what: Query,
@@ -67,6 +118,17 @@ enum Job {
     },
 }
 
+/// Why a submission was not sequenced.
+#[derive(Debug)]
+enum SubmitError {
+    /// Its nonce was seen before: a replay.
+    Replay(String),
+    /// Its key was revoked after the request was authenticated.
+    Revoked(String),
+    /// The sequencer failed (the node stops).
+    Failed(String),
+}
+
 #[derive(Clone, Debug)]
 enum Query {
     Status,
@@ -76,6 +138,9 @@ enum Query {
     Entry(u64),
     Checkpoint,
     Outbox,
+    /// Every restricted input with its salt and the parties it names.
+    Released,
+    Keys,
 }
 
 /// Counters for `/metrics`.
@@ -94,13 +159,20 @@ struct Metrics {
 #[derive(Clone)]
 struct App {
     jobs: mpsc::Sender<Job>,
-    tokens: Arc<BTreeMap<String, String>>,
+    guard: Arc<auth::Guard>,
     events: broadcast::Sender<String>,
     metrics: Arc<Metrics>,
 }
 
 fn now_ms() -> i64 {
     now().millis()
+}
+
+fn now_us() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_micros() as i64)
+        .unwrap_or(0)
 }
 
 fn now() -> Timestamp {
@@ -201,11 +273,13 @@ impl std::fmt::Debug for Node {
     }
 }
 
-/// Opens the node in `data` (made on first start: its key, the parties'
-/// tokens), replays it and starts its sequencer thread.
-pub fn start(fw: &Framework, data: &Path, node_party: Option<&str>) -> Result<Node> {
+/// Opens the node in `options.data` (made on first start: its key; in the
+/// local mode the parties' tokens), enrols new root keys, replays it and
+/// starts its sequencer thread.
+pub fn start(fw: &Framework, options: &Options) -> Result<Node> {
+    let data = options.data.as_path();
     let parties: Vec<String> = fw.parties.iter().map(|p| p.id.to_string()).collect();
-    let node_party = match node_party {
+    let node_party = match options.node_party.as_deref() {
         Some(p) if parties.iter().any(|x| x == p) => p.to_string(),
         Some(p) => return Err(anyhow!("`{p}` is not a party of the framework")),
         None if parties.iter().any(|p| p == "coalition") => "coalition".to_string(),
@@ -214,15 +288,54 @@ pub fn start(fw: &Framework, data: &Path, node_party: Option<&str>) -> Result<No
             .cloned()
             .ok_or_else(|| anyhow!("the framework has no party"))?,
     };
+    let policy = authz::Policy::load(fw, &options.policy.0, &options.policy.1).map_err(|errs| {
+        anyhow!(
+            "the authorization policy `{}` is refused:\n  {}",
+            options.policy.1,
+            errs.join("\n  ")
+        )
+    })?;
+    for (party, _) in &options.roots {
+        if !parties.contains(party) {
+            return Err(anyhow!(
+                "the key registry names `{party}`, which is not a party of the framework"
+            ));
+        }
+    }
     std::fs::create_dir_all(data).with_context(|| format!("cannot create `{}`", data.display()))?;
     let id = fw
         .meta
         .as_ref()
         .map_or("framework".to_string(), |m| m.id.clone());
     let signer = node_key(data, &format!("bulwark-node/{id}"))?;
-    let tokens = Arc::new(tokens(data, &parties)?);
-    let (seq, startup) =
+    let tokens = match options.auth {
+        auth::Mode::LocalTokens => tokens(data, &parties)?,
+        auth::Mode::Signatures => BTreeMap::new(),
+    };
+    let (mut seq, startup) =
         Sequencer::open(fw, data, signer, &node_party, now()).map_err(|e| anyhow!("{e}"))?;
+    for (party, root) in &options.roots {
+        seq.enrol(party, root, now())
+            .map_err(|e| anyhow!("the key registry: {e}"))?;
+    }
+    let registry = Arc::new(std::sync::RwLock::new(seq.registry().clone()));
+    let security = security::SecurityLog::open(data)
+        .with_context(|| format!("cannot write security events in `{}`", data.display()))?;
+    let guard = Arc::new(auth::Guard {
+        mode: options.auth,
+        verifier: httpsig::Verifier {
+            required: ["@method", "@authority", "@path", "@query"]
+                .into_iter()
+                .map(httpsig::ComponentId::new)
+                .collect(),
+            ..httpsig::Verifier::default()
+        },
+        registry: registry.clone(),
+        tokens,
+        policy: Arc::new(policy),
+        limiter: ratelimit::Limiter::new(options.rate_limit),
+        security,
+    });
     let metrics = Arc::new(Metrics::default());
     let (events, _) = broadcast::channel(1024);
     let (jobs, rx) = mpsc::channel::<Job>();
@@ -230,7 +343,7 @@ pub fn start(fw: &Framework, data: &Path, node_party: Option<&str>) -> Result<No
         let (metrics, events) = (metrics.clone(), events.clone());
         std::thread::Builder::new()
             .name("sequencer".into())
-            .spawn(move || sequencer_loop(seq, rx, &metrics, &events))?;
+            .spawn(move || sequencer_loop(seq, rx, &metrics, &events, &registry))?;
     }
     {
         let data = data.to_path_buf();
@@ -241,7 +354,7 @@ pub fn start(fw: &Framework, data: &Path, node_party: Option<&str>) -> Result<No
     Ok(Node {
         app: App {
             jobs,
-            tokens,
+            guard,
             events,
             metrics,
         },
@@ -258,10 +371,18 @@ impl Node {
     }
 
     /// Listens for CoT on `addr` (unauthenticated) on its own threads.
+    /// Loopback addresses only: CoT carries no credentials, so it is taken
+    /// only from this machine (a TAK server or gateway beside the node),
+    /// and its observations never count toward an evidence standard.
     pub fn listen_cot(&self, addr: &str) -> Result<SocketAddr> {
         let listener = TcpListener::bind(addr)
             .with_context(|| format!("cannot listen for CoT on `{addr}`"))?;
         let local = listener.local_addr()?;
+        if !local.ip().is_loopback() {
+            return Err(anyhow!(
+                "CoT is unauthenticated, so it is taken on loopback only (e.g. `127.0.0.1:8087`), not on `{local}`: run a TAK server or gateway on this machine and let it forward to the node"
+            ));
+        }
         let defaults = ingest::Defaults {
             party: self.node_party.clone(),
             source: "cot-listener".into(),
@@ -275,12 +396,12 @@ impl Node {
 
 /// Runs a node until interrupted (Ctrl-C).
 pub fn run(fw: &Framework, config: &Config) -> Result<()> {
-    let node = start(fw, &config.data, config.node_party.as_deref())?;
+    let node = start(fw, &config.options)?;
     let s = &node.startup;
     eprintln!(
         "bulwark: node for `{}` in `{}`: {} events replayed, log of {} entries{}{}",
         node.id,
-        config.data.display(),
+        config.options.data.display(),
         s.events_replayed,
         s.log_size,
         s.outage_ms
@@ -294,7 +415,7 @@ pub fn run(fw: &Framework, config: &Config) -> Result<()> {
     );
     if let Some(addr) = &config.cot_listen {
         let local = node.listen_cot(addr)?;
-        eprintln!("bulwark: listening for CoT on {local} (unauthenticated)");
+        eprintln!("bulwark: listening for CoT on {local} (loopback only, unauthenticated)");
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -307,7 +428,11 @@ pub fn run(fw: &Framework, config: &Config) -> Result<()> {
             "bulwark: serving on http://{} (API under /api/v1/, /openapi.json, /metrics, /healthz)",
             listener.local_addr()?
         );
-        axum::serve(listener, node.router())
+        axum::serve(
+            listener,
+            node.router()
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })
@@ -334,7 +459,47 @@ fn router(app: App) -> Router {
         .route("/api/v1/log/{index}", get(log_entry))
         .route("/api/v1/outbox", get(outbox))
         .route("/api/v1/stream", get(stream))
+        .route("/api/v1/keys", get(keys).post(key_statement))
+        .route("/api/v1/restricted", get(restricted))
+        .route("/api/v1/security-events", get(security_events))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), auth::guard))
+        .layer(axum::extract::DefaultBodyLimit::max(auth::BODY_MAX))
         .with_state(app)
+}
+
+/// A submission waiting in a group commit.
+type Waiting = (
+    Option<String>,
+    Vec<model::Input>,
+    oneshot::Sender<Result<Vec<Answer>, SubmitError>>,
+);
+
+/// Admits a submission's nonce and checks its key is still valid (a
+/// revocation takes effect from its log index, and may have been sequenced
+/// since the request was authenticated); refused submissions are answered
+/// here and not sequenced.
+fn admit_submission(
+    seq: &mut Sequencer,
+    keyid: Option<String>,
+    nonce: Option<auth::Nonce>,
+    waiting: Waiting,
+    group: &mut Vec<Waiting>,
+) {
+    if let Some(k) = &keyid
+        && let Err(why) = seq.registry().key(k)
+    {
+        let _ = waiting
+            .2
+            .send(Err(SubmitError::Revoked(format!("the key `{k}`: {why}"))));
+        return;
+    }
+    if let Some(n) = nonce
+        && let Err(why) = seq.admit(&n.keyid, &n.nonce, n.until_s, now().millis().div_euclid(1000))
+    {
+        let _ = waiting.2.send(Err(SubmitError::Replay(why)));
+        return;
+    }
+    group.push(waiting);
 }
 
 /// The sequencer thread: applies jobs in order; ticks the clock every
@@ -344,6 +509,7 @@ fn sequencer_loop(
     rx: mpsc::Receiver<Job>,
     metrics: &Metrics,
     events: &broadcast::Sender<String>,
+    registry: &std::sync::RwLock<keyring::Registry>,
 ) {
     let publish = |entries: &[Value]| {
         for e in entries.iter().filter(|e| e["entry"] == "decision") {
@@ -364,13 +530,12 @@ fn sequencer_loop(
                     }
                     publish(&entries);
                 }
-                Err(e) => {
-                    eprintln!("bulwark: the sequencer stopped: {e}");
-                    std::process::exit(2);
-                }
+                Err(e) => stop(&e),
             },
             Some(Job::Submit {
                 party,
+                keyid,
+                nonce,
                 inputs,
                 reply,
             }) => {
@@ -378,19 +543,27 @@ fn sequencer_loop(
                 // this one's transaction.
                 let start = Instant::now();
                 let mut count = inputs.len();
-                let mut group = vec![(party, inputs)];
-                let mut replies = vec![reply];
+                let mut group = Vec::new();
+                admit_submission(&mut seq, keyid, nonce, (party, inputs, reply), &mut group);
                 let mut reads = Vec::new();
+                let mut later = Vec::new();
                 while count < GROUP_INPUTS_MAX {
                     match rx.try_recv() {
                         Ok(Job::Submit {
                             party,
+                            keyid,
+                            nonce,
                             inputs,
                             reply,
                         }) => {
                             count += inputs.len();
-                            group.push((party, inputs));
-                            replies.push(reply);
+                            admit_submission(
+                                &mut seq,
+                                keyid,
+                                nonce,
+                                (party, inputs, reply),
+                                &mut group,
+                            );
                         }
                         Ok(Job::Read { what, reply }) => reads.push((what, reply)),
                         Ok(Job::Tile { path, reply }) => {
@@ -398,49 +571,112 @@ fn sequencer_loop(
                             // from the tree as it stands before this group.
                             let _ = reply.send(seq.tile(&format!("tile/{path}")));
                         }
+                        // Nonces of reads and key statements after the
+                        // group, in order.
+                        Ok(other) => {
+                            later.push(other);
+                            break;
+                        }
                         Err(_) => break,
                     }
                 }
-                match seq.submit_group(now(), group) {
-                    Ok((answers, entries)) => {
-                        metrics.commits.fetch_add(1, Ordering::Relaxed);
-                        metrics
-                            .commit_micros
-                            .fetch_add(start.elapsed().as_micros() as u64, Ordering::Relaxed);
-                        for a in answers.iter().flatten() {
-                            let counter = match a {
-                                Ok(r) if r.duplicate => &metrics.duplicates,
-                                Ok(_) => &metrics.accepted,
-                                Err(_) => &metrics.refused,
-                            };
-                            counter.fetch_add(1, Ordering::Relaxed);
+                let (submissions, replies): (Vec<_>, Vec<_>) = group
+                    .into_iter()
+                    .map(|(party, inputs, reply)| ((party, inputs), reply))
+                    .unzip();
+                if !submissions.is_empty() {
+                    match seq.submit_group(now(), submissions) {
+                        Ok((answers, entries)) => {
+                            metrics.commits.fetch_add(1, Ordering::Relaxed);
+                            metrics
+                                .commit_micros
+                                .fetch_add(start.elapsed().as_micros() as u64, Ordering::Relaxed);
+                            for a in answers.iter().flatten() {
+                                let counter = match a {
+                                    Ok(r) if r.duplicate => &metrics.duplicates,
+                                    Ok(_) => &metrics.accepted,
+                                    Err(_) => &metrics.refused,
+                                };
+                                counter.fetch_add(1, Ordering::Relaxed);
+                            }
+                            metrics.log_size.store(seq.log_head().0, Ordering::Relaxed);
+                            for (reply, answers) in replies.into_iter().zip(answers) {
+                                let _ = reply.send(Ok(answers));
+                            }
+                            publish(&entries);
                         }
-                        metrics.log_size.store(seq.log_head().0, Ordering::Relaxed);
-                        for (reply, answers) in replies.into_iter().zip(answers) {
-                            let _ = reply.send(Ok(answers));
+                        Err(e) => {
+                            // Nothing was acknowledged; the node cannot go on
+                            // without risking it.
+                            for reply in replies {
+                                let _ = reply.send(Err(SubmitError::Failed(e.to_string())));
+                            }
+                            stop(&e);
                         }
-                        publish(&entries);
                     }
-                    Err(e) => {
-                        // Nothing was acknowledged; the node cannot go on
-                        // without risking it.
-                        for reply in replies {
-                            let _ = reply.send(Err(e.to_string()));
-                        }
-                        eprintln!("bulwark: the sequencer stopped: {e}");
-                        std::process::exit(2);
-                    }
+                } else if let Err(e) = seq.flush_nonces() {
+                    stop(&e);
                 }
                 for (what, reply) in reads {
                     let _ = reply.send(read(&seq, &what));
                 }
+                for job in later {
+                    other_job(&mut seq, job, registry, metrics);
+                }
             }
-            Some(Job::Read { what, reply }) => {
-                let _ = reply.send(read(&seq, &what));
+            Some(job) => other_job(&mut seq, job, registry, metrics),
+        }
+    }
+}
+
+/// The sequencer cannot go on without risking an acknowledged input.
+fn stop(e: &dyn std::fmt::Display) -> ! {
+    eprintln!("bulwark: the sequencer stopped: {e}");
+    std::process::exit(2);
+}
+
+/// A job other than a submission.
+fn other_job(
+    seq: &mut Sequencer,
+    job: Job,
+    registry: &std::sync::RwLock<keyring::Registry>,
+    metrics: &Metrics,
+) {
+    match job {
+        Job::Read { what, reply } => {
+            let _ = reply.send(read(seq, &what));
+        }
+        Job::Tile { path, reply } => {
+            let _ = reply.send(seq.tile(&format!("tile/{path}")));
+        }
+        Job::Admit { nonce, reply } => {
+            let admitted = seq.admit(
+                &nonce.keyid,
+                &nonce.nonce,
+                nonce.until_s,
+                now().millis().div_euclid(1000),
+            );
+            if admitted.is_ok()
+                && let Err(e) = seq.flush_nonces()
+            {
+                stop(&e);
             }
-            Some(Job::Tile { path, reply }) => {
-                let _ = reply.send(seq.tile(&format!("tile/{path}")));
+            let _ = reply.send(admitted);
+        }
+        Job::Key { signed, reply } => match seq.key_statement(now(), &signed) {
+            Ok(Ok(index)) => {
+                metrics.commits.fetch_add(1, Ordering::Relaxed);
+                metrics.log_size.store(seq.log_head().0, Ordering::Relaxed);
+                *registry.write().unwrap_or_else(|p| p.into_inner()) = seq.registry().clone();
+                let _ = reply.send(Ok(json!({"log_index": index})));
             }
+            Ok(Err(refused)) => {
+                let _ = reply.send(Err(refused));
+            }
+            Err(e) => stop(&e),
+        },
+        Job::Submit { reply, .. } => {
+            let _ = reply.send(Err(SubmitError::Failed("internal: misrouted job".into())));
         }
     }
 }
@@ -491,6 +727,16 @@ fn read(seq: &Sequencer, what: &Query) -> Value {
             Ok(Some((size, note))) => json!({"size": size, "checkpoint": note}),
             _ => Value::Null,
         },
+        Query::Released => Value::Array(
+            seq.released()
+                .iter()
+                .map(|r| {
+                    json!({"log_index": r.index, "salt": ledger::merkle::hex(&r.salt),
+                           "input": r.input, "parties": r.parties})
+                })
+                .collect(),
+        ),
+        Query::Keys => seq.registry().to_json(),
         Query::Outbox => match seq.store().outbox() {
             Ok(rows) => Value::Array(
                 rows.into_iter()
@@ -508,31 +754,6 @@ fn read(seq: &Sequencer, what: &Query) -> Value {
 /// A JSON error with a status.
 fn error(status: StatusCode, message: impl Into<String>) -> Response {
     (status, axum::Json(json!({"error": message.into()}))).into_response()
-}
-
-/// The party a request's bearer token names.
-fn party_of(app: &App, headers: &HeaderMap) -> Result<String, Box<Response>> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    let Some(token) = token else {
-        app.metrics.auth_failures.fetch_add(1, Ordering::Relaxed);
-        return Err(Box::new(error(
-            StatusCode::UNAUTHORIZED,
-            "no credentials: send `Authorization: Bearer TOKEN` with your party's token",
-        )));
-    };
-    match app.tokens.get(token.trim()) {
-        Some(p) => Ok(p.clone()),
-        None => {
-            app.metrics.auth_failures.fetch_add(1, Ordering::Relaxed);
-            Err(Box::new(error(
-                StatusCode::FORBIDDEN,
-                "this token is not a party's",
-            )))
-        }
-    }
 }
 
 /// Reads a body of inputs: one JSON object, an array of them, or JSON
@@ -568,11 +789,7 @@ fn decode(body: &str) -> Result<Vec<model::Input>, Vec<String>> {
     }
 }
 
-async fn submit(app: App, headers: HeaderMap, body: String, only_observations: bool) -> Response {
-    let party = match party_of(&app, &headers) {
-        Ok(p) => p,
-        Err(r) => return *r,
-    };
+async fn submit(app: App, auth: auth::Authenticated, body: String, only_observations: bool) -> Response {
     let inputs = match decode(&body) {
         Ok(i) => i,
         Err(problems) => {
@@ -597,46 +814,213 @@ async fn submit(app: App, headers: HeaderMap, body: String, only_observations: b
             ),
         );
     }
+    // Each input is authorized by the policy; the refused ones are answered
+    // here and never reach the sequencer.
+    let who = auth.principal.who();
+    let total = inputs.len();
+    let mut answers: Vec<Option<Value>> = vec![None; total];
+    let mut allowed = Vec::with_capacity(total);
+    let mut denied = Vec::new();
+    for (i, input) in inputs.into_iter().enumerate() {
+        let d = app.guard.policy.decide(&who, &authz::What::Submit(&input));
+        if d.allowed {
+            allowed.push((i, input));
+        } else {
+            let reason = format!("not authorized: {}", d.reason);
+            answers[i] = Some(json!({"refused": {"input": input.id().to_string(), "reason": reason}}));
+            denied.push(format!("{} ({})", input.id(), d.reason));
+        }
+    }
+    if !denied.is_empty() {
+        app.metrics
+            .auth_failures
+            .fetch_add(denied.len() as u64, Ordering::Relaxed);
+        let status = if allowed.is_empty() {
+            StatusCode::FORBIDDEN
+        } else {
+            StatusCode::OK
+        };
+        app.guard.security.record(auth.context.event(
+            "authorization",
+            "denied",
+            status,
+            Some(&auth.principal),
+            None,
+            format!(
+                "{} of {total} input(s) refused: {}",
+                denied.len(),
+                denied.iter().take(3).cloned().collect::<Vec<_>>().join("; ")
+            ),
+        ));
+    }
+    if !allowed.is_empty() {
+        let (positions, inputs): (Vec<usize>, Vec<model::Input>) = allowed.into_iter().unzip();
+        let (reply, answer) = oneshot::channel();
+        let job = Job::Submit {
+            party: auth.principal.party().map(str::to_string),
+            keyid: auth.principal.keyid().map(str::to_string),
+            nonce: auth.nonce.clone(),
+            inputs,
+            reply,
+        };
+        if app.jobs.send(job).is_err() {
+            return error(StatusCode::SERVICE_UNAVAILABLE, "the sequencer has stopped");
+        }
+        let sequenced = match answer.await {
+            Ok(Ok(a)) => a,
+            Ok(Err(SubmitError::Replay(why))) => {
+                app.guard.security.record(auth.context.event(
+                    "replay",
+                    "replay",
+                    StatusCode::UNAUTHORIZED,
+                    Some(&auth.principal),
+                    None,
+                    why.clone(),
+                ));
+                return auth::refusal_response(StatusCode::UNAUTHORIZED, "replay", &why);
+            }
+            Ok(Err(SubmitError::Revoked(why))) => {
+                app.guard.security.record(auth.context.event(
+                    "authentication",
+                    "revoked_key",
+                    StatusCode::UNAUTHORIZED,
+                    Some(&auth.principal),
+                    None,
+                    why.clone(),
+                ));
+                return auth::refusal_response(StatusCode::UNAUTHORIZED, "revoked_key", &why);
+            }
+            Ok(Err(SubmitError::Failed(e))) => return error(StatusCode::INTERNAL_SERVER_ERROR, e),
+            Err(_) => return error(StatusCode::SERVICE_UNAVAILABLE, "the sequencer has stopped"),
+        };
+        for (i, a) in positions.into_iter().zip(sequenced) {
+            answers[i] = Some(match a {
+                Ok(r) => json!({"receipt": r}),
+                Err(r) => json!({"refused": r}),
+            });
+        }
+    }
+    let answers: Vec<Value> = answers.into_iter().map(Option::unwrap_or_default).collect();
+    let all_refused = answers.iter().all(|a| a.get("refused").is_some());
+    let status = if all_refused {
+        StatusCode::FORBIDDEN
+    } else {
+        StatusCode::OK
+    };
+    (status, axum::Json(json!({"answers": answers}))).into_response()
+}
+
+async fn submit_inputs(
+    State(app): State<App>,
+    axum::Extension(auth): axum::Extension<auth::Authenticated>,
+    body: String,
+) -> Response {
+    submit(app, auth, body, false).await
+}
+
+async fn submit_observations(
+    State(app): State<App>,
+    axum::Extension(auth): axum::Extension<auth::Authenticated>,
+    body: String,
+) -> Response {
+    submit(app, auth, body, true).await
+}
+
+/// Admits a signed request's nonce through the sequencer (durably).
+async fn admit(app: &App, nonce: auth::Nonce) -> Result<(), String> {
+    let (reply, answer) = oneshot::channel();
+    app.jobs
+        .send(Job::Admit { nonce, reply })
+        .map_err(|_| "the sequencer has stopped".to_string())?;
+    answer
+        .await
+        .map_err(|_| "the sequencer has stopped".to_string())?
+}
+
+/// `POST /api/v1/keys`: a key registry statement signed by a party's root
+/// key (docs/keys.md); logged, then in force.
+async fn key_statement(
+    State(app): State<App>,
+    axum::Extension(auth): axum::Extension<auth::Authenticated>,
+    body: String,
+) -> Response {
+    let signed = match keyring::Signed::parse(&body) {
+        Ok(s) => s,
+        Err(e) => {
+            return error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("not a key statement: {e}"),
+            );
+        }
+    };
+    let (reply, answer) = oneshot::channel();
+    if app.jobs.send(Job::Key { signed, reply }).is_err() {
+        return error(StatusCode::SERVICE_UNAVAILABLE, "the sequencer has stopped");
+    }
+    match answer.await {
+        Ok(Ok(v)) => axum::Json(v).into_response(),
+        Ok(Err(why)) => {
+            app.guard.security.record(auth.context.event(
+                "authentication",
+                "bad_statement",
+                StatusCode::FORBIDDEN,
+                None,
+                None,
+                why.clone(),
+            ));
+            auth::refusal_response(StatusCode::FORBIDDEN, "bad_statement", &why)
+        }
+        Err(_) => error(StatusCode::SERVICE_UNAVAILABLE, "the sequencer has stopped"),
+    }
+}
+
+/// `GET /api/v1/keys`: the key registry (public).
+async fn keys(State(app): State<App>) -> Response {
+    ask(&app, Query::Keys).await
+}
+
+/// `GET /api/v1/restricted`: the restricted inputs the principal may read,
+/// in clear with their salts (each checks against its log entry's
+/// commitment).
+async fn restricted(
+    State(app): State<App>,
+    axum::Extension(auth): axum::Extension<auth::Authenticated>,
+) -> Response {
     let (reply, answer) = oneshot::channel();
     if app
         .jobs
-        .send(Job::Submit {
-            party: Some(party),
-            inputs,
+        .send(Job::Read {
+            what: Query::Released,
             reply,
         })
         .is_err()
     {
         return error(StatusCode::SERVICE_UNAVAILABLE, "the sequencer has stopped");
     }
-    match answer.await {
-        Ok(Ok(answers)) => {
-            let all_refused = !answers.is_empty() && answers.iter().all(Result::is_err);
-            let body: Vec<Value> = answers
-                .into_iter()
-                .map(|a| match a {
-                    Ok(r) => json!({"receipt": r}),
-                    Err(r) => json!({"refused": r}),
-                })
-                .collect();
-            let status = if all_refused {
-                StatusCode::FORBIDDEN
-            } else {
-                StatusCode::OK
-            };
-            (status, axum::Json(json!({"answers": body}))).into_response()
-        }
-        Ok(Err(e)) => error(StatusCode::INTERNAL_SERVER_ERROR, e),
-        Err(_) => error(StatusCode::SERVICE_UNAVAILABLE, "the sequencer has stopped"),
-    }
+    let Ok(Value::Array(all)) = answer.await else {
+        return error(StatusCode::SERVICE_UNAVAILABLE, "the sequencer has stopped");
+    };
+    let who = auth.principal.who();
+    let visible: Vec<Value> = all
+        .into_iter()
+        .filter(|r| {
+            let parties: Vec<String> = r["parties"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|p| p.as_str().map(str::to_string)).collect())
+                .unwrap_or_default();
+            app.guard
+                .policy
+                .decide(&who, &authz::What::ReadRestricted { releasable_to: &parties })
+                .allowed
+        })
+        .collect();
+    axum::Json(json!({"party": auth.principal.party(), "restricted": visible})).into_response()
 }
 
-async fn submit_inputs(State(app): State<App>, headers: HeaderMap, body: String) -> Response {
-    submit(app, headers, body, false).await
-}
-
-async fn submit_observations(State(app): State<App>, headers: HeaderMap, body: String) -> Response {
-    submit(app, headers, body, true).await
+/// `GET /api/v1/security-events`: the latest refusals (auditors).
+async fn security_events(State(app): State<App>) -> Response {
+    axum::Json(json!({"counts": app.guard.security.counts(), "events": app.guard.security.recent()}))
+        .into_response()
 }
 
 async fn ask(app: &App, what: Query) -> Response {
@@ -876,6 +1260,8 @@ fn cot_connection(
             let (reply, _answer) = oneshot::channel();
             let job = Job::Submit {
                 party: None,
+                keyid: None,
+                nonce: None,
                 inputs,
                 reply,
             };

@@ -14,13 +14,14 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::logdir::StoreError;
 
-/// The schema's version, in `PRAGMA user_version`.
-const SCHEMA_VERSION: i64 = 1;
+/// The schema's version, in `PRAGMA user_version`. Version 2 added key
+/// registry events and the nonces of signed requests.
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY,
-    kind TEXT NOT NULL CHECK (kind IN ('input', 'tick')),
+    kind TEXT NOT NULL CHECK (kind IN ('input', 'tick', 'key')),
     at_ms INTEGER NOT NULL,
     party TEXT,
     input BLOB
@@ -49,6 +50,32 @@ CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS nonces (
+    keyid TEXT NOT NULL,
+    nonce TEXT NOT NULL,
+    until_s INTEGER NOT NULL,
+    PRIMARY KEY (keyid, nonce)
+) WITHOUT ROWID;
+";
+
+/// From version 1: `key` events, and the nonces table.
+const MIGRATE_1_TO_2: &str = "
+ALTER TABLE events RENAME TO events_v1;
+CREATE TABLE events (
+    seq INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('input', 'tick', 'key')),
+    at_ms INTEGER NOT NULL,
+    party TEXT,
+    input BLOB
+);
+INSERT INTO events (seq, kind, at_ms, party, input) SELECT seq, kind, at_ms, party, input FROM events_v1;
+DROP TABLE events_v1;
+CREATE TABLE IF NOT EXISTS nonces (
+    keyid TEXT NOT NULL,
+    nonce TEXT NOT NULL,
+    until_s INTEGER NOT NULL,
+    PRIMARY KEY (keyid, nonce)
+) WITHOUT ROWID;
 ";
 
 /// One event the sequencer applied, in order.
@@ -63,6 +90,18 @@ pub enum Event {
     },
     /// The clock moved to `at_ms` and decisions were made.
     Tick { at_ms: i64 },
+    /// A key registry record (an enrolment or a signed statement, as JSON
+    /// bytes) recorded at `at_ms`.
+    Key { at_ms: i64, record: Vec<u8> },
+}
+
+/// A signed request's nonce, remembered until `until_s` (seconds since the
+/// epoch) so that a replay is refused, also after a restart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Nonce {
+    pub keyid: String,
+    pub nonce: String,
+    pub until_s: i64,
 }
 
 /// An order to notify, as the outbox holds it.
@@ -100,6 +139,8 @@ pub struct Commit {
     pub outbox: Vec<NewOrder>,
     /// The node's clock at this commit (for recorded downtime after a crash).
     pub alive_ms: i64,
+    /// Nonces of the signed requests this commit answers.
+    pub nonces: Vec<Nonce>,
 }
 
 fn sql(e: rusqlite::Error) -> StoreError {
@@ -143,6 +184,13 @@ impl NodeStore {
                     .execute_batch(&format!("PRAGMA user_version={SCHEMA_VERSION}"))
                     .map_err(sql)?;
             }
+            1 => {
+                let tx = store.conn.unchecked_transaction().map_err(sql)?;
+                tx.execute_batch(MIGRATE_1_TO_2).map_err(sql)?;
+                tx.execute_batch(&format!("PRAGMA user_version={SCHEMA_VERSION}"))
+                    .map_err(sql)?;
+                tx.commit().map_err(sql)?;
+            }
             SCHEMA_VERSION => {}
             other => {
                 return Err(StoreError::Corrupt(format!(
@@ -165,6 +213,10 @@ impl NodeStore {
                 let at_ms: i64 = r.get(1)?;
                 Ok(match kind.as_str() {
                     "tick" => Event::Tick { at_ms },
+                    "key" => Event::Key {
+                        at_ms,
+                        record: r.get::<_, Option<Vec<u8>>>(3)?.unwrap_or_default(),
+                    },
                     _ => Event::Input {
                         at_ms,
                         party: r.get(2)?,
@@ -223,9 +275,13 @@ impl NodeStore {
                     Event::Tick { at_ms } => {
                         ev.execute(params!["tick", at_ms, None::<String>, None::<Vec<u8>>])
                     }
+                    Event::Key { at_ms, record } => {
+                        ev.execute(params!["key", at_ms, None::<String>, record])
+                    }
                 }
                 .map_err(sql)?;
             }
+            remember(&tx, &c.nonces)?;
             let mut log = tx
                 .prepare_cached("INSERT INTO log (idx, entry) VALUES (?1, ?2)")
                 .map_err(sql)?;
@@ -262,6 +318,35 @@ impl NodeStore {
             .map_err(sql)?;
         }
         tx.commit().map_err(sql)
+    }
+
+    /// Remembers nonces now, in a transaction of their own (a signed read:
+    /// nothing else to commit).
+    pub fn remember_nonces(&mut self, nonces: &[Nonce]) -> Result<(), StoreError> {
+        let tx = self.conn.transaction().map_err(sql)?;
+        remember(&tx, nonces)?;
+        tx.commit().map_err(sql)
+    }
+
+    /// The nonces still remembered at `now_s`; lapsed ones are deleted.
+    pub fn nonces(&mut self, now_s: i64) -> Result<Vec<Nonce>, StoreError> {
+        self.conn
+            .execute("DELETE FROM nonces WHERE until_s < ?1", [now_s])
+            .map_err(sql)?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT keyid, nonce, until_s FROM nonces")
+            .map_err(sql)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(Nonce {
+                    keyid: r.get(0)?,
+                    nonce: r.get(1)?,
+                    until_s: r.get(2)?,
+                })
+            })
+            .map_err(sql)?;
+        rows.collect::<Result<_, _>>().map_err(sql)
     }
 
     /// The node's clock at its last commit, if any.
@@ -366,6 +451,20 @@ impl NodeStore {
     }
 }
 
+fn remember(tx: &rusqlite::Transaction<'_>, nonces: &[Nonce]) -> Result<(), StoreError> {
+    if nonces.is_empty() {
+        return Ok(());
+    }
+    let mut stmt = tx
+        .prepare_cached("INSERT OR REPLACE INTO nonces (keyid, nonce, until_s) VALUES (?1, ?2, ?3)")
+        .map_err(sql)?;
+    for n in nonces {
+        stmt.execute(params![n.keyid, n.nonce, n.until_s])
+            .map_err(sql)?;
+    }
+    Ok(())
+}
+
 /// Refuses settings that could lose an acknowledged input.
 fn check_settings(journal_mode: &str, synchronous: i64) -> Result<(), StoreError> {
     if !journal_mode.eq_ignore_ascii_case("wal") {
@@ -394,5 +493,55 @@ mod tests {
         assert!(e.contains("not WAL"), "{e}");
         let e = check_settings("wal", 1).unwrap_err().to_string();
         assert!(e.contains("below FULL"), "{e}");
+    }
+}
+
+#[cfg(test)]
+mod schema_tests {
+    use super::*;
+
+    /// The version-1 schema, as the first nodes wrote it.
+    const SCHEMA_V1: &str = "
+CREATE TABLE events (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('input', 'tick')), at_ms INTEGER NOT NULL, party TEXT, input BLOB);
+CREATE TABLE log (idx INTEGER PRIMARY KEY, entry BLOB NOT NULL);
+CREATE TABLE checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL);
+CREATE TABLE outbox (id INTEGER PRIMARY KEY, order_id TEXT NOT NULL UNIQUE, party TEXT NOT NULL, log_index INTEGER NOT NULL, payload TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_ms INTEGER NOT NULL, delivered_ms INTEGER, last_error TEXT);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO events (kind, at_ms, party, input) VALUES ('input', 5, 'us', X'7B7D');
+INSERT INTO events (kind, at_ms) VALUES ('tick', 9);
+PRAGMA user_version=1;
+";
+
+    #[test]
+    fn a_version_1_store_is_migrated_with_its_events() {
+        let dir = std::env::temp_dir().join(format!("bulwark-migrate-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("node.sqlite");
+        Connection::open(&path).unwrap().execute_batch(SCHEMA_V1).unwrap();
+        let mut store = NodeStore::open(&path).unwrap();
+        assert_eq!(
+            store.events().unwrap(),
+            vec![
+                Event::Input { at_ms: 5, party: Some("us".into()), input: b"{}".to_vec() },
+                Event::Tick { at_ms: 9 },
+            ]
+        );
+        // Key events and nonces now have a place.
+        let nonce = Nonce { keyid: "k".into(), nonce: "n1".into(), until_s: 100 };
+        store
+            .commit(&Commit {
+                events: vec![Event::Key { at_ms: 10, record: b"{\"k\":1}".to_vec() }],
+                nonces: vec![nonce.clone()],
+                ..Commit::default()
+            })
+            .unwrap();
+        drop(store);
+        let mut store = NodeStore::open(&path).unwrap();
+        assert_eq!(store.events().unwrap().len(), 3);
+        assert_eq!(store.nonces(100).unwrap(), vec![nonce]);
+        // Lapsed nonces are forgotten.
+        assert!(store.nonces(101).unwrap().is_empty());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
