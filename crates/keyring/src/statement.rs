@@ -167,6 +167,7 @@ impl Statement {
         match &self.action {
             Action::Grant { key, roles } => {
                 check_name("statement.key", &key.name, &mut problems);
+                check_keyid("statement.key", &key.name, &mut problems);
                 check_roles(roles, &mut problems);
             }
             Action::Revoke { key, reason } => {
@@ -358,6 +359,9 @@ fn from_wire(wire: WireSigned) -> Result<Signed, ParseError> {
     let action = match s.kind {
         Kind::Grant => {
             let key = key_line("key", &s.key, &mut problems);
+            if let Some(key) = &key {
+                check_keyid("statement.key", &key.name, &mut problems);
+            }
             if let Some(roles) = &s.roles {
                 check_roles(roles, &mut problems);
             }
@@ -468,6 +472,16 @@ fn check_name(field: &str, name: &str, problems: &mut Vec<String>) {
         problems.push(format!(
             "`{field}`: `{}` is not a key name (no space, `+` or control character); in a revoke, give the key's name, not its key line",
             name.escape_debug()
+        ));
+    }
+}
+
+/// An operational key's name is the `keyid` of the requests it signs, an
+/// RFC 9421 structured-field string: ASCII only.
+fn check_keyid(field: &str, name: &str, problems: &mut Vec<String>) {
+    if !name.is_ascii() {
+        problems.push(format!(
+            "`{field}`: the key name `{name}` is not all ASCII, and it is the `keyid` of the requests the key signs (RFC 9421 allows ASCII only there); generate the key again with an ASCII name"
         ));
     }
 }

@@ -134,6 +134,12 @@ fn what_parsing_refuses_it_names_with_its_field() {
             "`statement.key`: bad key",
         ),
         (
+            example_with(|v| {
+                v["statement"]["key"] = json!(signer("україна-ops", 10).verifier().encode())
+            }),
+            "`statement.key`: the key name `україна-ops` is not all ASCII",
+        ),
+        (
             example_with(|v| v["statement"]["party"] = json!("ukraine/army")),
             "`statement.party`: `ukraine/army` has a space, control character, `+` or `/`",
         ),
