@@ -1664,6 +1664,155 @@ fn keys_are_generated_once_shown_and_checked() {
     );
 }
 
+/// Generates a key `name` in `dir`: its signer key file and verifier key.
+fn generated(dir: &Path, name: &str) -> (String, String) {
+    let file = dir.join(format!("{name}.key"));
+    let out = bulwark(&[
+        "keys",
+        "generate",
+        "--name",
+        name,
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let vkey = write(dir, &format!("{name}.vkey"), &stdout(&out));
+    (file.to_str().unwrap().to_string(), vkey)
+}
+
+#[test]
+fn keys_grant_revoke_and_rotate_root_print_statements_the_registry_applies() {
+    let dir = scratch("key-statements");
+    let (root, root_vkey) = generated(&dir, "ukraine-root");
+    let (_, ops_vkey) = generated(&dir, "ukraine-ops-1");
+    let (_, root2_vkey) = generated(&dir, "ukraine-root-2");
+    let root_verifier =
+        ledger::note::Verifier::parse(std::fs::read_to_string(&root_vkey).unwrap().trim()).unwrap();
+    let mut registry = keyring::Registry::default();
+    registry.enrol("ukraine", &root_verifier, 0).unwrap();
+    let mut index = 1;
+    let mut post = |args: &[&str]| {
+        let out = bulwark(args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("curl --data-binary"),
+            "{}",
+            stderr(&out)
+        );
+        let signed = keyring::Signed::parse(stdout(&out).trim()).unwrap();
+        let applied = registry.apply(&signed, index).unwrap();
+        index += 1;
+        (signed, applied)
+    };
+    let common = ["--root", &root, "--party", "ukraine"];
+    let (grant, _) = post(
+        &[
+            &["keys", "grant"][..],
+            &common,
+            &[
+                "--serial", "1", "--key", &ops_vkey, "--role", "reporter", "--role", "leader",
+            ],
+            &["--at", "2026-12-04T10:00:00+02:00"],
+        ]
+        .concat(),
+    );
+    assert_eq!(
+        grant.statement.issued_at.to_string(),
+        "2026-12-04T08:00:00Z"
+    );
+    let (_, revoked) = post(
+        &[
+            &["keys", "revoke"][..],
+            &common,
+            &[
+                "--serial",
+                "2",
+                "--key",
+                "ukraine-ops-1",
+                "--reason",
+                "laptop lost",
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(revoked.to_string(), "`ukraine` revoked `ukraine-ops-1`");
+    let (_, rotated) = post(
+        &[
+            &["keys", "rotate-root"][..],
+            &common,
+            &["--serial", "3", "--new-root", &root2_vkey],
+        ]
+        .concat(),
+    );
+    assert!(
+        rotated.to_string().contains("`ukraine-root-2`"),
+        "{rotated}"
+    );
+    assert_eq!(registry.to_json()["parties"]["ukraine"]["serial"], 3);
+    assert!(registry.key("ukraine-ops-1").is_err());
+
+    // Refused before anything is signed: an unknown role (with the list),
+    // a statement that is not valid on its own, the root granted to itself.
+    let role = bulwark(
+        &[
+            &["keys", "grant"][..],
+            &common,
+            &["--serial", "4", "--key", &ops_vkey, "--role", "pilot"],
+        ]
+        .concat(),
+    );
+    assert_eq!(role.status.code(), Some(2));
+    assert!(
+        stderr(&role)
+            .contains("reporter, analyst, leader, inspector, logistics, operations, auditor"),
+        "{}",
+        stderr(&role)
+    );
+    assert!(stdout(&role).is_empty());
+    let invalid = bulwark(
+        &[
+            &["keys", "revoke"][..],
+            &common,
+            &[
+                "--serial",
+                "0",
+                "--key",
+                "ukraine-ops-1",
+                "--reason",
+                "a\nb",
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(invalid.status.code(), Some(2));
+    for expected in ["`serial` is 0", "write it on one line"] {
+        assert!(stderr(&invalid).contains(expected), "{}", stderr(&invalid));
+    }
+    let itself = bulwark(
+        &[
+            &["keys", "grant"][..],
+            &common,
+            &["--serial", "4", "--key", &root_vkey, "--role", "reporter"],
+        ]
+        .concat(),
+    );
+    assert_eq!(itself.status.code(), Some(2));
+    assert!(
+        stderr(&itself).contains("is the root key itself"),
+        "{}",
+        stderr(&itself)
+    );
+
+    // The help says who runs these and how the statement reaches the node.
+    for command in ["grant", "revoke", "rotate-root"] {
+        let help = bulwark(&["keys", command, "--help"]);
+        assert_eq!(help.status.code(), Some(0));
+        let text = stdout(&help);
+        assert!(text.contains("a party's operator runs"), "{text}");
+        assert!(text.contains("curl --data-binary @stmt.json"), "{text}");
+    }
+}
+
 // ----------------------------------------------------------------- witness
 
 /// A checkpoint of `tree` at `size`, signed by `log`.

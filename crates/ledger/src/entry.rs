@@ -9,7 +9,13 @@
 //! - `{"entry":"decision","decision":KIND,…}` — a decision, its fields as
 //!   the engine gives them; a certification also names the framework hash
 //!   and, under `evidence`, the log index of every observation of its
-//!   incidents and of every review it rests on.
+//!   incidents and of every review it rests on;
+//! - `{"entry":"key","at":T,"key":RECORD}` — a change to the parties' key
+//!   registry (docs/keys.md): RECORD is `{"type":"enrol","party":P,
+//!   "root":VKEY}` when the node operator enrols a party's first root key,
+//!   or a key statement as the party's root signed it,
+//!   `{"statement":{…},"signature":B64}`. The `keyring` crate rebuilds the
+//!   registry from these entries, re-verifying every signature.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -84,6 +90,16 @@ pub enum Entry {
     Certified(Certified),
     /// Any other decision: its kind.
     Decision(String),
+    /// A change to the key registry, its signature not checked here (the
+    /// `keyring` crate does).
+    Key {
+        at: String,
+        /// The party whose keys change.
+        party: String,
+        /// `enrol`, or the statement's type (`grant`, `revoke`,
+        /// `rotate_root`).
+        kind: String,
+    },
 }
 
 /// Why a value is not a log entry.
@@ -149,17 +165,48 @@ impl Entry {
                 }
                 other => Ok(Entry::Decision(other.to_string())),
             },
+            "key" => {
+                let record = v
+                    .get("key")
+                    .filter(|r| r.is_object())
+                    .ok_or_else(|| EntryError("a key entry without a `key` object".into()))?;
+                let (party, kind) = match record.get("statement") {
+                    None => match text(record, "type")? {
+                        "enrol" => {
+                            text(record, "root")?;
+                            (text(record, "party")?, "enrol")
+                        }
+                        other => {
+                            return Err(EntryError(format!(
+                                "a key entry is an `enrol` record or a signed statement, not `{other}`"
+                            )));
+                        }
+                    },
+                    Some(statement) => {
+                        text(record, "signature")?;
+                        (text(statement, "party")?, text(statement, "type")?)
+                    }
+                };
+                Ok(Entry::Key {
+                    at: text(v, "at")?.to_string(),
+                    party: party.to_string(),
+                    kind: kind.to_string(),
+                })
+            }
             other => Err(EntryError(format!("unknown entry kind `{other}`"))),
         }
     }
 
-    /// The kind, for messages: `input`, `restricted`, or the decision.
+    /// The kind, for messages: an input, a commitment, the decision, or the
+    /// key registry change.
     pub fn kind(&self) -> String {
         match self {
             Entry::Input { .. } => "an input".to_string(),
             Entry::Restricted { .. } => "a restricted input's commitment".to_string(),
             Entry::Certified(_) => "a certification".to_string(),
             Entry::Decision(d) => format!("a `{d}` decision"),
+            Entry::Key { kind, .. } if kind == "enrol" => "a root key's enrolment".to_string(),
+            Entry::Key { kind, .. } => format!("a `{kind}` key statement"),
         }
     }
 }
@@ -172,6 +219,13 @@ pub fn input(at: &str, wire: Value) -> Value {
 /// A restricted input's entry.
 pub fn restricted(at: &str, commitment: &Hash) -> Value {
     serde_json::json!({"entry": "restricted", "at": at, "commitment": merkle::hex(commitment)})
+}
+
+/// A key registry entry: `record` is an enrolment (`{"type":"enrol",…}`)
+/// or a signed key statement (`{"statement":…,"signature":…}`), as the
+/// `keyring` crate writes them.
+pub fn key(at: &str, record: Value) -> Value {
+    serde_json::json!({"entry": "key", "at": at, "key": record})
 }
 
 /// A decision's entry: its fields (an object with a `decision` kind), and
@@ -238,6 +292,26 @@ mod tests {
             Entry::Decision("closed".into())
         );
         assert!(Entry::read(&serde_json::json!({"entry": "other"})).is_err());
+        let enrol =
+            serde_json::json!({"type": "enrol", "party": "ua", "root": "ua-root+01020304+AQ=="});
+        assert_eq!(
+            Entry::read(&key("t", enrol)).unwrap(),
+            Entry::Key {
+                at: "t".into(),
+                party: "ua".into(),
+                kind: "enrol".into()
+            }
+        );
+        let signed = serde_json::json!({"statement": {"type": "revoke", "party": "ua", "serial": 2}, "signature": "AA=="});
+        let read = Entry::read(&key("t", signed)).unwrap();
+        assert_eq!(read.kind(), "a `revoke` key statement");
+        for bad in [
+            serde_json::json!({"type": "grant", "party": "ua"}),
+            serde_json::json!({"statement": {"type": "grant", "party": "ua"}}),
+            serde_json::json!("enrol"),
+        ] {
+            assert!(Entry::read(&key("t", bad)).is_err());
+        }
         assert!(
             Entry::read(&serde_json::json!({"entry": "decision", "decision": "certified", "breach": "B1", "trigger": "x", "framework_hash": "a"}))
                 .unwrap_err()

@@ -227,6 +227,13 @@ impl Verifier {
         )
     }
 
+    /// The Ed25519 public key, for verifying other messages than notes
+    /// (HTTP request signatures, key statements). Verify with
+    /// `verify_strict`, as notes are.
+    pub fn verifying_key(&self) -> &VerifyingKey {
+        &self.key
+    }
+
     pub(crate) fn verify(&self, message: &[u8], signature: &[u8; 64]) -> bool {
         self.key
             .verify_strict(message, &Signature::from_bytes(signature))
@@ -281,6 +288,12 @@ impl Signer {
             self.key.as_bytes(),
             true,
         )
+    }
+
+    /// The Ed25519 secret key, for signing other messages than notes
+    /// (HTTP request signatures, key statements).
+    pub fn signing_key(&self) -> &SigningKey {
+        &self.key
     }
 
     /// The matching verifier.
@@ -494,6 +507,29 @@ impl Checkpoint {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_raw_keys_sign_and_verify_other_messages() {
+        let signer = Signer::from_seed("ukraine-ops-1", [9; 32]).unwrap();
+        let verifier = Verifier::parse(&signer.verifier().encode()).unwrap();
+        let signature = signer.signing_key().sign(b"a request");
+        assert_eq!(
+            signer.signing_key().verifying_key(),
+            *verifier.verifying_key()
+        );
+        assert!(
+            verifier
+                .verifying_key()
+                .verify_strict(b"a request", &signature)
+                .is_ok()
+        );
+        assert!(
+            verifier
+                .verifying_key()
+                .verify_strict(b"another request", &signature)
+                .is_err()
+        );
+    }
 
     #[test]
     fn a_note_signed_here_opens_with_its_key_and_not_after_a_change() {

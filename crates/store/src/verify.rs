@@ -29,6 +29,9 @@ pub struct LogReport {
     pub inputs: u64,
     pub restricted: u64,
     pub decisions: u64,
+    /// Key registry entries (enrolments and key statements; their
+    /// signatures are the `keyring` crate's to check).
+    pub keys: u64,
     pub checkpoints: usize,
     /// The latest checkpoint's size and root (hex).
     pub size: u64,
@@ -160,7 +163,8 @@ pub fn verify_log(
                 report.restricted += 1;
                 commitments.insert(index, commitment);
             }
-            Ok(_) => report.decisions += 1,
+            Ok(Entry::Key { .. }) => report.keys += 1,
+            Ok(Entry::Certified(_) | Entry::Decision(_)) => report.decisions += 1,
             Err(e) => problems.push(format!("{}: {e}", at())),
         }
     }

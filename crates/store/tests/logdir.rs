@@ -70,6 +70,22 @@ fn a_log_written_verifies_and_reopens_where_it_stopped() {
 }
 
 #[test]
+fn key_registry_entries_are_counted_apart_from_decisions() {
+    let dir = fresh("keys");
+    let mut log = LogDir::create(&dir, signer()).unwrap();
+    let enrol =
+        serde_json::json!({"type": "enrol", "party": "ua", "root": "ua-root+01020304+AQ=="});
+    log.append(&[
+        entry(0),
+        entry::canonical(&entry::key("2025-01-01T00:00:00Z", enrol)),
+    ])
+    .unwrap();
+    log.checkpoint().unwrap();
+    let r = verify_log(&dir, None, &[]).unwrap();
+    assert_eq!((r.entries, r.decisions, r.keys), (2, 1, 1));
+}
+
+#[test]
 fn a_changed_byte_in_an_entry_is_caught_with_its_place() {
     let dir = log_of("byte", 7);
     let path = dir.join(logdir::ENTRIES);
