@@ -635,6 +635,15 @@ impl Registry {
         self.parties.get(party).map(|p| p.serial.saturating_add(1))
     }
 
+    /// Whether `root` is or was a root key of `party`.
+    pub fn knows_root(&self, party: &str, root: &Verifier) -> bool {
+        self.parties.get(party).is_some_and(|p| {
+            p.roots
+                .iter()
+                .any(|name| self.keys.get(name).is_some_and(|r| r.verifier == *root))
+        })
+    }
+
     /// The current root key of `party`, if enrolled.
     pub fn root(&self, party: &str) -> Option<&Verifier> {
         let p = self.parties.get(party)?;
@@ -832,39 +841,44 @@ pub fn replay<'a>(
         if value.get("entry").and_then(Value::as_str) != Some("key") {
             continue;
         }
-        let fail = |e: RegistryError| (index, e);
+        registry.apply_entry(value, index).map_err(|e| (index, e))?;
+    }
+    Ok(registry)
+}
+
+impl Registry {
+    /// Applies one `key` log entry (an enrolment or a signed statement) as
+    /// log entry `index`, checking it as when it was logged.
+    pub fn apply_entry(&mut self, value: &Value, index: u64) -> Result<(), RegistryError> {
         match Entry::read(value) {
             Ok(Entry::Key { kind, .. }) if kind == "enrol" => {
                 let record = value.get("key").cloned().unwrap_or_default();
                 let enrol: EnrolRecord = serde_json::from_value(record)
-                    .map_err(|e| fail(RegistryError::Entry(format!("an enrolment: {e}"))))?;
+                    .map_err(|e| RegistryError::Entry(format!("an enrolment: {e}")))?;
                 if enrol.kind != "enrol" {
-                    return Err(fail(RegistryError::Entry(format!(
+                    return Err(RegistryError::Entry(format!(
                         "an enrolment of type `{}`",
                         enrol.kind
-                    ))));
+                    )));
                 }
                 let root = Verifier::parse(&enrol.root).map_err(|e| {
-                    fail(RegistryError::Entry(format!(
+                    RegistryError::Entry(format!(
                         "the root key enrolled for `{}`: {e}",
                         enrol.party
-                    )))
+                    ))
                 })?;
-                registry.enrol(&enrol.party, &root, index).map_err(fail)?;
+                self.enrol(&enrol.party, &root, index)
             }
             Ok(Entry::Key { .. }) => {
                 let record = value.get("key").map(Value::to_string).unwrap_or_default();
-                let signed = Signed::parse(&record).map_err(|e| fail(e.into()))?;
-                registry.apply(&signed, index).map_err(fail)?;
+                let signed = Signed::parse(&record)?;
+                self.apply(&signed, index).map(|_| ())
             }
-            Ok(other) => {
-                return Err(fail(RegistryError::Entry(format!(
-                    "{} marked as a key entry",
-                    other.kind()
-                ))));
-            }
-            Err(e) => return Err(fail(RegistryError::Entry(e.0))),
+            Ok(other) => Err(RegistryError::Entry(format!(
+                "{} marked as a key entry",
+                other.kind()
+            ))),
+            Err(e) => Err(RegistryError::Entry(e.0)),
         }
     }
-    Ok(registry)
 }

@@ -486,7 +486,7 @@ impl Sequencer {
         root: &ledger::note::Verifier,
         now: Timestamp,
     ) -> Result<bool, NodeError> {
-        if self.registry.has_root(party) {
+        if self.registry.root(party).is_some() {
             return if self.registry.knows_root(party, root) {
                 Ok(false)
             } else {
@@ -551,7 +551,8 @@ impl Sequencer {
             .map_err(|e| NodeError::Diverged(format!("a stored key record is not JSON: {e}")))?;
         self.now = at;
         let index = self.rec.tree().len();
-        keyring::replay_record(&mut self.registry, &record, index).map_err(|e| {
+        let entry = ledger::entry::key(&at.to_string(), record.clone());
+        self.registry.apply_entry(&entry, index).map_err(|e| {
             NodeError::Diverged(format!("a stored key record no longer applies: {e}"))
         })?;
         self.rec.key(at, record);
