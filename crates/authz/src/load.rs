@@ -153,7 +153,10 @@ impl Policy {
                 let offset = span
                     .and_then(|s| {
                         let within = text.get(s.start..s.end)?;
-                        within.find(&format!("\"{id}\"")).map(|i| s.start + i)
+                        within
+                            .find(&format!("{type_name}::\"{id}\""))
+                            .or_else(|| within.find(&format!("\"{id}\"")))
+                            .map(|i| s.start + i)
                     })
                     .or_else(|| span.map(|s| s.start))
                     .unwrap_or(0);
@@ -284,12 +287,18 @@ fn located(
     e: &dyn Diagnostic,
     names: &HashMap<PolicyId, String>,
 ) -> Problem {
-    let offset = e
-        .labels()
-        .and_then(|mut labels| labels.next())
-        .map_or(0, |l| l.offset());
+    let label = e.labels().and_then(|mut labels| labels.next());
+    let offset = label.as_ref().map_or(0, |l| l.offset());
+
     let (line, column) = lines.line_column(text, offset);
     let mut message = e.to_string();
+    // Cedar puts what it expected in the label (`expected `;` or identifier`).
+    if let Some(label) = label.as_ref().and_then(|l| l.label())
+        && !label.is_empty()
+        && !message.contains(label)
+    {
+        message = format!("{message}: {label}");
+    }
     for (id, name) in names {
         message = message.replace(&format!("policy `{id}`"), &format!("rule `{name}`"));
     }
