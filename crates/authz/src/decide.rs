@@ -455,7 +455,11 @@ fn denied(reason: String) -> Decision {
 pub(crate) fn describe_who(who: &Who<'_>) -> String {
     match who {
         Who::Public => "the public".to_string(),
-        Who::Key { name, party, roles } if roles.is_empty() => {
+        Who::Key {
+            name,
+            party,
+            roles: [],
+        } => {
             format!("key `{name}` of `{party}` (no roles)")
         }
         Who::Key { name, party, roles } => {

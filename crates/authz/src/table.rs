@@ -82,7 +82,8 @@ impl Row {
 
 /// The table, in Markdown, of what `policy` answers on `fw`: one row per
 /// kind of request, one column per kind of party. A key column lists the
-/// key roles whose key (holding that role alone) is allowed, `—` for none;
+/// key roles whose key (holding that role alone) is allowed, `—` for none,
+/// `every role` for all of [`KEY_ROLES`];
 /// the public and local columns say `yes` or `no`; `n/a` where the
 /// framework has nothing to ask about (no such party, tier or class).
 pub fn table(fw: &Framework, policy: &Policy) -> String {
@@ -255,6 +256,8 @@ fn cell(fw: &Framework, policy: &Policy, row: Row, asker: Asker<'_>) -> String {
                 .collect();
             if allowed.is_empty() {
                 "—".into()
+            } else if allowed.len() == KEY_ROLES.len() {
+                "every role".into()
             } else {
                 allowed.join(", ")
             }

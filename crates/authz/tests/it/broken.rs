@@ -38,7 +38,12 @@ fn a_syntax_error_is_located() {
 fn an_unknown_attribute_is_located() {
     let text = "@id(\"a\")\npermit (principal is Key, action == Action::\"submit\", resource)\nwhen { principal.rolez.contains(\"reporter\") };\n";
     let problems = refused(text);
-    has(&problems, 3, 8, "attribute `rolez` on entity type `Key` not found");
+    has(
+        &problems,
+        3,
+        8,
+        "attribute `rolez` on entity type `Key` not found",
+    );
     has(&problems, 3, 8, "did you mean `roles`?");
     // The message names the rule by its @id, not Cedar's number for it.
     has(&problems, 3, 8, "for rule `a`");
@@ -53,13 +58,16 @@ fn an_unknown_entity_type_is_located() {
 
 #[test]
 fn an_unknown_action_and_context_field_are_located() {
-    let problems = refused("@id(\"a\")\npermit (principal, action == Action::\"delete\", resource);\n");
+    let problems =
+        refused("@id(\"a\")\npermit (principal, action == Action::\"delete\", resource);\n");
     has(&problems, 2, 30, "`Action::\"delete\"`");
     let problems = refused(
         "@id(\"a\")\npermit (principal, action == Action::\"vote\", resource)\nwhen { context.class == SourceClass::\"radar\" };\n",
     );
     assert!(
-        problems.iter().any(|p| p.starts_with("p.cedar:3:") && p.contains("`class`")),
+        problems
+            .iter()
+            .any(|p| p.starts_with("p.cedar:3:") && p.contains("`class`")),
         "{problems:#?}"
     );
 }
@@ -68,7 +76,12 @@ fn an_unknown_action_and_context_field_are_located() {
 fn a_rule_without_a_name_or_with_a_repeated_name_is_refused() {
     let text = "@id(\"a\")\npermit (principal, action == Action::\"read\", resource);\n  permit (principal, action == Action::\"read\", resource);\n@id(\"a\")\nforbid (principal, action == Action::\"read\", resource);\n";
     let problems = refused(text);
-    has(&problems, 3, 3, "this rule has no name: put `@id(\"…\")` before it");
+    has(
+        &problems,
+        3,
+        3,
+        "this rule has no name: put `@id(\"…\")` before it",
+    );
     has(&problems, 4, 1, "a second rule is named `a`");
 }
 
@@ -92,7 +105,11 @@ fn templates_and_empty_policies_are_refused() {
 
 #[test]
 fn a_policy_too_large_is_refused_before_parsing() {
-    let text = format!("// {}\n{}", "x".repeat(authz::POLICY_BYTES_MAX), shipped_text());
+    let text = format!(
+        "// {}\n{}",
+        "x".repeat(authz::POLICY_BYTES_MAX),
+        shipped_text()
+    );
     let problems = refused(&text);
     has(&problems, 1, 1, "more than the 1048576 accepted");
 }

@@ -154,8 +154,14 @@ fn no_random_input_of_another_party_gets_through() {
                     _ => sample::input(kind, &input_party.id).unwrap(),
                 };
                 for who in [
-                    Who::Key { name: "k", party: &key_party.id, roles: &all },
-                    Who::Local { party: &key_party.id },
+                    Who::Key {
+                        name: "k",
+                        party: &key_party.id,
+                        roles: &all,
+                    },
+                    Who::Local {
+                        party: &key_party.id,
+                    },
                     Who::Public,
                 ] {
                     tried += 1;
