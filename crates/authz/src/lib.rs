@@ -166,6 +166,11 @@ pub struct Policy {
     schema: cedar_policy::Schema,
     types: load::Types,
     rules: cedar_policy::PolicySet,
+    /// The rules that can apply to each kind of request (see `load::slices`).
+    slices: HashMap<load::Slice, cedar_policy::PolicySet>,
+    /// The framework's entities that rules name (parties, tiers, source
+    /// classes), given to Cedar with every request.
+    literals: Vec<cedar_policy::Entity>,
     /// Cedar's id of each rule → its `@id`.
     names: HashMap<cedar_policy::PolicyId, String>,
     /// The framework's entities (parties, tiers, relief items, source

@@ -186,10 +186,24 @@ impl Policy {
             problems.sort_by(|a, b| a.location.cmp(&b.location));
             return Err(problems);
         }
+        let slices = slices(&rules, &schema, &types).map_err(|message| vec![at_start(message)])?;
+        // The entities rules name that have attributes or could be
+        // dereferenced: every request's store holds them.
+        let mut literals: Vec<Entity> = Vec::new();
+        for rule in rules.policies() {
+            for u in rule.entity_literals() {
+                let wanted = [&types.party, &types.tier, &types.class].contains(&u.type_name());
+                if wanted && !literals.iter().any(|e| e.uid() == u) {
+                    literals.extend(entities.get(&u).cloned());
+                }
+            }
+        }
         Ok(Policy {
             schema,
             types,
             rules,
+            slices,
+            literals,
             names,
             entities,
             authorizer: cedar_policy::Authorizer::new(),
@@ -219,6 +233,13 @@ impl Policy {
         &self.types
     }
 
+    /// The rules that can apply to a request of kind `slice`.
+    pub(crate) fn rules_for(&self, slice: Slice) -> &PolicySet {
+        self.slices.get(&slice).unwrap_or(&self.rules)
+    }
+
+    /// Every rule.
+    #[cfg(test)]
     pub(crate) fn rules(&self) -> &PolicySet {
         &self.rules
     }
@@ -228,6 +249,10 @@ impl Policy {
             .get(id)
             .cloned()
             .unwrap_or_else(|| id.to_string())
+    }
+
+    pub(crate) fn literals(&self) -> &[Entity] {
+        &self.literals
     }
 
     pub(crate) fn entities(&self) -> &Entities {
@@ -257,6 +282,82 @@ impl Policy {
     pub(crate) fn memo(&self) -> &Mutex<crate::decide::Memo> {
         &self.memo
     }
+}
+
+/// A kind of request, as far as the rules' scopes can tell requests apart:
+/// the action, and the resource where the scope can name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Slice {
+    /// `submit` on `Kind::"<type>"`.
+    Submit(&'static str),
+    /// `vote` on any tier.
+    Vote,
+    /// `attest` on any relief item.
+    Attest,
+    /// `read` on `View::"<view>"`.
+    Read(View),
+    /// `read_restricted` on any input.
+    ReadRestricted,
+}
+
+/// The rules that can apply to each kind of request. Cedar evaluates every
+/// rule of the set it is given, and most rules are about one action, so
+/// each kind of request gets only the rules whose scope admits its action
+/// and resource: a rule left out could only have evaluated to false. Where
+/// a scope cannot be judged without the resource's id (a tier, an item),
+/// the rule is kept — keeping a rule is always safe.
+///
+/// INVARIANT: resources have no parents and the schema declares no action
+/// groups (checked here), so `in` in a scope is equality.
+fn slices(
+    rules: &PolicySet,
+    schema: &Schema,
+    t: &Types,
+) -> Result<HashMap<Slice, PolicySet>, String> {
+    let mut kinds: Vec<(Slice, &str, &EntityTypeName, Option<&str>)> = Vec::new();
+    for kind in model::INPUT_TYPES {
+        kinds.push((Slice::Submit(kind), "submit", &t.kind, Some(kind)));
+    }
+    for view in View::ALL {
+        kinds.push((Slice::Read(view), "read", &t.view, Some(view.as_str())));
+    }
+    kinds.push((Slice::Vote, "vote", &t.tier, None));
+    kinds.push((Slice::Attest, "attest", &t.item, None));
+    kinds.push((
+        Slice::ReadRestricted,
+        "read_restricted",
+        &t.restricted,
+        None,
+    ));
+    let groups = schema.action_groups().next().is_some();
+    let mut out = HashMap::new();
+    for (slice, action, resource_type, resource_id) in kinds {
+        let action = uid(&t.action, action);
+        let is_resource = |u: &EntityUid| {
+            u.type_name() == resource_type && resource_id.is_none_or(|id| u.id().unescaped() == id)
+        };
+        let admitted = rules.policies().filter(|rule| {
+            let action_ok = match rule.action_constraint() {
+                cedar_policy::ActionConstraint::Any => true,
+                cedar_policy::ActionConstraint::Eq(a) => a == action || groups,
+                cedar_policy::ActionConstraint::In(list) => list.contains(&action) || groups,
+            };
+            let resource_ok = match rule.resource_constraint() {
+                cedar_policy::ResourceConstraint::Any => true,
+                cedar_policy::ResourceConstraint::Eq(u)
+                | cedar_policy::ResourceConstraint::In(u) => is_resource(&u),
+                cedar_policy::ResourceConstraint::Is(ty) => &ty == resource_type,
+                cedar_policy::ResourceConstraint::IsIn(ty, u) => {
+                    &ty == resource_type && is_resource(&u)
+                }
+            };
+            action_ok && resource_ok
+        });
+        let set = PolicySet::from_policies(admitted.cloned())
+            .map_err(|e| format!("the rules cannot be sorted by request: {e}"))?;
+        out.insert(slice, set);
+    }
+    Ok(out)
 }
 
 /// The embedded schema, parsed. It is part of this crate, so a problem
