@@ -43,6 +43,9 @@ fn start_with(data: &Path, port: u16, more: &[&str]) -> Child {
         .arg("--data")
         .arg(data)
         .args(["--listen", &format!("127.0.0.1:{port}")])
+        // Bearer tokens (DATA/tokens) and no practical rate limit: these
+        // tests are about durability; signed requests are tested apart.
+        .args(["--auth", "local-tokens", "--rate-limit", "1000000/s,1000000"])
         .args(more)
         .stdout(Stdio::null())
         .stderr(Stdio::null())

@@ -289,7 +289,16 @@ fn bare() -> Served {
 /// A node on a fresh data directory, served; with the `ukraine` token.
 fn node(fw: &framework::Framework, name: &str) -> (Served, String, PathBuf) {
     let dir = scratch(name);
-    let node = server::start(fw, &dir, None).unwrap();
+    let policy_path = example().join("policy.cedar");
+    let policy = std::fs::read_to_string(&policy_path).unwrap();
+    let mut options = server::Options::new(&dir, &policy, "policy.cedar");
+    // Bearer tokens and no rate limit: the figure is the node's throughput.
+    options.auth = server::auth::Mode::LocalTokens;
+    options.rate_limit = server::ratelimit::Limit {
+        rate: 1_000_000,
+        burst: 1_000_000,
+    };
+    let node = server::start(fw, &options).unwrap();
     let tokens = std::fs::read_to_string(dir.join("tokens")).unwrap();
     let token = tokens
         .lines()

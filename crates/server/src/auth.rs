@@ -355,7 +355,7 @@ impl Guard {
                     httpsig::Error::CreatedOutOfWindow { .. } | httpsig::Error::Expired { .. } => {
                         "stale"
                     }
-                    httpsig::Error::BadSignature(_) => "bad_signature",
+                    httpsig::Error::BadSignature { .. } => "bad_signature",
                     httpsig::Error::Replay { .. } => "replay",
                     _ => "malformed_signature",
                 };
@@ -383,7 +383,7 @@ fn signature_keyid(headers: &HeaderMap) -> Option<String> {
 /// The middleware: authenticates, rate-limits, admits the nonce (not for
 /// submissions: their commit does) and authorizes reads, then runs the
 /// handler with [`Authenticated`] in the request's extensions.
-pub async fn guard(State(app): State<crate::App>, req: Request, next: Next) -> Response {
+pub(crate) async fn guard(State(app): State<crate::App>, req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
     let context = RequestContext {
         method: parts.method.to_string(),

@@ -99,7 +99,10 @@ async fn a_certified_breach_through_the_api_gives_a_pack_that_verifies_and_tiles
     let fw = framework();
     let data = std::env::temp_dir().join(format!("bulwark-router-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data);
-    let node = server::start(&fw, &data, None).unwrap();
+    let policy = std::fs::read_to_string(example().join("policy.cedar")).unwrap();
+    let mut options = server::Options::new(&data, &policy, "policy.cedar");
+    options.auth = server::auth::Mode::LocalTokens;
+    let node = server::start(&fw, &options).unwrap();
     let app = node.router();
     let t = tokens(&data);
 
@@ -225,7 +228,11 @@ async fn a_certified_breach_through_the_api_gives_a_pack_that_verifies_and_tiles
             .any(|a| a["fired_at"].is_string()),
         "no tier fired: {activations}"
     );
-    let (_, outbox) = json(&app, "GET", "/api/v1/outbox", None, "").await;
+    // The outbox is for auditors (a local token stands for every role),
+    // not the public.
+    let (status, _) = json(&app, "GET", "/api/v1/outbox", None, "").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (_, outbox) = json(&app, "GET", "/api/v1/outbox", Some(&t["us"]), "").await;
     assert!(
         !outbox.as_array().unwrap().is_empty(),
         "no order in the outbox"
