@@ -9,6 +9,11 @@
 //! other controls as lowercase `\u00xx`, nothing else); and it prints
 //! integers up to 2⁵³ − 1 as RFC 8785 does. Any other value (such a key, a
 //! fraction, a larger integer) goes to the general canonicalizer.
+//!
+//! Object members are written here, sorted, rather than in the map's own
+//! order: a dependency (Cedar) turns on serde_json's `preserve_order`, and
+//! feature unification then gives every `Value` in the build insertion
+//! order. The bytes must not depend on which crates are linked.
 
 use serde_json::Value;
 
@@ -18,10 +23,50 @@ const SAFE_INTEGER: u64 = (1 << 53) - 1;
 /// The RFC 8785 bytes of `value`.
 pub fn to_vec(value: &Value) -> Vec<u8> {
     if plain(value) {
-        serde_json::to_vec(value).unwrap_or_default()
+        let mut out = Vec::with_capacity(128);
+        write_sorted(value, &mut out);
+        out
     } else {
         // Only non-finite numbers fail, and a `Value` holds none.
         serde_json_canonicalizer::to_vec(value).unwrap_or_default()
+    }
+}
+
+/// Writes a [`plain`] value with every object's members sorted by key
+/// (UTF-8 byte order, which is RFC 8785's for the keys `plain` admits).
+fn write_sorted(value: &Value, out: &mut Vec<u8>) {
+    match value {
+        Value::Array(a) => {
+            out.push(b'[');
+            for (i, v) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_sorted(v, out);
+            }
+            out.push(b']');
+        }
+        Value::Object(o) => {
+            let mut members: Vec<(&String, &Value)> = o.iter().collect();
+            if !members.windows(2).all(|w| w[0].0 < w[1].0) {
+                members.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+            }
+            out.push(b'{');
+            for (i, (k, v)) in members.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                // A string never fails to serialize.
+                let _ = serde_json::to_writer(&mut *out, k);
+                out.push(b':');
+                write_sorted(v, out);
+            }
+            out.push(b'}');
+        }
+        // Scalars: serde_json writes them as RFC 8785 does (see above).
+        other => {
+            let _ = serde_json::to_writer(&mut *out, other);
+        }
     }
 }
 
@@ -68,6 +113,22 @@ mod tests {
         // The last two take the general path.
         assert!(!plain(&serde_json::from_str(cases[2]).unwrap()));
         assert!(!plain(&serde_json::from_str(cases[3]).unwrap()));
+    }
+
+    #[test]
+    fn members_are_sorted_whatever_the_map_keeps() {
+        // With serde_json's `preserve_order` (turned on by any crate in the
+        // build) a map keeps insertion order; the bytes must not change.
+        let mut m = serde_json::Map::new();
+        m.insert("z".into(), Value::from(1));
+        m.insert("a".into(), Value::from(2));
+        m.insert("m".into(), Value::Array(vec![Value::Object(m.clone())]));
+        let v = Value::Object(m);
+        assert_eq!(
+            String::from_utf8(to_vec(&v)).unwrap(),
+            r#"{"a":2,"m":[{"a":2,"z":1}],"z":1}"#
+        );
+        assert_eq!(to_vec(&v), general(&v));
     }
 
     fn json() -> impl Strategy<Value = Value> {

@@ -269,10 +269,12 @@ impl Signed {
     /// `{"statement": {…}, "signature": BASE64}`: what is posted to the
     /// node.
     pub fn to_json(&self) -> Value {
-        serde_json::json!({
-            "statement": self.statement.to_value(),
+        let v = serde_json::json!({
             "signature": STANDARD.encode(self.signature),
-        })
+            "statement": self.statement.to_value(),
+        });
+        // Members in canonical order, whatever order serde_json's maps keep.
+        serde_json::from_slice(&base::jcs::to_vec(&v)).unwrap_or(v)
     }
 
     /// The record of its log entry (`ledger::entry::key(at, record)`): the

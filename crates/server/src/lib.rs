@@ -1152,6 +1152,14 @@ bulwark_log_entries {}\n",
         get(&m.commit_micros) as f64 / 1e6,
         get(&m.log_size),
     );
+    let mut text = text;
+    text.push_str(
+        "# HELP bulwark_security_events_total Requests refused, by reason (DATA/security.jsonl).\n\
+# TYPE bulwark_security_events_total counter\n",
+    );
+    for (code, n) in app.guard.security.counts() {
+        text.push_str(&format!("bulwark_security_events_total{{code=\"{code}\"}} {n}\n"));
+    }
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }
 
