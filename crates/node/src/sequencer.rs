@@ -121,6 +121,9 @@ pub struct Sequencer {
     /// and those not yet written.
     nonces: httpsig::NonceWindow,
     pending_nonces: Vec<store::sqlite::Nonce>,
+    /// When this sequencer started (seconds since the epoch): signatures
+    /// made before are refused.
+    started_s: i64,
     /// The parties' keys, as the log's key entries made them.
     registry: keyring::Registry,
 }
@@ -164,6 +167,7 @@ impl Sequencer {
             logged: 0,
             nonces: httpsig::NonceWindow::new(),
             pending_nonces: Vec::new(),
+            started_s: now.millis().div_euclid(1000),
             registry: keyring::Registry::default(),
         };
         let now_s = now.millis().div_euclid(1000);
@@ -435,13 +439,25 @@ impl Sequencer {
     /// and its signature has not lapsed (also across restarts). Admitted
     /// nonces are written with the next commit, or by
     /// [`Sequencer::flush_nonces`].
+    ///
+    /// A signature `created` before this sequencer started is refused: a
+    /// nonce admitted by a read in the last second before a crash may not
+    /// have been written, and this way no request from before a restart
+    /// is taken again. (A client signs afresh, as it must for any retry.)
     pub fn admit(
         &mut self,
         keyid: &str,
         nonce: &str,
+        created_s: i64,
         until_s: i64,
         now_s: i64,
     ) -> Result<(), String> {
+        if created_s < self.started_s {
+            return Err(format!(
+                "the request was signed at {created_s} (seconds since 1970), before the node started at {}: it may be a replay from before the restart; sign it again",
+                self.started_s
+            ));
+        }
         self.nonces
             .check_and_remember(keyid, nonce, until_s, now_s)
             .map_err(|e| e.to_string())?;

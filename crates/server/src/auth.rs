@@ -91,6 +91,8 @@ impl Principal {
 pub struct Nonce {
     pub keyid: String,
     pub nonce: String,
+    /// The signature's `created`.
+    pub created_s: i64,
     pub until_s: i64,
 }
 
@@ -330,6 +332,7 @@ impl Guard {
                 let nonce = v.nonce.map(|nonce| Nonce {
                     keyid: v.keyid.clone(),
                     nonce,
+                    created_s: v.created,
                     until_s: v.valid_until,
                 });
                 Ok((principal, nonce))

@@ -494,7 +494,13 @@ fn admit_submission(
         return;
     }
     if let Some(n) = nonce
-        && let Err(why) = seq.admit(&n.keyid, &n.nonce, n.until_s, now().millis().div_euclid(1000))
+        && let Err(why) = seq.admit(
+            &n.keyid,
+            &n.nonce,
+            n.created_s,
+            n.until_s,
+            now().millis().div_euclid(1000),
+        )
     {
         let _ = waiting.2.send(Err(SubmitError::Replay(why)));
         return;
@@ -516,14 +522,22 @@ fn sequencer_loop(
             let _ = events.send(e.to_string());
         }
     };
+    let mut flushed = Instant::now();
     loop {
+        // Read nonces reach the disk within a second, even when busy.
+        if flushed.elapsed() >= Duration::from_secs(1) {
+            if let Err(e) = seq.flush_nonces() {
+                stop(&e);
+            }
+            flushed = Instant::now();
+        }
         let job = match rx.recv_timeout(Duration::from_secs(1)) {
             Ok(job) => Some(job),
             Err(mpsc::RecvTimeoutError::Timeout) => None,
             Err(mpsc::RecvTimeoutError::Disconnected) => return,
         };
         match job {
-            None => match seq.tick(now()) {
+            None => match seq.flush_nonces().and_then(|()| seq.tick(now())) {
                 Ok(entries) => {
                     if !entries.is_empty() {
                         metrics.commits.fetch_add(1, Ordering::Relaxed);
@@ -650,18 +664,15 @@ fn other_job(
             let _ = reply.send(seq.tile(&format!("tile/{path}")));
         }
         Job::Admit { nonce, reply } => {
-            let admitted = seq.admit(
+            // Written with the next commit or within a second (the idle
+            // tick); signatures from before a restart are refused anyway.
+            let _ = reply.send(seq.admit(
                 &nonce.keyid,
                 &nonce.nonce,
+                nonce.created_s,
                 nonce.until_s,
                 now().millis().div_euclid(1000),
-            );
-            if admitted.is_ok()
-                && let Err(e) = seq.flush_nonces()
-            {
-                stop(&e);
-            }
-            let _ = reply.send(admitted);
+            ));
         }
         Job::Key { signed, reply } => match seq.key_statement(now(), &signed) {
             Ok(Ok(index)) => {

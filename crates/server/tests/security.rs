@@ -681,6 +681,13 @@ async fn revocation_rotation_replay_across_restart_rate_limit_and_security_event
     let (s, v, _) = send(&app, &again).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED, "{v}");
     assert_eq!(v["code"], "replay", "{v}");
+    // Signed before the restart and never seen: its nonce might have been
+    // lost with the crash of a node, so it is refused too.
+    let n = w.nonce();
+    let early = signed(Some(&ops2), "GET", "/api/v1/status", "", now_s() - 5, &n);
+    let (s, v, _) = send(&app, &early).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "{v}");
+    assert_eq!(v["code"], "replay", "{v}");
     let n = w.nonce();
     let (s, v, _) = send(&app, &signed(Some(&ops), "POST", "/api/v1/inputs", &obs("o4"), now_s(), &n)).await;
     assert_eq!(v["code"], "revoked_key", "{s} {v}");
