@@ -112,19 +112,15 @@ pub fn run(args: &ServeArgs) -> Result<u8> {
             Vec::new()
         }
     };
-    let mut options = server::Options::new(
-        &args.data,
-        &policy,
-        &policy_path.display().to_string(),
-    );
+    let mut options = server::Options::new(&args.data, &policy, &policy_path.display().to_string());
     options.node_party = args.node_party.clone();
     options.auth = match args.auth {
         AuthMode::Signatures => server::auth::Mode::Signatures,
         AuthMode::LocalTokens => server::auth::Mode::LocalTokens,
     };
     options.roots = roots;
-    options.rate_limit =
-        server::ratelimit::Limit::parse(&args.rate_limit).map_err(|e| anyhow!("--rate-limit: {e}"))?;
+    options.rate_limit = server::ratelimit::Limit::parse(&args.rate_limit)
+        .map_err(|e| anyhow!("--rate-limit: {e}"))?;
     server::run(
         &fw,
         &server::Config {

@@ -109,7 +109,14 @@ pub fn run(args: &SubmitArgs) -> Result<u8> {
     let (mut accepted, mut duplicates, mut refused) = (0usize, 0usize, 0usize);
     for chunk in lines.chunks(args.batch.max(1)) {
         let body: String = chunk.iter().map(|l| format!("{}\n", l.text)).collect();
-        let answers = post(&agent, &signer, &base, &authority, body.as_bytes(), args.retries)?;
+        let answers = post(
+            &agent,
+            &signer,
+            &base,
+            &authority,
+            body.as_bytes(),
+            args.retries,
+        )?;
         for (line, answer) in chunk.iter().zip(&answers) {
             if let Some(r) = answer.get("receipt") {
                 if r["duplicate"] == true {
@@ -171,10 +178,7 @@ fn split_url(url: &str) -> Result<(String, String)> {
     if authority.is_empty() {
         bail!("`{url}` names no host");
     }
-    Ok((
-        url.trim_end_matches('/').to_string(),
-        authority.to_string(),
-    ))
+    Ok((url.trim_end_matches('/').to_string(), authority.to_string()))
 }
 
 /// The signed headers for a POST of `body` to `path` at `now` (seconds).
@@ -256,7 +260,9 @@ fn post(
             }
             429 | 503 if attempt <= retries => {
                 let wait = retry_after.unwrap_or(1).clamp(1, 60);
-                eprintln!("bulwark: the node answered {status}; retrying in {wait} s ({attempt}/{retries})");
+                eprintln!(
+                    "bulwark: the node answered {status}; retrying in {wait} s ({attempt}/{retries})"
+                );
                 std::thread::sleep(Duration::from_secs(wait));
             }
             _ => {

@@ -37,15 +37,25 @@ fn start(data: &Path, port: u16) -> Child {
 }
 
 fn start_with(data: &Path, port: u16, more: &[&str]) -> Child {
+    // Bearer tokens (DATA/tokens) and no practical rate limit: these tests
+    // are about durability; signed requests are tested apart.
+    let mut args = vec![
+        "--auth",
+        "local-tokens",
+        "--rate-limit",
+        "1000000/s,1000000",
+    ];
+    args.extend_from_slice(more);
+    serve(data, port, &args)
+}
+
+fn serve(data: &Path, port: u16, more: &[&str]) -> Child {
     let mut child = Command::new(env!("CARGO_BIN_EXE_bulwark"))
         .args(["serve", "--framework"])
         .arg(example())
         .arg("--data")
         .arg(data)
         .args(["--listen", &format!("127.0.0.1:{port}")])
-        // Bearer tokens (DATA/tokens) and no practical rate limit: these
-        // tests are about durability; signed requests are tested apart.
-        .args(["--auth", "local-tokens", "--rate-limit", "1000000/s,1000000"])
         .args(more)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -357,4 +367,185 @@ fn a_node_killed_many_times_loses_nothing_acknowledged() {
         acked.len(),
         fired.len()
     );
+}
+
+fn bulwark(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_bulwark"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_party_operator_grants_a_key_and_submits_signed_inputs() {
+    let dir = scratch("submit");
+    let data = dir.join("data");
+    let path = |f: &str| dir.join(f).display().to_string();
+    // The party's root key and an operational key.
+    let root = bulwark(&[
+        "keys",
+        "generate",
+        "--name",
+        "ukraine-root",
+        "--out",
+        &path("root.key"),
+    ]);
+    assert!(root.status.success(), "{root:?}");
+    let root_vkey = String::from_utf8(root.stdout).unwrap().trim().to_string();
+    let ops = bulwark(&[
+        "keys",
+        "generate",
+        "--name",
+        "ukraine-ops-1",
+        "--out",
+        &path("ops.key"),
+    ]);
+    assert!(ops.status.success());
+    std::fs::write(path("ops.vkey"), &ops.stdout).unwrap();
+    // The operator's registry file enrols the root.
+    std::fs::write(
+        path("registry.toml"),
+        format!("[roots]\nukraine = \"{root_vkey}\"\n"),
+    )
+    .unwrap();
+    let port = free_port();
+    let mut node = serve(&data, port, &["--registry", &path("registry.toml")]);
+    let url = format!("http://127.0.0.1:{port}");
+
+    // Not granted yet: refused, nothing sent twice.
+    std::fs::write(
+        path("inputs.jsonl"),
+        format!(
+            "{}\n{}\n",
+            observation("ukraine", "radar-east", "radar", 1),
+            observation("ukraine", "radar-east", "radar", 2)
+        ),
+    )
+    .unwrap();
+    let out = bulwark(&[
+        "submit",
+        "--node",
+        &url,
+        "--key",
+        &path("ops.key"),
+        &path("inputs.jsonl"),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no key of that name is registered"),
+        "{out:?}"
+    );
+
+    // The root grants the key the reporter role; the node logs it.
+    let grant = bulwark(&[
+        "keys",
+        "grant",
+        "--root",
+        &path("root.key"),
+        "--party",
+        "ukraine",
+        "--serial",
+        "1",
+        "--key",
+        &path("ops.vkey"),
+        "--role",
+        "reporter",
+    ]);
+    assert!(grant.status.success(), "{grant:?}");
+    let statement = String::from_utf8(grant.stdout).unwrap();
+    let (status, body) = http(port, "POST", "/api/v1/keys", None, &statement).unwrap();
+    assert_eq!(status, 200, "{body}");
+    // The same statement again is refused (its serial is used).
+    let (status, body) = http(port, "POST", "/api/v1/keys", None, &statement).unwrap();
+    assert_eq!(status, 403, "{body}");
+
+    // Signed and submitted: a receipt per input.
+    let out = bulwark(&[
+        "submit",
+        "--node",
+        &url,
+        "--key",
+        &path("ops.key"),
+        &path("inputs.jsonl"),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(stdout.matches("→ log entry").count(), 2, "{stdout}");
+    assert!(
+        stdout.contains("inputs.jsonl:1: ukraine/radar-east/m-1"),
+        "{stdout}"
+    );
+    // Again: the original receipts, marked.
+    let out = bulwark(&[
+        "submit",
+        "--node",
+        &url,
+        "--key",
+        &path("ops.key"),
+        &path("inputs.jsonl"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let v: Value = serde_json::from_str(line).unwrap();
+        assert_eq!(v["answer"]["receipt"]["duplicate"], true, "{v}");
+    }
+    // Another party's input through this key: refused by the policy.
+    std::fs::write(
+        path("poland.jsonl"),
+        format!("{}\n", observation("poland", "radar", "radar", 3)),
+    )
+    .unwrap();
+    let out = bulwark(&[
+        "submit",
+        "--node",
+        &url,
+        "--key",
+        &path("ops.key"),
+        &path("poland.jsonl"),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("REFUSED: not authorized"),
+        "{out:?}"
+    );
+    // A bad line: located, and nothing sent.
+    std::fs::write(
+        path("bad.jsonl"),
+        format!(
+            "{}\n{{\"type\":\"observation\"}}\n",
+            observation("ukraine", "radar-east", "radar", 4)
+        ),
+    )
+    .unwrap();
+    let out = bulwark(&[
+        "submit",
+        "--node",
+        &url,
+        "--key",
+        &path("ops.key"),
+        &path("bad.jsonl"),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("bad.jsonl:2:"),
+        "{out:?}"
+    );
+    let (_, status_board) = http(port, "GET", "/api/v1/status", None, "").unwrap();
+    let board: Value = serde_json::from_str(&status_board).unwrap();
+    assert_eq!(board["inputs"], 2, "m-4 was not sent");
+    // Bearer tokens are not taken by a node in the signatures mode.
+    let (status, body) = http(
+        port,
+        "POST",
+        "/api/v1/inputs",
+        Some("some-token-0123456789"),
+        "{}",
+    )
+    .unwrap();
+    assert_eq!(status, 401, "{body}");
+    assert!(body.contains("bearer_not_enabled"), "{body}");
+    node.kill().unwrap();
+    node.wait().unwrap();
 }

@@ -230,8 +230,7 @@ impl Guard {
         body: &[u8],
         now_s: i64,
     ) -> Result<(Principal, Option<Nonce>), Refusal> {
-        let signed =
-            headers.contains_key("signature-input") || headers.contains_key("signature");
+        let signed = headers.contains_key("signature-input") || headers.contains_key("signature");
         if signed {
             return self.verify_signature(method, uri, headers, body, now_s);
         }
@@ -493,7 +492,8 @@ pub(crate) async fn guard(State(app): State<crate::App>, req: Request, next: Nex
         nonce: pending,
         context,
     });
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 fn rate_limited(

@@ -433,10 +433,10 @@ pub fn run(fw: &Framework, config: &Config) -> Result<()> {
             node.router()
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await?;
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
         Ok::<(), anyhow::Error>(())
     })
 }
@@ -462,7 +462,10 @@ fn router(app: App) -> Router {
         .route("/api/v1/keys", get(keys).post(key_statement))
         .route("/api/v1/restricted", get(restricted))
         .route("/api/v1/security-events", get(security_events))
-        .layer(axum::middleware::from_fn_with_state(app.clone(), auth::guard))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            auth::guard,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(auth::BODY_MAX))
         .with_state(app)
 }
@@ -800,7 +803,12 @@ fn decode(body: &str) -> Result<Vec<model::Input>, Vec<String>> {
     }
 }
 
-async fn submit(app: App, auth: auth::Authenticated, body: String, only_observations: bool) -> Response {
+async fn submit(
+    app: App,
+    auth: auth::Authenticated,
+    body: String,
+    only_observations: bool,
+) -> Response {
     let inputs = match decode(&body) {
         Ok(i) => i,
         Err(problems) => {
@@ -838,7 +846,8 @@ async fn submit(app: App, auth: auth::Authenticated, body: String, only_observat
             allowed.push((i, input));
         } else {
             let reason = format!("not authorized: {}", d.reason);
-            answers[i] = Some(json!({"refused": {"input": input.id().to_string(), "reason": reason}}));
+            answers[i] =
+                Some(json!({"refused": {"input": input.id().to_string(), "reason": reason}}));
             denied.push(format!("{} ({})", input.id(), d.reason));
         }
     }
@@ -1017,11 +1026,20 @@ async fn restricted(
         .filter(|r| {
             let parties: Vec<String> = r["parties"]
                 .as_array()
-                .map(|a| a.iter().filter_map(|p| p.as_str().map(str::to_string)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|p| p.as_str().map(str::to_string))
+                        .collect()
+                })
                 .unwrap_or_default();
             app.guard
                 .policy
-                .decide(&who, &authz::What::ReadRestricted { releasable_to: &parties })
+                .decide(
+                    &who,
+                    &authz::What::ReadRestricted {
+                        releasable_to: &parties,
+                    },
+                )
                 .allowed
         })
         .collect();
@@ -1030,8 +1048,10 @@ async fn restricted(
 
 /// `GET /api/v1/security-events`: the latest refusals (auditors).
 async fn security_events(State(app): State<App>) -> Response {
-    axum::Json(json!({"counts": app.guard.security.counts(), "events": app.guard.security.recent()}))
-        .into_response()
+    axum::Json(
+        json!({"counts": app.guard.security.counts(), "events": app.guard.security.recent()}),
+    )
+    .into_response()
 }
 
 async fn ask(app: &App, what: Query) -> Response {
@@ -1169,7 +1189,9 @@ bulwark_log_entries {}\n",
 # TYPE bulwark_security_events_total counter\n",
     );
     for (code, n) in app.guard.security.counts() {
-        text.push_str(&format!("bulwark_security_events_total{{code=\"{code}\"}} {n}\n"));
+        text.push_str(&format!(
+            "bulwark_security_events_total{{code=\"{code}\"}} {n}\n"
+        ));
     }
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }

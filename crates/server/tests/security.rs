@@ -149,10 +149,7 @@ impl World {
             .iter()
             .map(|p| (p.clone(), key(&format!("{p}-root")).verifier()))
             .collect();
-        o.rate_limit = server::ratelimit::Limit {
-            rate,
-            burst: rate,
-        };
+        o.rate_limit = server::ratelimit::Limit { rate, burst: rate };
         o
     }
 
@@ -329,7 +326,14 @@ async fn the_endpoint_role_party_matrix_is_the_documented_one() {
     assert_eq!(status, StatusCode::OK, "{v}");
     // One restricted input, releasable to uk only.
     let body = restricted("us", &["uk"], "secret-1").to_string();
-    let req = signed(Some(&w.keys["us-reporter"].clone()), "POST", "/api/v1/inputs", &body, now_s(), &w.nonce());
+    let req = signed(
+        Some(&w.keys["us-reporter"].clone()),
+        "POST",
+        "/api/v1/inputs",
+        &body,
+        now_s(),
+        &w.nonce(),
+    );
     let (status, v, _) = send(&app, &req).await;
     assert_eq!(status, StatusCode::OK, "{v}");
 
@@ -338,7 +342,11 @@ async fn the_endpoint_role_party_matrix_is_the_documented_one() {
     let mut principals: Vec<(String, String, Option<Signer>)> = Vec::new();
     for party in &w.parties {
         for role in ROLES {
-            principals.push((party.clone(), role.to_string(), Some(w.keys[&format!("{party}-{role}")].clone())));
+            principals.push((
+                party.clone(),
+                role.to_string(),
+                Some(w.keys[&format!("{party}-{role}")].clone()),
+            ));
         }
     }
     principals.push(("poland".into(), "revoked key".into(), Some(revoked)));
@@ -346,7 +354,12 @@ async fn the_endpoint_role_party_matrix_is_the_documented_one() {
     principals.push(("—".into(), "public".into(), None));
 
     let mut table = String::from("| party | key | ");
-    table += &WRITES.iter().map(|w| w.0).chain(READS.iter().map(|r| r.0)).collect::<Vec<_>>().join(" | ");
+    table += &WRITES
+        .iter()
+        .map(|w| w.0)
+        .chain(READS.iter().map(|r| r.0))
+        .collect::<Vec<_>>()
+        .join(" | ");
     table += " |\n|---|---|";
     table += &"---|".repeat(WRITES.len() + READS.len());
     table.push('\n');
@@ -354,12 +367,27 @@ async fn the_endpoint_role_party_matrix_is_the_documented_one() {
     let mut leaked = 0;
     for (party, role, signer) in &principals {
         let mut row = vec![party.clone(), role.clone()];
-        let me = if party == "—" { "us".to_string() } else { party.clone() };
+        let me = if party == "—" {
+            "us".to_string()
+        } else {
+            party.clone()
+        };
         for (_, kind, own) in WRITES {
-            let claimed = if own { me.clone() } else { other(&w.parties, &me) };
+            let claimed = if own {
+                me.clone()
+            } else {
+                other(&w.parties, &me)
+            };
             let message = w.nonce();
             let body = input(kind, &claimed, &format!("m-{message}")).to_string();
-            let req = signed(signer.as_ref(), "POST", "/api/v1/inputs", &body, now_s(), &message);
+            let req = signed(
+                signer.as_ref(),
+                "POST",
+                "/api/v1/inputs",
+                &body,
+                now_s(),
+                &message,
+            );
             let (status, v, _) = send(&app, &req).await;
             let o = outcome(status, &v);
             if !own && (o == "accepted" || o == "refused") {
@@ -387,7 +415,10 @@ async fn the_endpoint_role_party_matrix_is_the_documented_one() {
         table += &format!("| {} |\n", row.join(" | "));
     }
     assert_eq!(cross_accepted, 0, "cross-party writes got past the policy");
-    assert_eq!(leaked, 0, "a restricted input was read by a party it is not releasable to");
+    assert_eq!(
+        leaked, 0,
+        "a restricted input was read by a party it is not releasable to"
+    );
 
     let doc_path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/security-matrix.md");
     let doc = std::fs::read_to_string(&doc_path).unwrap_or_default();
@@ -449,14 +480,29 @@ async fn generated_unauthorized_votes_and_submissions_are_all_refused() {
     for party in ["us", "uk", "ukraine"] {
         let k = w.grant(&app, party, "leader-old").await;
         let (s, v) = w
-            .statement(&app, party, &key(&format!("{party}-root")), keyring::Action::Revoke { key: k.name.clone(), reason: "rotated".into() })
+            .statement(
+                &app,
+                party,
+                &key(&format!("{party}-root")),
+                keyring::Action::Revoke {
+                    key: k.name.clone(),
+                    reason: "rotated".into(),
+                },
+            )
             .await;
         assert_eq!(s, StatusCode::OK, "{v}");
         revoked.push(k);
     }
     let new_root = key("france-root-2");
     let (s, v) = w
-        .statement(&app, "france", &key("france-root"), keyring::Action::RotateRoot { root: new_root.verifier() })
+        .statement(
+            &app,
+            "france",
+            &key("france-root"),
+            keyring::Action::RotateRoot {
+                root: new_root.verifier(),
+            },
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let retired_root = key("france-root");
@@ -482,7 +528,14 @@ async fn generated_unauthorized_votes_and_submissions_are_all_refused() {
     for i in 0..total {
         let party = parties[rng.below(parties.len())].clone();
         let victim = other(&parties, &party);
-        let kind = ["observation", "vote", "review", "attestation", "delivery", "retraction"][rng.below(6)];
+        let kind = [
+            "observation",
+            "vote",
+            "review",
+            "attestation",
+            "delivery",
+            "retraction",
+        ][rng.below(6)];
         let message = format!("a-{i}");
         let nonce = format!("an-{i}");
         let now = now_s();
@@ -492,21 +545,38 @@ async fn generated_unauthorized_votes_and_submissions_are_all_refused() {
                 let role = ["reporter", "leader", "auditor"][rng.below(3)];
                 let k = w.keys[&format!("{party}-{role}")].clone();
                 let body = input(kind, &victim, &message).to_string();
-                ("wrong party", signed(Some(&k), "POST", "/api/v1/inputs", &body, now, &nonce))
+                (
+                    "wrong party",
+                    signed(Some(&k), "POST", "/api/v1/inputs", &body, now, &nonce),
+                )
             }
             // A revoked key, on its own party's input.
             1 => {
                 let k = &revoked[rng.below(revoked.len())];
                 let p = k.name.split('-').next().unwrap();
                 let body = input(kind, p, &message).to_string();
-                ("revoked key", signed(Some(k), "POST", "/api/v1/inputs", &body, now, &nonce))
+                (
+                    "revoked key",
+                    signed(Some(k), "POST", "/api/v1/inputs", &body, now, &nonce),
+                )
             }
             // A rotated root, or any root: roots sign statements only.
             2 => {
-                let k = if rng.below(2) == 0 { retired_root.clone() } else { key(&format!("{party}-root")) };
-                let p = if k.name.starts_with("france") { "france".to_string() } else { party.clone() };
+                let k = if rng.below(2) == 0 {
+                    retired_root.clone()
+                } else {
+                    key(&format!("{party}-root"))
+                };
+                let p = if k.name.starts_with("france") {
+                    "france".to_string()
+                } else {
+                    party.clone()
+                };
                 let body = input(kind, &p, &message).to_string();
-                ("root or rotated root", signed(Some(&k), "POST", "/api/v1/inputs", &body, now, &nonce))
+                (
+                    "root or rotated root",
+                    signed(Some(&k), "POST", "/api/v1/inputs", &body, now, &nonce),
+                )
             }
             // A signature taken from another request.
             3 => {
@@ -514,15 +584,21 @@ async fn generated_unauthorized_votes_and_submissions_are_all_refused() {
                 let k = w.keys[&format!("{party}-reporter")].clone();
                 let body = input(kind, &party, &message).to_string();
                 let mut req = signed(Some(&k), "POST", "/api/v1/inputs", &body, now, &nonce);
-                req.headers.retain(|(h, _)| !h.eq_ignore_ascii_case("signature") && !h.eq_ignore_ascii_case("signature-input"));
+                req.headers.retain(|(h, _)| {
+                    !h.eq_ignore_ascii_case("signature")
+                        && !h.eq_ignore_ascii_case("signature-input")
+                });
                 for (h, v) in &orig.headers {
-                    if h.eq_ignore_ascii_case("signature") || h.eq_ignore_ascii_case("signature-input") {
+                    if h.eq_ignore_ascii_case("signature")
+                        || h.eq_ignore_ascii_case("signature-input")
+                    {
                         req.headers.push((h.clone(), v.clone()));
                     }
                 }
                 if rng.below(2) == 0 {
                     // The original's digest too: the body no longer matches it.
-                    req.headers.retain(|(h, _)| !h.eq_ignore_ascii_case("content-digest"));
+                    req.headers
+                        .retain(|(h, _)| !h.eq_ignore_ascii_case("content-digest"));
                     for (h, v) in &orig.headers {
                         if h.eq_ignore_ascii_case("content-digest") {
                             req.headers.push((h.clone(), v.clone()));
@@ -532,7 +608,10 @@ async fn generated_unauthorized_votes_and_submissions_are_all_refused() {
                 ("signature of another request", req)
             }
             // A request already accepted, again.
-            4 => ("duplicated signature", originals[rng.below(originals.len())].clone()),
+            4 => (
+                "duplicated signature",
+                originals[rng.below(originals.len())].clone(),
+            ),
             // A vote in this party's name through a second key without
             // the leader role, or through another party's leader.
             5 => {
@@ -542,7 +621,10 @@ async fn generated_unauthorized_votes_and_submissions_are_all_refused() {
                     w.keys[&format!("{victim}-leader")].clone()
                 };
                 let body = input("vote", &party, &message).to_string();
-                ("one party through two keys", signed(Some(&k), "POST", "/api/v1/inputs", &body, now, &nonce))
+                (
+                    "one party through two keys",
+                    signed(Some(&k), "POST", "/api/v1/inputs", &body, now, &nonce),
+                )
             }
             // A malleated signature: a flipped bit, or S + L.
             6 => {
@@ -553,13 +635,19 @@ async fn generated_unauthorized_votes_and_submissions_are_all_refused() {
                     if h.eq_ignore_ascii_case("signature") {
                         let b64 = v.trim_start_matches("sig1=:").trim_end_matches(':');
                         use base64::Engine;
-                        let mut sig = base64::engine::general_purpose::STANDARD.decode(b64).unwrap();
+                        let mut sig = base64::engine::general_purpose::STANDARD
+                            .decode(b64)
+                            .unwrap();
                         if rng.below(2) == 0 {
                             let at = rng.below(64);
                             sig[at] ^= 1 << rng.below(8);
                         } else {
                             // S + L, the group order: same point, not canonical.
-                            const L: [u8; 32] = [0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10];
+                            const L: [u8; 32] = [
+                                0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7,
+                                0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                0, 0, 0, 0x10,
+                            ];
                             let mut carry = 0u16;
                             for j in 0..32 {
                                 let s = u16::from(sig[32 + j]) + u16::from(L[j]) + carry;
@@ -567,7 +655,10 @@ async fn generated_unauthorized_votes_and_submissions_are_all_refused() {
                                 carry = s >> 8;
                             }
                         }
-                        *v = format!("sig1=:{}:", base64::engine::general_purpose::STANDARD.encode(sig));
+                        *v = format!(
+                            "sig1=:{}:",
+                            base64::engine::general_purpose::STANDARD.encode(sig)
+                        );
                     }
                 }
                 ("malleated signature", req)
@@ -576,19 +667,43 @@ async fn generated_unauthorized_votes_and_submissions_are_all_refused() {
             _ => {
                 let body = input(kind, &party, &message).to_string();
                 match rng.below(3) {
-                    0 => ("unsigned", signed(None, "POST", "/api/v1/inputs", &body, now, &nonce)),
+                    0 => (
+                        "unsigned",
+                        signed(None, "POST", "/api/v1/inputs", &body, now, &nonce),
+                    ),
                     1 => {
                         let k = w.keys[&format!("{party}-reporter")].clone();
-                        ("stale signature", signed(Some(&k), "POST", "/api/v1/inputs", &body, now - 31 - rng.below(10_000) as i64, &nonce))
+                        (
+                            "stale signature",
+                            signed(
+                                Some(&k),
+                                "POST",
+                                "/api/v1/inputs",
+                                &body,
+                                now - 31 - rng.below(10_000) as i64,
+                                &nonce,
+                            ),
+                        )
                     }
-                    _ => ("unknown key", signed(Some(&key(&format!("{party}-stranger"))), "POST", "/api/v1/inputs", &body, now, &nonce)),
+                    _ => (
+                        "unknown key",
+                        signed(
+                            Some(&key(&format!("{party}-stranger"))),
+                            "POST",
+                            "/api/v1/inputs",
+                            &body,
+                            now,
+                            &nonce,
+                        ),
+                    ),
                 }
             }
         };
         let (status, v, _) = send(&app, &req).await;
-        let any_receipt = v["answers"]
-            .as_array()
-            .is_some_and(|a| a.iter().any(|x| x["receipt"].is_object() && x["receipt"]["duplicate"] != true));
+        let any_receipt = v["answers"].as_array().is_some_and(|a| {
+            a.iter()
+                .any(|x| x["receipt"].is_object() && x["receipt"]["duplicate"] != true)
+        });
         if status.is_success() || any_receipt {
             accepted += 1;
             eprintln!("ACCEPTED {name}: {status} {v}");
@@ -603,15 +718,27 @@ async fn generated_unauthorized_votes_and_submissions_are_all_refused() {
     let body = restricted("us", &["uk"], "secret").to_string();
     let k = w.keys["us-reporter"].clone();
     let n = w.nonce();
-    let (s, v, _) = send(&app, &signed(Some(&k), "POST", "/api/v1/inputs", &body, now_s(), &n)).await;
+    let (s, v, _) = send(
+        &app,
+        &signed(Some(&k), "POST", "/api/v1/inputs", &body, now_s(), &n),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     for party in &parties {
         let k = w.keys[&format!("{party}-auditor")].clone();
         let n = w.nonce();
-        let (s, v, _) = send(&app, &signed(Some(&k), "GET", "/api/v1/restricted", "", now_s(), &n)).await;
+        let (s, v, _) = send(
+            &app,
+            &signed(Some(&k), "GET", "/api/v1/restricted", "", now_s(), &n),
+        )
+        .await;
         assert_eq!(s, StatusCode::OK, "{v}");
         let seen = v["restricted"].as_array().unwrap().len();
-        assert_eq!(seen, usize::from(party == "us" || party == "uk"), "{party}: {v}");
+        assert_eq!(
+            seen,
+            usize::from(party == "us" || party == "uk"),
+            "{party}: {v}"
+        );
     }
 }
 
@@ -622,7 +749,14 @@ async fn revocation_rotation_replay_across_restart_rate_limit_and_security_event
     let ops = w.grant(&app, "ukraine", "reporter").await;
     let obs = |m: &str| input("observation", "ukraine", m).to_string();
     let n = w.nonce();
-    let first = signed(Some(&ops), "POST", "/api/v1/inputs", &obs("o1"), now_s(), &n);
+    let first = signed(
+        Some(&ops),
+        "POST",
+        "/api/v1/inputs",
+        &obs("o1"),
+        now_s(),
+        &n,
+    );
     let (s, v, _) = send(&app, &first).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let o1_index = v["answers"][0]["receipt"]["log_index"].as_u64().unwrap();
@@ -630,23 +764,56 @@ async fn revocation_rotation_replay_across_restart_rate_limit_and_security_event
     // A statement signed by another party's root, a wrong serial, a
     // replayed statement: refused, nothing logged.
     let (s, v) = w
-        .statement(&app, "ukraine", &key("russia-root"), keyring::Action::Revoke { key: ops.name.clone(), reason: "forged".into() })
+        .statement(
+            &app,
+            "ukraine",
+            &key("russia-root"),
+            keyring::Action::Revoke {
+                key: ops.name.clone(),
+                reason: "forged".into(),
+            },
+        )
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
     assert_eq!(v["code"], "bad_statement");
 
     // The root revokes the key: in force from the revocation's log index.
     let (s, v) = w
-        .statement(&app, "ukraine", &key("ukraine-root"), keyring::Action::Revoke { key: ops.name.clone(), reason: "device lost".into() })
+        .statement(
+            &app,
+            "ukraine",
+            &key("ukraine-root"),
+            keyring::Action::Revoke {
+                key: ops.name.clone(),
+                reason: "device lost".into(),
+            },
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let revoked_at = v["log_index"].as_u64().unwrap();
     assert!(revoked_at > o1_index);
     let n = w.nonce();
-    let (s, v, _) = send(&app, &signed(Some(&ops), "POST", "/api/v1/inputs", &obs("o2"), now_s(), &n)).await;
+    let (s, v, _) = send(
+        &app,
+        &signed(
+            Some(&ops),
+            "POST",
+            "/api/v1/inputs",
+            &obs("o2"),
+            now_s(),
+            &n,
+        ),
+    )
+    .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED, "{v}");
     assert_eq!(v["code"], "revoked_key", "{v}");
-    assert!(v["error"].as_str().unwrap().contains(&revoked_at.to_string()), "{v}");
+    assert!(
+        v["error"]
+            .as_str()
+            .unwrap()
+            .contains(&revoked_at.to_string()),
+        "{v}"
+    );
     // The registry is public and in the log.
     let (s, keys, _) = send(&app, &signed(None, "GET", "/api/v1/keys", "", now_s(), "")).await;
     assert_eq!(s, StatusCode::OK);
@@ -658,13 +825,31 @@ async fn revocation_rotation_replay_across_restart_rate_limit_and_security_event
         .unwrap()
         .clone();
     assert_eq!(k["revoked"]["at"], revoked_at, "{keys}");
-    let (_, entry, _) = send(&app, &signed(None, "GET", &format!("/api/v1/log/{revoked_at}"), "", now_s(), "")).await;
+    let (_, entry, _) = send(
+        &app,
+        &signed(
+            None,
+            "GET",
+            &format!("/api/v1/log/{revoked_at}"),
+            "",
+            now_s(),
+            "",
+        ),
+    )
+    .await;
     assert_eq!(entry["entry"]["entry"], "key", "{entry}");
 
     // A new key replaces it (rotation of the operational key).
     let ops2 = w.grant(&app, "ukraine", "reporter-2").await;
     let n = w.nonce();
-    let again = signed(Some(&ops2), "POST", "/api/v1/inputs", &obs("o3"), now_s(), &n);
+    let again = signed(
+        Some(&ops2),
+        "POST",
+        "/api/v1/inputs",
+        &obs("o3"),
+        now_s(),
+        &n,
+    );
     let (s, v, _) = send(&app, &again).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     // The same signed request again: a replay.
@@ -689,10 +874,32 @@ async fn revocation_rotation_replay_across_restart_rate_limit_and_security_event
     assert_eq!(s, StatusCode::UNAUTHORIZED, "{v}");
     assert_eq!(v["code"], "replay", "{v}");
     let n = w.nonce();
-    let (s, v, _) = send(&app, &signed(Some(&ops), "POST", "/api/v1/inputs", &obs("o4"), now_s(), &n)).await;
+    let (s, v, _) = send(
+        &app,
+        &signed(
+            Some(&ops),
+            "POST",
+            "/api/v1/inputs",
+            &obs("o4"),
+            now_s(),
+            &n,
+        ),
+    )
+    .await;
     assert_eq!(v["code"], "revoked_key", "{s} {v}");
     let n = w.nonce();
-    let (s, v, _) = send(&app, &signed(Some(&ops2), "POST", "/api/v1/inputs", &obs("o5"), now_s(), &n)).await;
+    let (s, v, _) = send(
+        &app,
+        &signed(
+            Some(&ops2),
+            "POST",
+            "/api/v1/inputs",
+            &obs("o5"),
+            now_s(),
+            &n,
+        ),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{v}");
 
     // Security events: each refusal, as JSON lines on disk.
@@ -702,10 +909,18 @@ async fn revocation_rotation_replay_across_restart_rate_limit_and_security_event
     let events = std::fs::read_to_string(w.data.join("security.jsonl")).unwrap();
     let codes: Vec<String> = events
         .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap()["code"].as_str().unwrap().to_string())
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["code"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     for code in ["bad_statement", "revoked_key", "replay"] {
-        assert!(codes.iter().any(|c| c == code), "no `{code}` event in {events}");
+        assert!(
+            codes.iter().any(|c| c == code),
+            "no `{code}` event in {events}"
+        );
     }
     let e: Value = serde_json::from_str(events.lines().next().unwrap()).unwrap();
     for field in ["at", "kind", "code", "status", "method", "path", "reason"] {
@@ -718,7 +933,11 @@ async fn revocation_rotation_replay_across_restart_rate_limit_and_security_event
     let mut limited = None;
     for i in 0..20 {
         let n = format!("rl-{i}");
-        let (s, v, retry) = send(&app, &signed(Some(&ops2), "GET", "/api/v1/status", "", now_s(), &n)).await;
+        let (s, v, retry) = send(
+            &app,
+            &signed(Some(&ops2), "GET", "/api/v1/status", "", now_s(), &n),
+        )
+        .await;
         if s == StatusCode::TOO_MANY_REQUESTS {
             limited = Some((i, v, retry));
             break;
@@ -730,7 +949,11 @@ async fn revocation_rotation_replay_across_restart_rate_limit_and_security_event
     assert!(retry.unwrap().parse::<u64>().unwrap() >= 1);
     // Another party is not held up by ukraine's burst.
     let us = w.grant(&app, "us", "auditor").await;
-    let (s, v, _) = send(&app, &signed(Some(&us), "GET", "/api/v1/status", "", now_s(), "rl-us")).await;
+    let (s, v, _) = send(
+        &app,
+        &signed(Some(&us), "GET", "/api/v1/status", "", now_s(), "rl-us"),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{v}");
 }
 

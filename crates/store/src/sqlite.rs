@@ -518,20 +518,34 @@ PRAGMA user_version=1;
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("node.sqlite");
-        Connection::open(&path).unwrap().execute_batch(SCHEMA_V1).unwrap();
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch(SCHEMA_V1)
+            .unwrap();
         let mut store = NodeStore::open(&path).unwrap();
         assert_eq!(
             store.events().unwrap(),
             vec![
-                Event::Input { at_ms: 5, party: Some("us".into()), input: b"{}".to_vec() },
+                Event::Input {
+                    at_ms: 5,
+                    party: Some("us".into()),
+                    input: b"{}".to_vec()
+                },
                 Event::Tick { at_ms: 9 },
             ]
         );
         // Key events and nonces now have a place.
-        let nonce = Nonce { keyid: "k".into(), nonce: "n1".into(), until_s: 100 };
+        let nonce = Nonce {
+            keyid: "k".into(),
+            nonce: "n1".into(),
+            until_s: 100,
+        };
         store
             .commit(&Commit {
-                events: vec![Event::Key { at_ms: 10, record: b"{\"k\":1}".to_vec() }],
+                events: vec![Event::Key {
+                    at_ms: 10,
+                    record: b"{\"k\":1}".to_vec(),
+                }],
                 nonces: vec![nonce.clone()],
                 ..Commit::default()
             })
