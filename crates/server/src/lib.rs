@@ -1202,7 +1202,7 @@ async fn openapi() -> Response {
 
 /// The API's OpenAPI 3.1 description.
 pub fn openapi_document() -> Value {
-    let bearer = json!([{"bearer": []}]);
+    let bearer = json!([{"signature": []}, {"bearer": []}]);
     let answers = json!({"description": "one answer per input, in order: a receipt (log index, recorded time; `duplicate` when received before) or the reason it was refused", "content": {"application/json": {}}});
     let submit = |summary: &str| {
         json!({
@@ -1213,9 +1213,10 @@ pub fn openapi_document() -> Value {
                 "application/x-ndjson": {"schema": {"description": "inputs as JSON lines"}}}},
             "responses": {
                 "200": answers,
-                "401": {"description": "no credentials"},
-                "403": {"description": "the token is not a party's, or every input is another party's"},
+                "401": {"description": "no credentials, a bad or stale signature, an unknown, revoked or root key, or a replay (`code` says which: docs/security.md)"},
+                "403": {"description": "every input refused (by the policy or the engine)"},
                 "422": {"description": "invalid inputs: nothing accepted; each problem located"},
+                "429": {"description": "over the party's rate limit; Retry-After gives the seconds to wait"},
             }
         })
     };
@@ -1224,7 +1225,10 @@ pub fn openapi_document() -> Value {
         "openapi": "3.1.0",
         "info": {"title": "bulwark node", "version": env!("CARGO_PKG_VERSION"),
                  "description": "One framework's sequencer: inputs in, decisions and their log out (docs/node.md)."},
-        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "a party's token (DATA/tokens)"}}},
+        "components": {"securitySchemes": {
+            "signature": {"type": "apiKey", "in": "header", "name": "Signature",
+                "description": "HTTP Message Signatures (RFC 9421), Ed25519, under an operational key of the key registry: covers @method @authority @path @query and content-digest; created (±30 s), expires, nonce, keyid (docs/security.md)"},
+            "bearer": {"type": "http", "scheme": "bearer", "description": "local mode only (`--auth local-tokens`): a party's token from DATA/tokens"}}},
         "paths": {
             "/api/v1/inputs": {"post": submit("Submit inputs of any type (acknowledged after a durable commit; idempotent by identity)")},
             "/api/v1/observations": {"post": submit("Submit observations only")},
@@ -1243,7 +1247,14 @@ pub fn openapi_document() -> Value {
             "/api/v1/log/{index}": {"get": {"summary": "A log entry with its inclusion proof in the current tree",
                 "parameters": [{"name": "index", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 0}}],
                 "responses": {"200": {"description": "the entry"}, "404": {"description": "no such entry"}}}},
-            "/api/v1/outbox": {"get": read("The orders to notify and their delivery state")},
+            "/api/v1/outbox": {"get": read("The orders to notify and their delivery state (auditors)")},
+            "/api/v1/keys": {
+                "get": read("The key registry: each party's roots and operational keys, their roles, grant and revocation log indices"),
+                "post": {"summary": "A key statement (grant, revoke, rotate_root) signed by the party's root key (docs/keys.md); logged, then in force",
+                    "requestBody": {"required": true, "content": {"application/json": {}}},
+                    "responses": {"200": {"description": "{\"log_index\": N}"}, "403": {"description": "refused by the registry (the reason)"}, "422": {"description": "not a key statement"}}}},
+            "/api/v1/restricted": {"get": read("The restricted inputs released to the caller's party, in clear with their salts (auditors and analysts, as the policy says)")},
+            "/api/v1/security-events": {"get": read("The latest refused requests, and counts by code (auditors)")},
             "/api/v1/stream": {"get": {"summary": "Decisions as they are made (server-sent events, event `decision`)",
                 "responses": {"200": {"description": "text/event-stream", "content": {"text/event-stream": {}}}}}},
             "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {"200": {"description": "text/plain"}}}},
