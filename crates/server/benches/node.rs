@@ -289,7 +289,8 @@ fn bare() -> Served {
 /// A node on a fresh data directory, served; with the `ukraine` token.
 fn node(fw: &framework::Framework, name: &str) -> (Served, String, PathBuf) {
     let dir = scratch(name);
-    let policy_path = example().join("policy.cedar");
+    let policy_path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/ukraine-2025/policy.cedar");
     let policy = std::fs::read_to_string(&policy_path).unwrap();
     let mut options = server::Options::new(&dir, &policy, "policy.cedar");
     // Bearer tokens and no rate limit: the figure is the node's throughput.

@@ -98,14 +98,14 @@ enum Job {
         inputs: Vec<model::Input>,
         reply: oneshot::Sender<Result<Vec<Answer>, SubmitError>>,
     },
-    /// Admits a signed request's nonce (durably) before its handler runs.
+    /// Admits a signed request's nonce before its handler runs.
     Admit {
         nonce: auth::Nonce,
         reply: oneshot::Sender<Result<(), String>>,
     },
     /// A key registry statement to check, log and apply.
     Key {
-        signed: keyring::Signed,
+        signed: Box<keyring::Signed>,
         reply: oneshot::Sender<Result<Value, String>>,
     },
     Read {
@@ -974,7 +974,14 @@ async fn key_statement(
         }
     };
     let (reply, answer) = oneshot::channel();
-    if app.jobs.send(Job::Key { signed, reply }).is_err() {
+    if app
+        .jobs
+        .send(Job::Key {
+            signed: Box::new(signed),
+            reply,
+        })
+        .is_err()
+    {
         return error(StatusCode::SERVICE_UNAVAILABLE, "the sequencer has stopped");
     }
     match answer.await {
