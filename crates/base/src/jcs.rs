@@ -9,6 +9,13 @@
 //! other controls as lowercase `\u00xx`, nothing else); and it prints
 //! integers up to 2⁵³ − 1 as RFC 8785 does. Any other value (such a key, a
 //! fraction, a larger integer) goes to the general canonicalizer.
+//!
+//! "Its maps are ordered" holds only while serde_json's `preserve_order`
+//! feature is off, and any crate in the build can turn it on (Cargo unifies
+//! features: `cedar-policy`, behind `authz`, does). With it on, a map keeps
+//! the order its keys were inserted in, so the fast path also checks that
+//! every map's keys are in ascending order, and leaves the others to the
+//! general canonicalizer: the bytes are the same with the feature on or off.
 
 use serde_json::Value;
 
@@ -34,9 +41,11 @@ fn plain(value: &Value) -> bool {
                 || n.as_i64().is_some_and(|i| i.unsigned_abs() <= SAFE_INTEGER)
         }
         Value::Array(a) => a.iter().all(plain),
-        Value::Object(o) => o
-            .iter()
-            .all(|(k, v)| !k.chars().any(|c| c >= '\u{E000}') && plain(v)),
+        Value::Object(o) => {
+            o.keys().is_sorted()
+                && o.iter()
+                    .all(|(k, v)| !k.chars().any(|c| c >= '\u{E000}') && plain(v))
+        }
     }
 }
 
