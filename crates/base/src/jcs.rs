@@ -11,8 +11,8 @@
 //! fraction, a larger integer) goes to the general canonicalizer.
 //!
 //! "Its maps are ordered" holds only while serde_json's `preserve_order`
-//! feature is off, and any crate in the build can turn it on (Cargo unifies
-//! features: `cedar-policy`, behind `authz`, does). With it on, a map keeps
+//! feature is off, and the workspace turns it on (`cedar-policy`, behind
+//! `authz`, needs it, and Cargo unifies features). With it on, a map keeps
 //! the order its keys were inserted in, so the fast path also checks that
 //! every map's keys are in ascending order, and leaves the others to the
 //! general canonicalizer: the bytes are the same with the feature on or off.
