@@ -4,7 +4,7 @@
 //! Like the framework loader, this never stops at the first problem: every
 //! problem found is returned, each located at `file:line:column`.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::str::FromStr;
 use std::sync::Mutex;
 
@@ -107,7 +107,7 @@ impl Policy {
 
         // Every rule is named, once: the name is what decisions record.
         let mut names = HashMap::new();
-        let mut seen: BTreeMap<String, PolicyId> = BTreeMap::new();
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
         let mut ordered: Vec<&cedar_policy::Policy> = rules.policies().collect();
         ordered.sort_by_key(|p| rule_index(p.id()));
         for rule in ordered {
@@ -117,13 +117,11 @@ impl Policy {
                     "this rule has no name: put `@id(\"…\")` before it; decisions record the name as their reason".into(),
                 )),
                 Some(name) => {
-                    if seen.contains_key(name) {
+                    if !seen.insert(name) {
                         problems.push(at_rule(
                             rule.id(),
                             format!("a second rule is named `{name}`: give each rule its own `@id`"),
                         ));
-                    } else {
-                        seen.insert(name.to_string(), rule.id().clone());
                     }
                     names.insert(rule.id().clone(), name.to_string());
                 }

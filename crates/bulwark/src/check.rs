@@ -1,4 +1,5 @@
-//! `bulwark check`: load, check and report a framework; or, with `--diff`,
+//! `bulwark check`: load, check and report a framework — and the access
+//! policy beside it, `policy.cedar`, when there is one; or, with `--diff`,
 //! describe what an amendment changes.
 
 use std::path::{Path, PathBuf};
@@ -80,7 +81,9 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
         return diff(old, new, args.format);
     }
     let path = args.framework.as_ref().context("no framework given")?;
-    let (fw, diags) = load(path)?;
+    let (fw, mut diags) = load(path)?;
+    diags.extend(check_policy(&fw, &resolve(path)?));
+    diags.sort();
     let report = Report::new(&fw, &diags);
     match args.format {
         Format::Json => say!("{}", serde_json::to_string_pretty(&report)?),
@@ -90,6 +93,55 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
         }
     }
     Ok(u8::from(report.has_errors()))
+}
+
+/// Loads the access policy beside the framework file, if there is one,
+/// and returns its problems as findings (B006: a file beside the framework
+/// that cannot be used), each at `policy.cedar:line:column`.
+fn check_policy(fw: &framework::Framework, framework_file: &Path) -> Vec<base::Diagnostic> {
+    let file = framework_file
+        .parent()
+        .map(|dir| dir.join(authz::POLICY_FILE))
+        .unwrap_or_else(|| PathBuf::from(authz::POLICY_FILE));
+    if !file.is_file() {
+        return Vec::new();
+    }
+    let shown = file.display().to_string();
+    let error = |location: base::Location, message: String| base::Diagnostic {
+        location,
+        code: framework::codes::GEOMETRY,
+        severity: base::Severity::Error,
+        message,
+    };
+    let start = base::Location {
+        path: shown.clone(),
+        line: 1,
+        column: 1,
+    };
+    let text = match std::fs::read(&file) {
+        Err(e) => {
+            return vec![error(
+                start,
+                format!("the access policy cannot be read: {}", plain_io(&e)),
+            )];
+        }
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(_) => {
+                return vec![error(
+                    start,
+                    "the access policy is not UTF-8 text: save it as UTF-8".into(),
+                )];
+            }
+        },
+    };
+    match authz::Policy::load_located(fw, &text, &shown) {
+        Ok(_) => Vec::new(),
+        Err(problems) => problems
+            .into_iter()
+            .map(|p| error(p.location, p.message))
+            .collect(),
+    }
 }
 
 fn print_text(report: &Report) {
@@ -225,4 +277,84 @@ pub fn explain(code: Option<&str>) -> Result<u8> {
         }
     }
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+
+    /// A fresh directory holding the clean test framework and, if given, a policy.
+    fn framework_dir(name: &str, policy: Option<&str>) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("bulwark-check-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let base =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../framework/test_data/pairs/base.toml");
+        std::fs::copy(base, dir.join("framework.toml")).unwrap();
+        if let Some(policy) = policy {
+            std::fs::write(dir.join(authz::POLICY_FILE), policy).unwrap();
+        }
+        dir
+    }
+
+    fn policy_findings(dir: &Path) -> Vec<base::Diagnostic> {
+        let (fw, diags) = load(dir).unwrap();
+        assert!(
+            diags.iter().all(|d| d.severity != base::Severity::Error),
+            "{diags:?}"
+        );
+        check_policy(&fw, &resolve(dir).unwrap())
+    }
+
+    #[test]
+    fn no_policy_no_findings() {
+        let dir = framework_dir("none", None);
+        assert!(policy_findings(&dir).is_empty());
+    }
+
+    #[test]
+    fn the_shipped_policy_passes() {
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../examples/ukraine-2025")
+            .join(authz::POLICY_FILE);
+        let dir = framework_dir("shipped", Some(&std::fs::read_to_string(shipped).unwrap()));
+        assert_eq!(policy_findings(&dir), Vec::new());
+    }
+
+    #[test]
+    fn a_broken_policy_is_an_error_at_its_line_and_column() {
+        let text = "@id(\"a\")\npermit (principal is Key, action == Action::\"submit\", resource)\nwhen { principal.rolez.contains(\"reporter\") };\n";
+        let dir = framework_dir("broken", Some(text));
+        let findings = policy_findings(&dir);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        let f = &findings[0];
+        assert_eq!(f.code, "B006");
+        assert_eq!(f.severity, base::Severity::Error);
+        assert_eq!(
+            f.location.path,
+            dir.join("policy.cedar").display().to_string()
+        );
+        assert_eq!((f.location.line, f.location.column), (3, 8));
+        assert!(
+            f.message
+                .contains("attribute `rolez` on entity type `Key` not found"),
+            "{}",
+            f.message
+        );
+    }
+
+    #[test]
+    fn a_policy_that_is_not_text_is_an_error() {
+        let dir = framework_dir("binary", None);
+        std::fs::write(dir.join(authz::POLICY_FILE), [0xff, 0xfe, 0x00]).unwrap();
+        let findings = policy_findings(&dir);
+        assert_eq!(findings.len(), 1);
+        assert!(
+            findings[0].message.contains("not UTF-8"),
+            "{}",
+            findings[0].message
+        );
+    }
 }

@@ -98,7 +98,7 @@ catalogue! {
     DURATION = "B005", Structure, Error, "a duration is missing its unit or is malformed",
         "Write durations with a unit — `48h`, `30d`, `1d12h`. A bare `48` is exactly the ambiguity a guarantee must not have.";
     GEOMETRY = "B006", Structure, Error, "a referenced file or a zone's geometry cannot be used",
-        "Check the file path (relative to the framework file) and its content: a zone's file is GeoJSON with the geometry the zone needs; a sanctions package's `targets_file` is FollowTheMoney entities or target lines, one JSON object per line (docs/ingest.md).";
+        "Check the file path (relative to the framework file) and its content: a zone's file is GeoJSON with the geometry the zone needs; a sanctions package's `targets_file` is FollowTheMoney entities or target lines, one JSON object per line (docs/ingest.md); the access policy `policy.cedar` beside the framework is Cedar, and docs/authorization.md says what it may name.";
     MODEL_CYCLE = "B007", Structure, Error, "the weapon-model hierarchy has a cycle",
         "A model's parent chain must end at a root; break the cycle so that `covers` has a meaning.";
     CATEGORY_UNCOVERED = "B101", Triggers, Error, "a breach category has no trigger",

@@ -451,3 +451,9 @@ fn a_key_whose_roles_change_gets_the_new_answer() {
     );
     assert!(!policy.decide(&who(&leader), &What::Submit(&input)).allowed);
 }
+
+#[test]
+fn a_policy_can_be_shared_between_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<Policy>();
+}
