@@ -146,16 +146,21 @@ bulwark export --to stix FRAMEWORK SCENARIO --breach B1 --out breach.stix.json\n
 The mapping: docs/ingest.md, \"Exporting a certified cyber breach as STIX\"")]
     Export(export::ExportArgs),
     /// Make and show Ed25519 keys (C2SP signed-note formats) for parties,
-    /// nodes and logs.
+    /// nodes and logs; sign key registry statements with a party's root.
     ///
     /// `generate` writes a new signer key to a file only its owner can read
     /// (never over an existing one) and prints its verifier key; `show`
     /// prints the name, key id and verifier key of a signer key file, or
-    /// checks a verifier key. Exit status: 0 done, 2 refused.
+    /// checks a verifier key. `grant`, `revoke` and `rotate-root` print a
+    /// statement signed by the party's root key, to post to the node's
+    /// `/api/v1/keys` (docs/keys.md). Exit status: 0 done, 2 refused.
     #[command(after_help = "Examples:\n  \
-bulwark keys generate --name ukraine --out ukraine.key\n  \
+bulwark keys generate --name ukraine-root --out ukraine-root.key > ukraine-root.vkey\n  \
+bulwark keys generate --name ukraine-ops-1 --out ukraine-ops-1.key > ukraine-ops-1.vkey\n  \
+bulwark keys grant --root ukraine-root.key --party ukraine --serial 1 --key ukraine-ops-1.vkey --role reporter > grant.json\n  \
+curl --data-binary @grant.json http://127.0.0.1:8080/api/v1/keys\n  \
+bulwark keys revoke --root ukraine-root.key --party ukraine --serial 2 --key ukraine-ops-1 --reason 'laptop lost'\n  \
 bulwark keys generate --witness --name witness.example/w1 --out w1.key\n  \
-bulwark keys show ukraine.key\n  \
 bulwark keys show 'ukraine+1a2b3c4d+AQ...' --format json")]
     Keys(keys::KeysArgs),
     /// Check an evidence pack offline: every entry proves into a signed
