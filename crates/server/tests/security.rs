@@ -724,6 +724,39 @@ async fn generated_unauthorized_votes_and_submissions_are_all_refused() {
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{v}");
+    // The public views never show it in clear.
+    for path in [
+        "/api/v1/status",
+        "/api/v1/incidents",
+        "/api/v1/breaches",
+        "/api/v1/activations",
+    ] {
+        let (s, v, _) = send(&app, &signed(None, "GET", path, "", now_s(), "")).await;
+        assert_eq!(s, StatusCode::OK, "{path}");
+        assert!(
+            !v.to_string().contains("\"secret\""),
+            "{path} shows the restricted input: {v}"
+        );
+    }
+    let size = send(
+        &app,
+        &signed(None, "GET", "/api/v1/status", "", now_s(), ""),
+    )
+    .await
+    .1["log"]["size"]
+        .as_u64()
+        .unwrap();
+    for i in size.saturating_sub(5)..size {
+        let (_, v, _) = send(
+            &app,
+            &signed(None, "GET", &format!("/api/v1/log/{i}"), "", now_s(), ""),
+        )
+        .await;
+        assert!(
+            !v.to_string().contains("\"secret\""),
+            "log entry {i} shows the restricted input: {v}"
+        );
+    }
     for party in &parties {
         let k = w.keys[&format!("{party}-auditor")].clone();
         let n = w.nonce();
