@@ -106,3 +106,18 @@ if cargo build -q --release --bin bulwark 2>/dev/null; then
 fi
 printf 'bulwark witness state v1\n' > "$packs/witness-state"
 echo "seeded $packs"
+
+# Key statements: one of each kind, made with the CLI.
+keys="$root/fuzz/corpus/keyring_statement"
+mkdir -p "$keys"
+bw="$root/target/debug/bulwark"
+if [ -x "$bw" ]; then
+    tmp=$(mktemp -d)
+    "$bw" keys generate --name seed-root --out "$tmp/r.key" > "$tmp/r.vkey"
+    "$bw" keys generate --name seed-ops --out "$tmp/o.key" > "$tmp/o.vkey"
+    "$bw" keys grant --root "$tmp/r.key" --party ukraine --serial 1 --key "$tmp/o.vkey" --role reporter --at 2026-01-01T00:00:00Z > "$keys/grant.json"
+    "$bw" keys revoke --root "$tmp/r.key" --party ukraine --serial 2 --key seed-ops --reason lost --at 2026-01-01T00:00:00Z > "$keys/revoke.json"
+    "$bw" keys rotate-root --root "$tmp/r.key" --party ukraine --serial 3 --new-root "$tmp/o.vkey" --at 2026-01-01T00:00:00Z > "$keys/rotate.json"
+    rm -rf "$tmp"
+    echo "seeded $keys with 3 statements"
+fi
