@@ -843,7 +843,7 @@ async fn submit(
     // What the policy sees of an input is its kind, claimed party, and a
     // vote's tier or an attestation's item and class: decided once per
     // request for each, not once per input.
-    let mut seen: Vec<((&'static str, String, String, String), authz::Decision)> = Vec::new();
+    let mut seen: Vec<(PolicyKey, authz::Decision)> = Vec::new();
     for (i, input) in inputs.into_iter().enumerate() {
         let (a, b) = match &input {
             model::Input::Vote(v) => (v.tier.as_str(), ""),
@@ -967,7 +967,11 @@ async fn submit_observations(
     submit(app, auth, body, true).await
 }
 
-/// Admits a signed request's nonce through the sequencer (durably).
+/// What the policy sees of an input: its kind, claimed party, and a vote's
+/// tier or an attestation's item and class.
+type PolicyKey = (&'static str, String, String, String);
+
+/// Admits a signed request's nonce through the sequencer.
 async fn admit(app: &App, nonce: auth::Nonce) -> Result<(), String> {
     let (reply, answer) = oneshot::channel();
     app.jobs
