@@ -475,7 +475,8 @@ impl Sequencer {
         if self.pending_nonces.is_empty() {
             return Ok(());
         }
-        self.store.remember_nonces(&self.pending_nonces)?;
+        let now_s = self.now.millis().div_euclid(1000);
+        self.store.remember_nonces(&self.pending_nonces, now_s)?;
         self.pending_nonces.clear();
         Ok(())
     }

@@ -56,6 +56,7 @@ CREATE TABLE IF NOT EXISTS nonces (
     until_s INTEGER NOT NULL,
     PRIMARY KEY (keyid, nonce)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS nonces_until ON nonces (until_s);
 ";
 
 /// From version 1: `key` events, and the nonces table.
@@ -76,6 +77,7 @@ CREATE TABLE IF NOT EXISTS nonces (
     until_s INTEGER NOT NULL,
     PRIMARY KEY (keyid, nonce)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS nonces_until ON nonces (until_s);
 ";
 
 /// One event the sequencer applied, in order.
@@ -281,6 +283,14 @@ impl NodeStore {
                 }
                 .map_err(sql)?;
             }
+            if !c.nonces.is_empty() {
+                // Lapsed nonces go as new ones come.
+                tx.execute(
+                    "DELETE FROM nonces WHERE until_s < ?1",
+                    [c.alive_ms.div_euclid(1000)],
+                )
+                .map_err(sql)?;
+            }
             remember(&tx, &c.nonces)?;
             let mut log = tx
                 .prepare_cached("INSERT INTO log (idx, entry) VALUES (?1, ?2)")
@@ -320,10 +330,14 @@ impl NodeStore {
         tx.commit().map_err(sql)
     }
 
-    /// Remembers nonces now, in a transaction of their own (a signed read:
+    /// Remembers nonces now, in a transaction of their own (signed reads:
     /// nothing else to commit).
-    pub fn remember_nonces(&mut self, nonces: &[Nonce]) -> Result<(), StoreError> {
+    /// Nonces lapsed before `now_s` are deleted in the same transaction,
+    /// so the table holds only the last half-minute's.
+    pub fn remember_nonces(&mut self, nonces: &[Nonce], now_s: i64) -> Result<(), StoreError> {
         let tx = self.conn.transaction().map_err(sql)?;
+        tx.execute("DELETE FROM nonces WHERE until_s < ?1", [now_s])
+            .map_err(sql)?;
         remember(&tx, nonces)?;
         tx.commit().map_err(sql)
     }
@@ -554,8 +568,26 @@ PRAGMA user_version=1;
         let mut store = NodeStore::open(&path).unwrap();
         assert_eq!(store.events().unwrap().len(), 3);
         assert_eq!(store.nonces(100).unwrap(), vec![nonce]);
-        // Lapsed nonces are forgotten.
+        // Lapsed nonces are forgotten: on reading them, and as new ones
+        // are written.
         assert!(store.nonces(101).unwrap().is_empty());
+        let old = Nonce {
+            keyid: "k".into(),
+            nonce: "n2".into(),
+            until_s: 150,
+        };
+        store
+            .remember_nonces(std::slice::from_ref(&old), 100)
+            .unwrap();
+        let new = Nonce {
+            keyid: "k".into(),
+            nonce: "n3".into(),
+            until_s: 400,
+        };
+        store
+            .remember_nonces(std::slice::from_ref(&new), 200)
+            .unwrap();
+        assert_eq!(store.nonces(0).unwrap(), vec![new]);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
