@@ -469,6 +469,21 @@ impl Sequencer {
         Ok(())
     }
 
+    /// Queues a nonce admitted elsewhere (the node's guard) to be written
+    /// with the next commit, or by [`Sequencer::flush_nonces`].
+    pub fn remember(&mut self, keyid: &str, nonce: &str, until_s: i64) {
+        self.pending_nonces.push(store::sqlite::Nonce {
+            keyid: keyid.to_string(),
+            nonce: nonce.to_string(),
+            until_s,
+        });
+    }
+
+    /// The nonces remembered at start (from the store) and admitted since.
+    pub fn nonce_window(&self) -> httpsig::NonceWindow {
+        self.nonces.clone()
+    }
+
     /// Writes the admitted nonces that no commit has written yet (after a
     /// signed read), durably.
     pub fn flush_nonces(&mut self) -> Result<(), NodeError> {

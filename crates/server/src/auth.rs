@@ -100,8 +100,8 @@ pub struct Nonce {
 #[derive(Clone, Debug)]
 pub struct Authenticated {
     pub principal: Principal,
-    /// For a submission, its nonce: admitted with the submission's commit.
-    /// (Other requests' nonces are admitted before their handler runs.)
+    /// For a submission, its nonce (already admitted): written with the
+    /// submission's commit.
     pub nonce: Option<Nonce>,
     /// Where the request came from, for security events.
     pub context: RequestContext,
@@ -181,6 +181,14 @@ pub struct Guard {
     pub policy: Arc<authz::Policy>,
     pub limiter: Limiter,
     pub security: SecurityLog,
+    /// The nonces of signed requests still within their signatures'
+    /// lifetime (loaded from the store at start; the sequencer writes each
+    /// new one).
+    pub nonces: std::sync::Mutex<httpsig::NonceWindow>,
+    /// When the node started (seconds since the epoch): signatures made
+    /// before are refused, so no request from before a restart is taken
+    /// again, even one whose nonce had not been written yet.
+    pub started_s: i64,
 }
 
 /// A refusal, before it is answered and recorded.
@@ -221,6 +229,21 @@ pub fn refusal_response(status: StatusCode, code: &str, reason: &str) -> Respons
 }
 
 impl Guard {
+    /// Takes a signed request's nonce once.
+    fn admit(&self, n: &Nonce, now_s: i64) -> Result<(), String> {
+        if n.created_s < self.started_s {
+            return Err(format!(
+                "the request was signed at {} (seconds since 1970), before the node started at {}: it may be a replay from before the restart; sign it again",
+                n.created_s, self.started_s
+            ));
+        }
+        self.nonces
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .check_and_remember(&n.keyid, &n.nonce, n.until_s, now_s)
+            .map_err(|e| e.to_string())
+    }
+
     /// Authenticates a request from its parts and body at `now_s`.
     fn authenticate(
         &self,
@@ -382,9 +405,9 @@ fn signature_keyid(headers: &HeaderMap) -> Option<String> {
     Some(id.chars().take(100).collect())
 }
 
-/// The middleware: authenticates, rate-limits, admits the nonce (not for
-/// submissions: their commit does) and authorizes reads, then runs the
-/// handler with [`Authenticated`] in the request's extensions.
+/// The middleware: authenticates, rate-limits, authorizes reads and admits
+/// the nonce, then runs the handler with [`Authenticated`] in the request's
+/// extensions.
 pub(crate) async fn guard(State(app): State<crate::App>, req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
     let context = RequestContext {
@@ -472,9 +495,7 @@ pub(crate) async fn guard(State(app): State<crate::App>, req: Request, next: Nex
     }
     let mut pending = None;
     if let Some(n) = nonce {
-        if endpoint == Endpoint::Submit {
-            pending = Some(n);
-        } else if let Err(why) = crate::admit(&app, n.clone()).await {
+        if let Err(why) = g.admit(&n, now_s) {
             return refuse(
                 Some(&principal),
                 Refusal {
@@ -485,6 +506,12 @@ pub(crate) async fn guard(State(app): State<crate::App>, req: Request, next: Nex
                     reason: why,
                 },
             );
+        }
+        if endpoint == Endpoint::Submit {
+            // Written with the submission's commit.
+            pending = Some(n);
+        } else {
+            crate::remember(&app, n);
         }
     }
     parts.extensions.insert(Authenticated {

@@ -98,11 +98,8 @@ enum Job {
         inputs: Vec<model::Input>,
         reply: oneshot::Sender<Result<Vec<Answer>, SubmitError>>,
     },
-    /// Admits a signed request's nonce before its handler runs.
-    Admit {
-        nonce: auth::Nonce,
-        reply: oneshot::Sender<Result<(), String>>,
-    },
+    /// A signed read's nonce (admitted by the guard), to write.
+    Remember { nonce: auth::Nonce },
     /// A key registry statement to check, log and apply.
     Key {
         signed: Box<keyring::Signed>,
@@ -121,8 +118,6 @@ enum Job {
 /// Why a submission was not sequenced.
 #[derive(Debug)]
 enum SubmitError {
-    /// Its nonce was seen before: a replay.
-    Replay(String),
     /// Its key was revoked after the request was authenticated.
     Revoked(String),
     /// The sequencer failed (the node stops).
@@ -335,6 +330,8 @@ pub fn start(fw: &Framework, options: &Options) -> Result<Node> {
         policy: Arc::new(policy),
         limiter: ratelimit::Limiter::new(options.rate_limit),
         security,
+        nonces: std::sync::Mutex::new(seq.nonce_window()),
+        started_s: now().millis().div_euclid(1000),
     });
     let metrics = Arc::new(Metrics::default());
     let (events, _) = broadcast::channel(1024);
@@ -477,7 +474,8 @@ type Waiting = (
     oneshot::Sender<Result<Vec<Answer>, SubmitError>>,
 );
 
-/// Admits a submission's nonce and checks its key is still valid (a
+/// Queues a submission's nonce to be written with its commit and checks
+/// its key is still valid (a
 /// revocation takes effect from its log index, and may have been sequenced
 /// since the request was authenticated); refused submissions are answered
 /// here and not sequenced.
@@ -496,17 +494,8 @@ fn admit_submission(
             .send(Err(SubmitError::Revoked(format!("the key `{k}`: {why}"))));
         return;
     }
-    if let Some(n) = nonce
-        && let Err(why) = seq.admit(
-            &n.keyid,
-            &n.nonce,
-            n.created_s,
-            n.until_s,
-            now().millis().div_euclid(1000),
-        )
-    {
-        let _ = waiting.2.send(Err(SubmitError::Replay(why)));
-        return;
+    if let Some(n) = nonce {
+        seq.remember(&n.keyid, &n.nonce, n.until_s);
     }
     group.push(waiting);
 }
@@ -666,16 +655,10 @@ fn other_job(
         Job::Tile { path, reply } => {
             let _ = reply.send(seq.tile(&format!("tile/{path}")));
         }
-        Job::Admit { nonce, reply } => {
-            // Written with the next commit or within a second (the idle
-            // tick); signatures from before a restart are refused anyway.
-            let _ = reply.send(seq.admit(
-                &nonce.keyid,
-                &nonce.nonce,
-                nonce.created_s,
-                nonce.until_s,
-                now().millis().div_euclid(1000),
-            ));
+        Job::Remember { nonce } => {
+            // Written with the next commit or within a second; signatures
+            // from before a restart are refused anyway.
+            seq.remember(&nonce.keyid, &nonce.nonce, nonce.until_s);
         }
         Job::Key { signed, reply } => match seq.key_statement(now(), &signed) {
             Ok(Ok(index)) => {
@@ -909,17 +892,6 @@ async fn submit(
         }
         let sequenced = match answer.await {
             Ok(Ok(a)) => a,
-            Ok(Err(SubmitError::Replay(why))) => {
-                app.guard.security.record(auth.context.event(
-                    "replay",
-                    "replay",
-                    StatusCode::UNAUTHORIZED,
-                    Some(&auth.principal),
-                    None,
-                    why.clone(),
-                ));
-                return auth::refusal_response(StatusCode::UNAUTHORIZED, "replay", &why);
-            }
             Ok(Err(SubmitError::Revoked(why))) => {
                 app.guard.security.record(auth.context.event(
                     "authentication",
@@ -971,15 +943,9 @@ async fn submit_observations(
 /// tier or an attestation's item and class.
 type PolicyKey = (&'static str, String, String, String);
 
-/// Admits a signed request's nonce through the sequencer.
-async fn admit(app: &App, nonce: auth::Nonce) -> Result<(), String> {
-    let (reply, answer) = oneshot::channel();
-    app.jobs
-        .send(Job::Admit { nonce, reply })
-        .map_err(|_| "the sequencer has stopped".to_string())?;
-    answer
-        .await
-        .map_err(|_| "the sequencer has stopped".to_string())?
+/// Hands a signed read's nonce to the sequencer, to write.
+fn remember(app: &App, nonce: auth::Nonce) {
+    let _ = app.jobs.send(Job::Remember { nonce });
 }
 
 /// `POST /api/v1/keys`: a key registry statement signed by a party's root
