@@ -117,13 +117,10 @@ pub struct Sequencer {
     receipts: BTreeMap<String, (u64, Timestamp)>,
     now: Timestamp,
     logged: u64,
-    /// Nonces of signed requests still within their signatures' lifetime,
-    /// and those not yet written.
+    /// Nonces of signed requests remembered in the store at start, and
+    /// those admitted since (by the node's guard) not yet written.
     nonces: httpsig::NonceWindow,
     pending_nonces: Vec<store::sqlite::Nonce>,
-    /// When this sequencer started (seconds since the epoch): signatures
-    /// made before are refused.
-    started_s: i64,
     /// The parties' keys, as the log's key entries made them.
     registry: keyring::Registry,
 }
@@ -167,7 +164,6 @@ impl Sequencer {
             logged: 0,
             nonces: httpsig::NonceWindow::new(),
             pending_nonces: Vec::new(),
-            started_s: now.millis().div_euclid(1000),
             registry: keyring::Registry::default(),
         };
         let now_s = now.millis().div_euclid(1000);
@@ -433,40 +429,6 @@ impl Sequencer {
         self.store.commit(&commit)?;
         self.logged = body.size;
         Ok(entries)
-    }
-
-    /// Admits a signed request's nonce: refused if `keyid` used it before
-    /// and its signature has not lapsed (also across restarts). Admitted
-    /// nonces are written with the next commit, or by
-    /// [`Sequencer::flush_nonces`].
-    ///
-    /// A signature `created` before this sequencer started is refused: a
-    /// nonce admitted by a read in the last second before a crash may not
-    /// have been written, and this way no request from before a restart
-    /// is taken again. (A client signs afresh, as it must for any retry.)
-    pub fn admit(
-        &mut self,
-        keyid: &str,
-        nonce: &str,
-        created_s: i64,
-        until_s: i64,
-        now_s: i64,
-    ) -> Result<(), String> {
-        if created_s < self.started_s {
-            return Err(format!(
-                "the request was signed at {created_s} (seconds since 1970), before the node started at {}: it may be a replay from before the restart; sign it again",
-                self.started_s
-            ));
-        }
-        self.nonces
-            .check_and_remember(keyid, nonce, until_s, now_s)
-            .map_err(|e| e.to_string())?;
-        self.pending_nonces.push(store::sqlite::Nonce {
-            keyid: keyid.to_string(),
-            nonce: nonce.to_string(),
-            until_s,
-        });
-        Ok(())
     }
 
     /// Queues a nonce admitted elsewhere (the node's guard) to be written
