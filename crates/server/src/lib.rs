@@ -1004,19 +1004,10 @@ async fn restricted(
     State(app): State<App>,
     axum::Extension(auth): axum::Extension<auth::Authenticated>,
 ) -> Response {
-    let (reply, answer) = oneshot::channel();
-    if app
-        .jobs
-        .send(Job::Read {
-            what: Query::Released,
-            reply,
-        })
-        .is_err()
-    {
-        return error(StatusCode::SERVICE_UNAVAILABLE, "the sequencer has stopped");
-    }
-    let Ok(Value::Array(all)) = answer.await else {
-        return error(StatusCode::SERVICE_UNAVAILABLE, "the sequencer has stopped");
+    let all = match query(&app, Query::Released).await {
+        Ok(Value::Array(all)) => all,
+        Ok(_) => Vec::new(),
+        Err(r) => return r,
     };
     let who = auth.principal.who();
     let visible: Vec<Value> = all
@@ -1052,15 +1043,21 @@ async fn security_events(State(app): State<App>) -> Response {
     .into_response()
 }
 
-async fn ask(app: &App, what: Query) -> Response {
+/// Asks the sequencer thread; `Err` is the answer when it has stopped.
+async fn query(app: &App, what: Query) -> Result<Value, Response> {
+    let stopped = || error(StatusCode::SERVICE_UNAVAILABLE, "the sequencer has stopped");
     let (reply, answer) = oneshot::channel();
     if app.jobs.send(Job::Read { what, reply }).is_err() {
-        return error(StatusCode::SERVICE_UNAVAILABLE, "the sequencer has stopped");
+        return Err(stopped());
     }
-    match answer.await {
+    answer.await.map_err(|_| stopped())
+}
+
+async fn ask(app: &App, what: Query) -> Response {
+    match query(app, what).await {
         Ok(Value::Null) => error(StatusCode::NOT_FOUND, "no such entry"),
         Ok(v) => axum::Json(v).into_response(),
-        Err(_) => error(StatusCode::SERVICE_UNAVAILABLE, "the sequencer has stopped"),
+        Err(r) => r,
     }
 }
 
@@ -1074,18 +1071,7 @@ async fn pack(State(app): State<App>, UrlPath(breach): UrlPath<String>) -> Respo
 
 /// The latest checkpoint as the signed note itself (the tlog-tiles name).
 async fn checkpoint_note(State(app): State<App>) -> Response {
-    let (reply, answer) = oneshot::channel();
-    if app
-        .jobs
-        .send(Job::Read {
-            what: Query::Checkpoint,
-            reply,
-        })
-        .is_err()
-    {
-        return error(StatusCode::SERVICE_UNAVAILABLE, "the sequencer has stopped");
-    }
-    match answer.await {
+    match query(&app, Query::Checkpoint).await {
         Ok(v) => match v["checkpoint"].as_str() {
             Some(note) => (
                 [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
@@ -1094,7 +1080,7 @@ async fn checkpoint_note(State(app): State<App>) -> Response {
                 .into_response(),
             None => error(StatusCode::NOT_FOUND, "no checkpoint yet"),
         },
-        Err(_) => error(StatusCode::SERVICE_UNAVAILABLE, "the sequencer has stopped"),
+        Err(r) => r,
     }
 }
 
