@@ -14,7 +14,7 @@ use model::Finding;
 use serde::{Deserialize, Serialize};
 
 use crate::compile::{AttributionRule, Compiled, Ix, StandardInfo, StandardRef, TriggerInfo};
-use crate::decision::{Breach, BreachStatus, CountRange, Decision};
+use crate::decision::{Breach, BreachStatus, CountRange, Decision, TriggerWindow};
 use crate::fusion::{
     self, BreachRef, Inc, IncRef, Kind, Obs, Text, combine, contest_reasons, label,
 };
@@ -560,6 +560,42 @@ impl BreachState {
 
 impl Engine {
     // ------------------------------------------------------------ triggers
+
+    /// Every trigger of the version in force, with the incidents not yet
+    /// in a breach of it that the window ending at the engine's "now"
+    /// holds (observed within it), and what they count. Before any input,
+    /// every window is empty.
+    pub fn trigger_windows(&self) -> Vec<TriggerWindow> {
+        (0..self.free.len())
+            .filter_map(|t| {
+                let trigger = self.fw.trigger(t)?;
+                let mut incidents = Vec::new();
+                let mut count = 0u64;
+                if let Some(now) = self.now() {
+                    let start = now.minus(trigger.window);
+                    let free = self.free.get(t)?;
+                    let mut held: Vec<(u64, &Inc)> = free
+                        .range((start, 0, 0)..=(now, u64::MAX, usize::MAX))
+                        .filter_map(|&(_, n, slot)| Some((n, self.incident(IncRef { n, slot })?)))
+                        .filter(|(_, x)| x.from >= start)
+                        .collect();
+                    held.sort_unstable_by_key(|(n, _)| *n);
+                    for (_, x) in held {
+                        let c = trigger_count(trigger, x);
+                        count = count.saturating_add(c);
+                        incidents.push((x.label().to_string(), c));
+                    }
+                }
+                Some(TriggerWindow {
+                    trigger: trigger.id.clone(),
+                    window: trigger.window_text.clone(),
+                    threshold: u64::try_from(trigger.threshold).unwrap_or(0),
+                    count,
+                    incidents,
+                })
+            })
+            .collect()
+    }
 
     pub(crate) fn trigger_matches(&self, t: &TriggerInfo, inc: &Inc) -> bool {
         // An unreported model is compatible with any: the kind already says

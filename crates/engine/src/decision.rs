@@ -91,6 +91,22 @@ pub struct Breach {
     pub explanation: String,
 }
 
+/// A trigger's window as it stands at the engine's "now": the incidents
+/// not yet in a breach of it that a window ending now holds, and their
+/// count against the threshold.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TriggerWindow {
+    pub trigger: String,
+    /// The window in words (`24h`).
+    pub window: String,
+    pub threshold: u64,
+    /// What the trigger counts of those incidents (the end of the range it
+    /// compares), summed.
+    pub count: u64,
+    /// The incidents, in order of opening, each with what it counts.
+    pub incidents: Vec<(String, u64)>,
+}
+
 /// One decision, in the order the engine made it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "decision", rename_all = "snake_case")]

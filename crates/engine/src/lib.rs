@@ -46,6 +46,8 @@ pub mod snapshot;
 mod state;
 
 pub use decider::{Decider, Step};
-pub use decision::{Breach, BreachStatus, CountRange, Decision, Incident, SourceRef};
+pub use decision::{
+    Breach, BreachStatus, CountRange, Decision, Incident, SourceRef, TriggerWindow,
+};
 pub use snapshot::{SNAPSHOT_FORMAT, SnapshotError};
 pub use state::{ENGINE_VERSION, Engine, EngineError, EngineOptions, Retained};

@@ -72,6 +72,69 @@ pub struct Recorder {
     /// The canonical bytes of the entries not yet taken (a node writes
     /// them; an exercise never takes them and keeps none).
     bytes: Option<Vec<Vec<u8>>>,
+    /// The decisions about each subject, when kept ([`Recorder::traced`]).
+    trace: Option<Trace>,
+}
+
+/// Which log entries decided what: for each subject a decision names — a
+/// breach, a tier of a breach, an order, an incident, a trigger — the
+/// entries of those decisions, with their kinds. What a dashboard links
+/// each figure to.
+#[derive(Clone, Debug, Default)]
+pub struct Trace {
+    subjects: BTreeMap<String, Vec<(u64, u16)>>,
+    kinds: Vec<String>,
+}
+
+impl Trace {
+    /// The entries about `subject` (`breach:B1`, `tier:B1/t1-rails`,
+    /// `order:B1/t1-rails/notify`, `incident:I4`, `trigger:trg-x`), in log
+    /// order, each with its decision kind.
+    pub fn about(&self, subject: &str) -> Vec<(u64, &str)> {
+        self.subjects.get(subject).map_or_else(Vec::new, |l| {
+            l.iter()
+                .map(|&(i, k)| (i, self.kinds.get(usize::from(k)).map_or("", String::as_str)))
+                .collect()
+        })
+    }
+
+    fn kind(&mut self, kind: &str) -> u16 {
+        match self.kinds.iter().position(|k| k == kind) {
+            Some(i) => u16::try_from(i).unwrap_or(u16::MAX),
+            None => {
+                self.kinds.push(kind.to_string());
+                u16::try_from(self.kinds.len() - 1).unwrap_or(u16::MAX)
+            }
+        }
+    }
+
+    /// Files decision `index` (its logged fields) under each subject it names.
+    fn note(&mut self, index: u64, fields: &Value) {
+        let Some(o) = fields.as_object() else {
+            return;
+        };
+        let text = |k: &str| o.get(k).and_then(Value::as_str);
+        let kind = self.kind(text("decision").unwrap_or(""));
+        let mut add = |subject: String| {
+            let list = self.subjects.entry(subject).or_default();
+            if list.last().map(|&(i, _)| i) != Some(index) {
+                list.push((index, kind));
+            }
+        };
+        if let Some(b) = text("breach") {
+            add(format!("breach:{b}"));
+            for key in ["tier", "to", "from"] {
+                if let Some(t) = text(key) {
+                    add(format!("tier:{b}/{t}"));
+                }
+            }
+        }
+        for key in ["incident", "order", "trigger"] {
+            if let Some(v) = text(key) {
+                add(format!("{key}:{v}"));
+            }
+        }
+    }
 }
 
 impl Recorder {
@@ -85,7 +148,35 @@ impl Recorder {
             reviews: BTreeMap::new(),
             restricted: BTreeMap::new(),
             bytes: None,
+            trace: None,
         }
+    }
+
+    /// This recorder, also keeping which entries decided what ([`Trace`]).
+    pub fn traced(mut self) -> Recorder {
+        self.trace = Some(Trace::default());
+        self
+    }
+
+    /// Which entries decided what (empty unless [`Recorder::traced`]).
+    pub fn trace(&self) -> Option<&Trace> {
+        self.trace.as_ref()
+    }
+
+    /// The log index of the input `party/source/message`, if recorded.
+    pub fn index_of(&self, input: &str) -> Option<u64> {
+        self.index_of.get(input).copied()
+    }
+
+    /// The observations of `incident` as the recorder knows them (a
+    /// restricted one named by its entry only), in order of joining.
+    pub fn members(&self, incident: &str) -> &[Named] {
+        self.members.get(incident).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether `input` (`party/source/message`) is restricted.
+    pub fn is_restricted(&self, input: &str) -> bool {
+        self.restricted.contains_key(input)
     }
 
     /// A recorder that also keeps each entry's canonical bytes until they
@@ -206,7 +297,13 @@ impl Recorder {
     /// `value` with every mention of a restricted input — an identity
     /// object, or its `party/source/message` in a text — replaced by its
     /// log entry.
-    fn redact(&self, value: &mut Value) {
+    pub fn redact(&self, value: &mut Value) {
+        self.redact_where(value, &|_| true);
+    }
+
+    /// [`Recorder::redact`] of the restricted inputs whose log index
+    /// `hide` answers true for (those a reader may not see).
+    pub fn redact_where(&self, value: &mut Value, hide: &dyn Fn(u64) -> bool) {
         if self.restricted.is_empty() {
             return;
         }
@@ -219,14 +316,17 @@ impl Recorder {
                     _ => None,
                 };
                 match id {
-                    Some(index) => *value = serde_json::json!({ "restricted_entry": index }),
-                    None => o.values_mut().for_each(|v| self.redact(v)),
+                    Some(index) if hide(index) => {
+                        *value = serde_json::json!({ "restricted_entry": index });
+                    }
+                    Some(_) => {}
+                    None => o.values_mut().for_each(|v| self.redact_where(v, hide)),
                 }
             }
-            Value::Array(a) => a.iter_mut().for_each(|v| self.redact(v)),
+            Value::Array(a) => a.iter_mut().for_each(|v| self.redact_where(v, hide)),
             Value::String(text) => {
                 for (id, index) in &self.restricted {
-                    if text.contains(id.as_str()) {
+                    if hide(*index) && text.contains(id.as_str()) {
                         *text = text.replace(id.as_str(), &format!("(restricted entry {index})"));
                     }
                 }
@@ -287,6 +387,9 @@ impl Recorder {
                 }
                 _ => {}
             }
+        }
+        if let Some(trace) = &mut self.trace {
+            trace.note(self.log.tree.len(), &fields);
         }
         let value = entry::decision(
             fields,
@@ -360,5 +463,47 @@ mod tests {
             );
             assert_eq!(fast.tree().root(), slow.tree().root());
         }
+    }
+
+    #[test]
+    fn the_trace_files_each_decision_under_every_subject_it_names() {
+        use serde_json::json;
+        let mut t = Trace::default();
+        t.note(
+            5,
+            &json!({"decision": "tier_entered", "breach": "B1", "tier": "t1"}),
+        );
+        t.note(
+            6,
+            &json!({"decision": "escalated", "breach": "B1", "from": "t1", "to": "t2"}),
+        );
+        t.note(
+            7,
+            &json!({"decision": "order_issued", "order": "B1/t1/a", "party": "uk"}),
+        );
+        t.note(
+            8,
+            &json!({"decision": "incident_opened", "incident": "I1",
+                          "input": {"party": "ua", "source": "s", "message": "m"}}),
+        );
+        t.note(
+            9,
+            &json!({"decision": "breach_opened", "breach": "B2", "trigger": "trg-x"}),
+        );
+        t.note(10, &json!("not an object"));
+        assert_eq!(
+            t.about("breach:B1"),
+            vec![(5, "tier_entered"), (6, "escalated")]
+        );
+        assert_eq!(
+            t.about("tier:B1/t1"),
+            vec![(5, "tier_entered"), (6, "escalated")]
+        );
+        assert_eq!(t.about("tier:B1/t2"), vec![(6, "escalated")]);
+        assert_eq!(t.about("order:B1/t1/a"), vec![(7, "order_issued")]);
+        assert_eq!(t.about("incident:I1"), vec![(8, "incident_opened")]);
+        assert_eq!(t.about("trigger:trg-x"), vec![(9, "breach_opened")]);
+        assert_eq!(t.about("breach:B2"), vec![(9, "breach_opened")]);
+        assert!(t.about("breach:B3").is_empty());
     }
 }

@@ -123,6 +123,8 @@ pub struct Sequencer {
     pending_nonces: Vec<store::sqlite::Nonce>,
     /// The parties' keys, as the log's key entries made them.
     registry: keyring::Registry,
+    /// Each observation's reported position, by its log index (the map).
+    positions: BTreeMap<u64, (i32, i32)>,
 }
 
 impl Sequencer {
@@ -154,7 +156,7 @@ impl Sequencer {
         }
         let mut s = Sequencer {
             decider: Decider::new(fw)?,
-            rec: Recorder::with_bytes(exercise::record::salt_secret(&signer)),
+            rec: Recorder::with_bytes(exercise::record::salt_secret(&signer)).traced(),
             store,
             signer,
             node_party: node_party.to_string(),
@@ -165,6 +167,7 @@ impl Sequencer {
             nonces: httpsig::NonceWindow::new(),
             pending_nonces: Vec::new(),
             registry: keyring::Registry::default(),
+            positions: BTreeMap::new(),
         };
         let now_s = now.millis().div_euclid(1000);
         for n in s.store.nonces(now_s)? {
@@ -251,6 +254,16 @@ impl Sequencer {
     ) -> Result<(u64, Vec<Step>), NodeError> {
         self.now = at;
         let index = self.rec.input_encoded(at, input, bytes);
+        if let Input::Observation(o) = input {
+            let at = o
+                .place
+                .point
+                .map(|p| (p.lon_e7, p.lat_e7))
+                .or_else(|| o.place.track.first().map(|p| (p.lon_e7, p.lat_e7)));
+            if let Some(p) = at {
+                self.positions.insert(index, p);
+            }
+        }
         let steps = self.decider.submit(at, input)?;
         for step in &steps {
             self.rec.step(step, self.decider.engine());
@@ -554,6 +567,19 @@ impl Sequencer {
     }
 
     /// The decider, to read the state from.
+    /// The recorder: which entries decided what (its trace), the
+    /// observations of each incident, and the redaction of restricted
+    /// inputs for public views.
+    pub fn recorder(&self) -> &Recorder {
+        &self.rec
+    }
+
+    /// Where the observation at log index `index` was reported (its point,
+    /// or its track's first): `(lon_e7, lat_e7)`.
+    pub fn position(&self, index: u64) -> Option<(i32, i32)> {
+        self.positions.get(&index).copied()
+    }
+
     pub fn decider(&self) -> &Decider {
         &self.decider
     }

@@ -159,7 +159,9 @@ pub fn endpoint(method: &Method, path: &str) -> Endpoint {
     match (method, path) {
         (&Method::POST, "/api/v1/inputs" | "/api/v1/observations") => Endpoint::Submit,
         (&Method::POST, "/api/v1/keys") => Endpoint::KeyStatement,
-        (_, "/api/v1/restricted") => Endpoint::Read(authz::View::Restricted),
+        (_, "/api/v1/restricted" | "/api/v1/board/restricted") => {
+            Endpoint::Read(authz::View::Restricted)
+        }
         (_, "/api/v1/outbox") => Endpoint::Read(authz::View::Outbox),
         (_, "/api/v1/security-events") => Endpoint::Read(authz::View::SecurityEvents),
         (_, "/api/v1/keys") => Endpoint::Read(authz::View::Keys),

@@ -32,6 +32,8 @@ use serde_json::{Value, json};
 use tokio::sync::{broadcast, oneshot};
 
 pub mod auth;
+mod board;
+mod dashboard;
 pub mod outbox;
 pub mod ratelimit;
 pub mod security;
@@ -136,6 +138,8 @@ enum Query {
     /// Every restricted input with its salt and the parties it names.
     Released,
     Keys,
+    /// The dashboard's board, for a reader.
+    Board(board::Reader),
 }
 
 /// Counters for `/metrics`.
@@ -154,6 +158,8 @@ struct Metrics {
 #[derive(Clone)]
 struct App {
     jobs: mpsc::Sender<Job>,
+    /// The framework as the dashboard draws it (`/api/v1/framework`).
+    framework: Arc<Value>,
     guard: Arc<auth::Guard>,
     events: broadcast::Sender<String>,
     metrics: Arc<Metrics>,
@@ -303,6 +309,7 @@ pub fn start(fw: &Framework, options: &Options) -> Result<Node> {
         .as_ref()
         .map_or("framework".to_string(), |m| m.id.clone());
     let signer = node_key(data, &format!("bulwark-node/{id}"))?;
+    let framework = Arc::new(board::framework(fw, &signer.verifier().encode()));
     let tokens = match options.auth {
         auth::Mode::LocalTokens => tokens(data, &parties)?,
         auth::Mode::Signatures => BTreeMap::new(),
@@ -351,6 +358,7 @@ pub fn start(fw: &Framework, options: &Options) -> Result<Node> {
     Ok(Node {
         app: App {
             jobs,
+            framework,
             guard,
             events,
             metrics,
@@ -440,6 +448,11 @@ pub fn run(fw: &Framework, config: &Config) -> Result<()> {
 
 fn router(app: App) -> Router {
     Router::new()
+        .route("/", get(dashboard::index))
+        .route("/assets/{file}", get(dashboard::asset))
+        .route("/api/v1/framework", get(framework_view))
+        .route("/api/v1/board", get(board_public))
+        .route("/api/v1/board/restricted", get(board_restricted))
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/openapi.json", get(openapi))
         .route("/metrics", get(metrics))
@@ -693,7 +706,7 @@ fn read(seq: &Sequencer, what: &Query) -> Value {
         Query::Status => {
             let d = seq.decider();
             let (size, root) = seq.log_head();
-            json!({
+            let mut status = json!({
                 "log": {"size": size, "root": root},
                 "inputs": seq.inputs(),
                 "breaches": d.engine().breaches(),
@@ -701,7 +714,10 @@ fn read(seq: &Sequencer, what: &Query) -> Value {
                 "activations": d.ladder().activations(),
                 "votes": d.ladder().votes(),
                 "deadlines_missed": d.ladder().deadlines_missed(),
-            })
+            });
+            // A public view: restricted inputs named by their entries only.
+            seq.recorder().redact(&mut status);
+            status
         }
         Query::Entry(index) => {
             let entry = seq
@@ -710,12 +726,22 @@ fn read(seq: &Sequencer, what: &Query) -> Value {
                 .ok()
                 .and_then(|mut one| one.pop())
                 .and_then(|b| serde_json::from_slice::<Value>(&b).ok());
+            let size = seq.log_head().0;
+            // Every commit signs the whole log: the latest checkpoint is of
+            // this size, and the proof is into its root.
+            let checkpoint = seq
+                .checkpoint()
+                .ok()
+                .flatten()
+                .filter(|(s, _)| *s == size)
+                .map(|(_, note)| note);
             match entry {
                 Some(e) => json!({
                     "index": index,
                     "entry": e,
-                    "size": seq.log_head().0,
+                    "size": size,
                     "proof": seq.inclusion_proof(*index),
+                    "checkpoint": checkpoint,
                 }),
                 None => Value::Null,
             }
@@ -734,6 +760,7 @@ fn read(seq: &Sequencer, what: &Query) -> Value {
                 .collect(),
         ),
         Query::Keys => seq.registry().to_json(),
+        Query::Board(reader) => board::build(seq, reader, now()),
         Query::Outbox => match seq.store().outbox() {
             Ok(rows) => Value::Array(
                 rows.into_iter()
@@ -1004,13 +1031,21 @@ async fn restricted(
     State(app): State<App>,
     axum::Extension(auth): axum::Extension<auth::Authenticated>,
 ) -> Response {
-    let all = match query(&app, Query::Released).await {
-        Ok(Value::Array(all)) => all,
-        Ok(_) => Vec::new(),
-        Err(r) => return r,
+    match released_to(&app, &auth).await {
+        Ok(visible) => axum::Json(json!({"party": auth.principal.party(), "restricted": visible}))
+            .into_response(),
+        Err(r) => r,
+    }
+}
+
+/// The restricted inputs released to the principal, as the policy says.
+async fn released_to(app: &App, auth: &auth::Authenticated) -> Result<Vec<Value>, Response> {
+    let all = match query(app, Query::Released).await? {
+        Value::Array(all) => all,
+        _ => Vec::new(),
     };
     let who = auth.principal.who();
-    let visible: Vec<Value> = all
+    Ok(all
         .into_iter()
         .filter(|r| {
             let parties: Vec<String> = r["parties"]
@@ -1031,8 +1066,38 @@ async fn restricted(
                 )
                 .allowed
         })
-        .collect();
-    axum::Json(json!({"party": auth.principal.party(), "restricted": visible})).into_response()
+        .collect())
+}
+
+/// `GET /api/v1/framework`: the framework as the dashboard draws it.
+async fn framework_view(State(app): State<App>) -> Response {
+    axum::Json(app.framework.as_ref().clone()).into_response()
+}
+
+/// `GET /api/v1/board`: the dashboard's public board.
+async fn board_public(State(app): State<App>) -> Response {
+    let reader = board::Reader {
+        party: None,
+        released: std::collections::BTreeSet::new(),
+    };
+    ask(&app, Query::Board(reader)).await
+}
+
+/// `GET /api/v1/board/restricted`: the board with the restricted inputs
+/// released to the principal (auditors, as the policy says).
+async fn board_restricted(
+    State(app): State<App>,
+    axum::Extension(auth): axum::Extension<auth::Authenticated>,
+) -> Response {
+    let released = match released_to(&app, &auth).await {
+        Ok(v) => v.iter().filter_map(|r| r["log_index"].as_u64()).collect(),
+        Err(r) => return r,
+    };
+    let reader = board::Reader {
+        party: Some(auth.principal.party().unwrap_or("local").to_string()),
+        released,
+    };
+    ask(&app, Query::Board(reader)).await
 }
 
 /// `GET /api/v1/security-events`: the latest refusals (auditors).
@@ -1216,6 +1281,10 @@ pub fn openapi_document() -> Value {
         "paths": {
             "/api/v1/inputs": {"post": submit("Submit inputs of any type (acknowledged after a durable commit; idempotent by identity)")},
             "/api/v1/observations": {"post": submit("Submit observations only")},
+            "/": {"get": {"summary": "The dashboard (HTML; its scripts and styles under /assets/, nothing from elsewhere)", "responses": {"200": {"description": "text/html"}}}},
+            "/api/v1/framework": {"get": read("The framework as the dashboard draws it: triggers, tiers, standards, parties, zones as GeoJSON, the log's key")},
+            "/api/v1/board": {"get": read("The dashboard's board, public view: every trigger's window, breaches, incidents with their place, tiers and orders, votes, missed deadlines; each row with the log entries behind it")},
+            "/api/v1/board/restricted": {"get": {"summary": "The board with the restricted inputs released to the principal (as the policy says)", "security": bearer, "responses": {"200": {"description": "JSON"}, "401": {"description": "no credentials"}, "403": {"description": "the policy does not let this principal read restricted views"}}}},
             "/api/v1/status": {"get": read("The status board: breaches, incidents, activations and orders, votes, missed deadlines, the log's head")},
             "/api/v1/checkpoint": {"get": read("The latest signed checkpoint (C2SP signed note)")},
             "/api/v1/breaches": {"get": read("Every breach, with its status, evidence standard and explanation")},

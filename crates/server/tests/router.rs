@@ -84,6 +84,34 @@ fn shift(v: &mut Value, by_ms: i64) {
     }
 }
 
+/// A scenario's inputs in wire form, each with its party, moved so that
+/// its last inject was a minute ago.
+fn scenario_now(fw: &framework::Framework, name: &str) -> Vec<(String, Value)> {
+    let path = example().join("scenarios").join(name);
+    let scenario = exercise::msel::load_any(
+        name,
+        &std::fs::read(&path).unwrap(),
+        &DirFiles(path.parent().unwrap().to_path_buf()),
+        fw,
+    )
+    .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let by = now - scenario.injects.last().unwrap().at.millis() - 60_000;
+    scenario
+        .injects
+        .iter()
+        .flat_map(|i| i.inputs.iter())
+        .map(|input| {
+            let mut v: Value = serde_json::from_str(&model::encode_line(input)).unwrap();
+            shift(&mut v, by);
+            (input.id().party.to_string(), v)
+        })
+        .collect()
+}
+
 fn tokens(data: &std::path::Path) -> BTreeMap<String, String> {
     std::fs::read_to_string(data.join("tokens"))
         .unwrap()
@@ -149,56 +177,37 @@ async fn a_certified_breach_through_the_api_gives_a_pack_that_verifies_and_tiles
     let mut live = res.into_body().into_data_stream();
 
     // Scenario 01's inputs, moved to now, posted by each party in order.
-    let path = example().join("scenarios/01-missile-salvo.toml");
-    let scenario = exercise::msel::load_any(
-        "01-missile-salvo.toml",
-        &std::fs::read(&path).unwrap(),
-        &DirFiles(path.parent().unwrap().to_path_buf()),
-        &fw,
-    )
-    .unwrap();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64;
-    let last = scenario.injects.last().unwrap().at.millis();
-    let by = now - last - 60_000;
-    for inject in &scenario.injects {
-        for input in &inject.inputs {
-            let mut v: Value = serde_json::from_str(&model::encode_line(input)).unwrap();
-            shift(&mut v, by);
-            let party = input.id().party.to_string();
-            if input.type_name() == "observation" {
-                let (status, body) = json(
-                    &app,
-                    "POST",
-                    "/api/v1/observations",
-                    Some(&t[&party]),
-                    &v.to_string(),
-                )
-                .await;
-                assert_eq!(status, StatusCode::OK, "{body}");
-            } else {
-                // Not an observation: that endpoint refuses it, whole.
-                let (status, _) = json(
-                    &app,
-                    "POST",
-                    "/api/v1/observations",
-                    Some(&t[&party]),
-                    &v.to_string(),
-                )
-                .await;
-                assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-                let (status, body) = json(
-                    &app,
-                    "POST",
-                    "/api/v1/inputs",
-                    Some(&t[&party]),
-                    &v.to_string(),
-                )
-                .await;
-                assert_eq!(status, StatusCode::OK, "{body}");
-            }
+    for (party, v) in scenario_now(&fw, "01-missile-salvo.toml") {
+        if v["type"] == "observation" {
+            let (status, body) = json(
+                &app,
+                "POST",
+                "/api/v1/observations",
+                Some(&t[&party]),
+                &v.to_string(),
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+        } else {
+            // Not an observation: that endpoint refuses it, whole.
+            let (status, _) = json(
+                &app,
+                "POST",
+                "/api/v1/observations",
+                Some(&t[&party]),
+                &v.to_string(),
+            )
+            .await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+            let (status, body) = json(
+                &app,
+                "POST",
+                "/api/v1/inputs",
+                Some(&t[&party]),
+                &v.to_string(),
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
         }
     }
     // The stream told of the first decision as it was made.
@@ -274,5 +283,238 @@ async fn a_certified_breach_through_the_api_gives_a_pack_that_verifies_and_tiles
         StatusCode::NOT_FOUND,
         "{}",
         String::from_utf8_lossy(&body)
+    );
+}
+
+/// The log entries a board row names (`[[index, kind], …]`).
+fn indexes(row: &Value) -> Vec<(u64, String)> {
+    row["entries"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no entries: {row}"))
+        .iter()
+        .map(|e| (e[0].as_u64().unwrap(), e[1].as_str().unwrap().to_string()))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_board_traces_every_row_to_its_entries_and_keeps_restricted_reports_to_their_readers() {
+    let fw = framework();
+    let data = std::env::temp_dir().join(format!("bulwark-board-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let policy = std::fs::read_to_string(example().join("policy.cedar")).unwrap();
+    let mut options = server::Options::new(&data, &policy, "policy.cedar");
+    options.auth = server::auth::Mode::LocalTokens;
+    let node = server::start(&fw, &options).unwrap();
+    let app = node.router();
+    let t = tokens(&data);
+
+    // The page and its files: from this node only, under a strict policy.
+    let res = app
+        .clone()
+        .oneshot(Request::builder().uri("/").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let csp = res.headers()["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("default-src 'self'") && csp.contains("connect-src 'self'"));
+    let page = axum::body::to_bytes(res.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    let page = String::from_utf8(page.to_vec()).unwrap();
+    assert!(
+        page.contains("/assets/app.js") && !page.contains("http://") && !page.contains("https://")
+    );
+    for file in ["app.js", "map.js", "verify.js", "style.css"] {
+        let (status, body) = call(&app, "GET", &format!("/assets/{file}"), None, "").await;
+        assert_eq!(status, StatusCode::OK, "{file}");
+        assert!(!body.is_empty());
+    }
+    assert_eq!(
+        call(&app, "GET", "/assets/../Cargo.toml", None, "").await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        call(&app, "GET", "/assets/nothing.js", None, "").await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    // The framework as drawn: every zone with geometry, in degrees.
+    let (_, f) = json(&app, "GET", "/api/v1/framework", None, "").await;
+    assert_eq!(f["triggers"].as_array().unwrap().len(), fw.triggers.len());
+    let features = f["zones"]["features"].as_array().unwrap();
+    assert_eq!(features.len(), fw.geometry.len());
+    let ukraine = features.iter().find(|z| z["id"] == "ukraine").unwrap();
+    assert_eq!(ukraine["geometry"]["type"], "MultiPolygon");
+    let first = &ukraine["geometry"]["coordinates"][0][0][0];
+    assert!(
+        (22.0..23.0).contains(&first[0].as_f64().unwrap()),
+        "{first}"
+    );
+    assert!(f["log_key"].as_str().unwrap().starts_with("bulwark-node/"));
+
+    // Before anything: every trigger quiet, every window empty.
+    let (_, b) = json(&app, "GET", "/api/v1/board", None, "").await;
+    assert_eq!(b["view"], "public");
+    assert!(
+        b["triggers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|w| w["state"] == "quiet" && w["count"] == 0)
+    );
+
+    for (party, v) in scenario_now(&fw, "01-missile-salvo.toml") {
+        let (status, body) = json(
+            &app,
+            "POST",
+            "/api/v1/inputs",
+            Some(&t[&party]),
+            &v.to_string(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let secret = "nti-SECRET-42";
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let restricted = serde_json::json!({
+        "v": 1, "type": "observation",
+        "id": {"party": "us", "source": "nti", "message": secret},
+        "class": "us-intelligence",
+        "observed": {"from": base::Timestamp::from_millis(now - 9 * 3_600_000).to_string()},
+        "place": {"point": {"lon_e7": 307_654_321, "lat_e7": 464_321_987}},
+        "kind": "armour_movement", "counts": {"crossings": 12}, "confidence_bp": 8000,
+        "releasability": {"visibility": "restricted", "to": ["uk"]}
+    });
+    let (status, body) = json(
+        &app,
+        "POST",
+        "/api/v1/inputs",
+        Some(&t["us"]),
+        &restricted.to_string(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // Every row names its entries, and each entry is what the row says.
+    let (_, b) = json(&app, "GET", "/api/v1/board", None, "").await;
+    let entry = |i: u64| {
+        let app = app.clone();
+        async move {
+            let (status, e) = json(&app, "GET", &format!("/api/v1/log/{i}"), None, "").await;
+            assert_eq!(status, StatusCode::OK, "entry {i}");
+            assert!(
+                e["checkpoint"].is_string(),
+                "entry {i} has no checkpoint: {e}"
+            );
+            e["entry"].clone()
+        }
+    };
+    let b1 = b["breaches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == "B1")
+        .unwrap();
+    assert_eq!(b1["status"], "certified");
+    let listed = indexes(b1);
+    assert!(
+        listed.iter().any(|(_, k)| k == "breach_opened")
+            && listed.iter().any(|(_, k)| k == "certified"),
+        "{listed:?}"
+    );
+    for (i, kind) in &listed {
+        let e = entry(*i).await;
+        assert_eq!(e["decision"], kind.as_str());
+        assert_eq!(e["breach"], "B1", "entry {i}: {e}");
+    }
+    let salvo = b["triggers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["trigger"] == "trg-missile-salvo")
+        .unwrap();
+    assert_eq!(salvo["state"], "breach");
+    assert_eq!(salvo["breaches"], serde_json::json!(["B1"]));
+    let fired = b["activations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["breach"] == "B1" && a["status"] == "fired")
+        .unwrap();
+    let tier = fired["tier"].as_str().unwrap();
+    for (i, kind) in indexes(fired) {
+        let e = entry(i).await;
+        assert_eq!(e["decision"], kind.as_str());
+        assert!(
+            e["tier"] == tier || e["to"] == tier || e["from"] == tier,
+            "entry {i}: {e}"
+        );
+    }
+    let order = &fired["actions"][0];
+    let issued: Vec<_> = indexes(order)
+        .into_iter()
+        .filter(|(_, k)| k == "order_issued")
+        .collect();
+    assert_eq!(issued.len(), 1, "{order}");
+    assert_eq!(entry(issued[0].0).await["order"], order["order"]);
+    for inc in b["incidents"].as_array().unwrap() {
+        assert!(!indexes(inc).is_empty(), "{inc}");
+    }
+
+    // The restricted report: in no public view, its figures withheld, its
+    // place not drawn; the UK's auditor sees it, France's does not.
+    let withheld: Vec<&Value> = b["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["withheld"].is_string())
+        .collect();
+    assert_eq!(withheld.len(), 1, "{}", b["incidents"]);
+    assert!(withheld[0]["position"].is_null() && withheld[0]["count"].is_null());
+    for path in ["/api/v1/board", "/api/v1/status", "/api/v1/incidents"] {
+        let (_, body) = call(&app, "GET", path, None, "").await;
+        let text = String::from_utf8(body).unwrap();
+        assert!(
+            !text.contains(secret) && !text.contains("30.7654321") && !text.contains("46.4321987"),
+            "{path} shows the restricted report"
+        );
+    }
+    assert_eq!(
+        call(&app, "GET", "/api/v1/board/restricted", None, "")
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (status, uk) = json(&app, "GET", "/api/v1/board/restricted", Some(&t["uk"]), "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        (uk["view"].as_str(), uk["party"].as_str()),
+        (Some("restricted"), Some("uk"))
+    );
+    let seen = uk["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i.to_string().contains(secret))
+        .unwrap_or_else(|| panic!("the UK does not see it: {}", uk["incidents"]));
+    assert_eq!(
+        seen["position"],
+        serde_json::json!([30.7654321, 46.4321987])
+    );
+    assert!(seen["withheld"].is_null() && seen["count"].is_object());
+    let (_, fr) = call(
+        &app,
+        "GET",
+        "/api/v1/board/restricted",
+        Some(&t["france"]),
+        "",
+    )
+    .await;
+    assert!(
+        !String::from_utf8(fr).unwrap().contains(secret),
+        "France's auditor sees a report not released to France"
     );
 }

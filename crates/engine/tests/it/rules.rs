@@ -309,3 +309,55 @@ fn an_incident_longer_than_two_windows_is_judged_without_fault() {
     let incidents = e.incidents();
     assert_eq!(incidents.len(), 1, "{incidents:#?}");
 }
+
+#[test]
+fn a_trigger_window_holds_the_free_incidents_of_the_window_ending_now() {
+    let mut e = Engine::new(&ukraine()).unwrap();
+    let salvo = |msg: &str, at: &str, launched: u32, lon: i64| {
+        obs(
+            "ukraine",
+            "gs",
+            msg,
+            "general-staff",
+            "missile_launch",
+            at,
+            &format!(
+                r#","counts":{{"launched":{launched}}},"weapon":"kh-101","place":{{"point":{{"lon_e7":{lon},"lat_e7":504501000}}}}"#
+            ),
+        )
+    };
+    let window = |e: &Engine| {
+        e.trigger_windows()
+            .into_iter()
+            .find(|w| w.trigger == "trg-missile-salvo")
+            .unwrap()
+    };
+    // Before any input every window is empty; every trigger is listed.
+    assert!(e.trigger_windows().iter().all(|w| w.count == 0));
+    assert_eq!(e.trigger_windows().len(), ukraine().triggers.len());
+    // Two launches far apart: two incidents, 1 + 1 of a threshold of 3.
+    let a = salvo("1", "2025-11-01T02:00:00Z", 1, 305_234_000);
+    let b = salvo("2", "2025-11-01T05:00:00Z", 1, 355_234_000);
+    run(
+        &mut e,
+        &[("2025-11-01T02:10:00Z", &a), ("2025-11-01T05:10:00Z", &b)],
+    );
+    let w = window(&e);
+    assert_eq!((w.count, w.threshold, w.window.as_str()), (2, 3, "24h"));
+    assert_eq!(
+        w.incidents,
+        vec![("I1".to_string(), 1), ("I2".to_string(), 1)]
+    );
+    // The window slides: a day later the first has left it.
+    e.advance(t("2025-11-02T03:00:00Z")).unwrap();
+    let w = window(&e);
+    assert_eq!(w.incidents, vec![("I2".to_string(), 1)]);
+    // A salvo that crosses the threshold: its incidents belong to the
+    // breach now, and leave the window.
+    let c = salvo("3", "2025-11-02T03:30:00Z", 5, 305_234_000);
+    run(&mut e, &[("2025-11-02T03:40:00Z", &c)]);
+    assert_eq!(e.breaches().len(), 1);
+    let w = window(&e);
+    assert!(w.incidents.is_empty(), "{w:?}");
+    assert_eq!(w.count, 0);
+}

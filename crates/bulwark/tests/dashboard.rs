@@ -1,0 +1,212 @@
+//! The dashboard in a real browser: `bulwark serve` on loopback, a live
+//! scenario posted by its parties, and headless Chromium (Debian's
+//! `chromium`, driven by `playwright-core` from
+//! `crates/server/dashboard/test`) checking what a person would see —
+//! the certified breach, the fired tier and its orders, a countdown that
+//! moves, every figure linked to log entries that exist and prove, the
+//! public view free of a restricted report that the auditor's view shows,
+//! and the evidence pack verified in the browser with the node stopped,
+//! failing on a tampered pack. Screenshots are kept in
+//! `target/dashboard-artefacts/` (or `$BULWARK_ARTEFACTS`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::{Value, json};
+
+mod common;
+use common::*;
+
+/// Reads files relative to a directory (the scenario's references).
+struct DirFiles(PathBuf);
+
+impl framework::Files for DirFiles {
+    fn read(&self, path: &str) -> Result<Vec<u8>, String> {
+        std::fs::read(self.0.join(path)).map_err(|e| format!("{path}: {e}"))
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+/// Every RFC 3339 time in `v` moved by `by_ms`.
+fn shift(v: &mut Value, by_ms: i64) {
+    match v {
+        Value::String(s) => {
+            if s.len() >= 20
+                && s.as_bytes().get(4) == Some(&b'-')
+                && let Ok(t) = base::Timestamp::parse(s)
+            {
+                *s = base::Timestamp::from_millis(t.millis() + by_ms).to_string();
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(|x| shift(x, by_ms)),
+        Value::Object(o) => o.values_mut().for_each(|x| shift(x, by_ms)),
+        _ => {}
+    }
+}
+
+/// A scenario's inputs in wire form, moved so its last inject is a minute ago.
+fn scenario(name: &str) -> Vec<Value> {
+    let dir = example().join("scenarios");
+    let (fw, _) = framework::load(
+        "framework.toml",
+        &std::fs::read_to_string(example().join("framework.toml")).unwrap(),
+        &DirFiles(example()),
+    );
+    let s = exercise::msel::load_any(
+        name,
+        &std::fs::read(dir.join(name)).unwrap(),
+        &DirFiles(dir),
+        &fw,
+    )
+    .unwrap();
+    let by = now_ms() - s.injects.last().unwrap().at.millis() - 60_000;
+    s.injects
+        .iter()
+        .flat_map(|i| i.inputs.iter())
+        .map(|input| {
+            let mut v: Value = serde_json::from_str(&model::encode_line(input)).unwrap();
+            shift(&mut v, by);
+            v
+        })
+        .collect()
+}
+
+/// The directory of the browser driver, with its `node_modules`.
+fn driver() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../server/dashboard/test");
+    assert!(
+        dir.join("node_modules/playwright-core").is_dir(),
+        "the browser test needs playwright-core: run `npm ci --prefix crates/server/dashboard/test` (CI's .ci/run does)"
+    );
+    dir
+}
+
+fn chromium() -> String {
+    let path = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    assert!(
+        Path::new(&path).exists(),
+        "the browser test needs Chromium at {path} (apt-get install -y chromium; or set CHROMIUM)"
+    );
+    path
+}
+
+fn artefacts() -> PathBuf {
+    let dir = std::env::var_os("BULWARK_ARTEFACTS").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/dashboard-artefacts"),
+        PathBuf::from,
+    );
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn the_dashboard_shows_a_live_scenario_every_figure_traced_and_verifies_evidence_offline() {
+    let (driver, chromium) = (driver(), chromium());
+    let data = scratch("dashboard");
+    let port = free_port();
+    let mut node = start(&data, port);
+    let t = tokens(&data);
+
+    // Scenario 01, posted by its parties: a salvo, certified by review; the
+    // 48-hour rails tier fires and issues its orders.
+    for input in scenario("01-missile-salvo.toml") {
+        let party = input["id"]["party"].as_str().unwrap().to_string();
+        let (status, answer) = post(port, &t[&party], &[input]).unwrap();
+        assert_eq!(status, 200, "{answer}");
+    }
+    // A restricted report, released to the UK only: its message id and its
+    // place must never reach the public view.
+    let secret = "us-int-SECRET-7f3a";
+    let observed = base::Timestamp::from_millis(now_ms() - 9 * 3_600_000).to_string();
+    let restricted = json!({
+        "v": 1, "type": "observation",
+        "id": {"party": "us", "source": "nti", "message": secret},
+        "class": "us-intelligence", "observed": {"from": observed},
+        "place": {"point": {"lon_e7": 307_654_321, "lat_e7": 464_321_987}},
+        "kind": "armour_movement", "counts": {"crossings": 12}, "confidence_bp": 8000,
+        "releasability": {"visibility": "restricted", "to": ["uk"]}
+    });
+    let (status, answer) = post(port, &t["us"], &[restricted]).unwrap();
+    assert_eq!(status, 200, "{answer}");
+    assert!(answer.to_string().contains("receipt"), "{answer}");
+
+    let artefacts = artefacts();
+    let mut child = Command::new("node")
+        .arg("browser.mjs")
+        .current_dir(&driver)
+        .env("DASHBOARD_URL", format!("http://127.0.0.1:{port}"))
+        .env("CHROMIUM", &chromium)
+        .env("ARTEFACTS", &artefacts)
+        .env("AUDITOR_TOKEN", &t["uk"])
+        .env("OUTSIDER_TOKEN", &t["france"])
+        .env("SECRETS", format!("{secret},30.7654321,46.4321987"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("the browser test needs Node.js 20 or later (`node` on PATH)");
+    let mut to_driver = child.stdin.take().unwrap();
+    let mut stopped = false;
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        eprintln!("browser: {line}");
+        if line.trim() == "POST-MORE" {
+            // A new report while the page is open: it must appear live.
+            let more = json!({
+                "v": 1, "type": "observation",
+                "id": {"party": "ukraine", "source": "alerts", "message": "live-1"},
+                "class": "air-raid-alerts",
+                "observed": {"from": base::Timestamp::from_millis(now_ms() - 30_000).to_string()},
+                "place": {"zone": "kharkiv-oblast"}, "kind": "drone_launch",
+                "counts": {"launched": 2}, "confidence_bp": 6000
+            });
+            let (status, answer) = post(port, &t["ukraine"], &[more]).unwrap();
+            assert_eq!(status, 200, "{answer}");
+            writeln!(to_driver, "POSTED").unwrap();
+            to_driver.flush().unwrap();
+        }
+        if line.trim() == "STOP-NODE" {
+            // The node goes away: nothing answers on its port any more.
+            node.kill().unwrap();
+            let t0 = std::time::Instant::now();
+            while http(port, "GET", "/healthz", None, "").is_ok()
+                && t0.elapsed() < std::time::Duration::from_secs(10)
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            stopped = true;
+            writeln!(to_driver, "STOPPED").unwrap();
+            to_driver.flush().unwrap();
+        }
+    }
+    let status = child.wait().unwrap();
+    let _ = node.kill();
+    let _ = node.wait();
+    assert!(
+        status.success(),
+        "the browser checks failed (above); screenshots in {}",
+        artefacts.display()
+    );
+    assert!(
+        stopped,
+        "the driver never stopped the node: the offline verification was not tested"
+    );
+    for shot in [
+        "board.png",
+        "map.png",
+        "entries.png",
+        "restricted.png",
+        "evidence-verified-offline.png",
+        "evidence-tampered.png",
+    ] {
+        assert!(artefacts.join(shot).is_file(), "no screenshot {shot}");
+    }
+}

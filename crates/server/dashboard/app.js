@@ -1,0 +1,485 @@
+// bulwark's dashboard: the snapback status board, the map, evidence packs
+// verified in the browser, and every figure linked to the log entries
+// behind it. Plain modules, no framework, nothing loaded from elsewhere.
+
+import { draw } from "./map.js";
+import { verifyPack, verifyEntry } from "./verify.js";
+
+const $ = (id) => document.getElementById(id);
+const state = {
+  fw: null, board: null, offset: 0, token: sessionStorage.getItem("bulwark-token") || "",
+  packs: new Map(), loadedAt: null, refreshing: false, again: false,
+};
+
+// ------------------------------------------------------------------ helpers
+
+function esc(s) {
+  return String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+}
+
+/** `[3,4,5,9]` → `3-5,9`. */
+export function ranges(indexes) {
+  const xs = [...new Set(indexes)].sort((a, b) => a - b);
+  const out = [];
+  for (let i = 0; i < xs.length; i++) {
+    let j = i;
+    while (j + 1 < xs.length && xs[j + 1] === xs[j] + 1) j++;
+    out.push(j > i ? `${xs[i]}-${xs[j]}` : `${xs[i]}`);
+    i = j;
+  }
+  return out.join(",");
+}
+
+export function unranges(text) {
+  const out = [];
+  for (const part of String(text || "").split(",")) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
+    if (!m) continue;
+    const a = Number(m[1]), b = m[2] ? Number(m[2]) : a;
+    for (let i = a; i <= b && out.length < 100000; i++) out.push(i);
+  }
+  return out;
+}
+
+/** Entries `[[index, kind], …]`, optionally only some kinds. */
+function pick(list, ...kinds) {
+  const all = list || [];
+  return (kinds.length ? all.filter(([, k]) => kinds.includes(k)) : all).map(([i]) => i);
+}
+
+/**
+ * A figure: its text, linked to the log entries behind it. A figure with no
+ * entry (a count of zero) links to the signed checkpoint it holds at.
+ */
+function fig(text, indexes, label) {
+  const r = ranges(indexes || []);
+  return `<a class="fig" data-figure data-entries="${r}" data-label="${esc(label)}" href="#entries=${r}" title="${esc(label)}: ${indexes && indexes.length ? `${indexes.length} log entr${indexes.length === 1 ? "y" : "ies"}` : "no entry up to the current checkpoint"}">${esc(text)}</a>`;
+}
+
+/** A value set by the framework, not by the log. */
+function fwfig(text, what) {
+  return `<span class="fwfig" data-framework title="${esc(what)}: set by the framework (hash ${esc((state.fw?.hash || "").slice(0, 12))})">${esc(text)}</span>`;
+}
+
+function badge(status, indexes, label) {
+  const s = String(status || "").replace(/[^a-z_]/g, "");
+  return `<span class="badge s-${s}">${fig(String(status).replace(/_/g, " "), indexes, label)}</span>`;
+}
+
+function when(t) {
+  if (!t) return "";
+  return String(t).replace("T", " ").replace(/:\d\d(\.\d+)?Z$/, "Z");
+}
+
+function clock(deadline, label, done) {
+  if (!deadline) return "";
+  if (done) return `<span class="muted">due ${esc(when(deadline))}</span>`;
+  return `<span class="clock" data-deadline="${esc(deadline)}" aria-label="${esc(label)}"></span>`;
+}
+
+function span(ms) {
+  const s = Math.floor(Math.abs(ms) / 1000);
+  const d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60), x = s % 60;
+  const hms = `${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}:${String(x).padStart(2, "0")}`;
+  return d ? `${d}d ${hms}` : hms;
+}
+
+function serverNow() {
+  return Date.now() + state.offset;
+}
+
+function tick() {
+  const now = serverNow();
+  for (const c of document.querySelectorAll(".clock[data-deadline]")) {
+    const left = Date.parse(c.dataset.deadline) - now;
+    c.textContent = left >= 0 ? `${span(left)} left` : `overdue ${span(left)}`;
+    c.classList.toggle("over", left < 0);
+  }
+}
+
+function table(head, rows, empty) {
+  if (!rows.length) return `<p class="muted">${esc(empty)}</p>`;
+  return `<table><thead><tr>${head.map((h) => `<th scope="col">${esc(h)}</th>`).join("")}</tr></thead><tbody>${rows.join("")}</tbody></table>`;
+}
+
+const triggerName = (id) => (state.fw?.triggers || []).find((t) => t.id === id)?.name || id;
+const tierName = (id) => (state.fw?.tiers || []).find((t) => t.id === id)?.name || id;
+const standardOf = (trigger) => {
+  const t = (state.fw?.triggers || []).find((x) => x.id === trigger);
+  const s = (state.fw?.standards || []).find((x) => x.id === t?.standard);
+  return s ? `${s.name || s.id}` : t?.standard || "";
+};
+
+// ------------------------------------------------------------------ board
+
+function renderSummary(b) {
+  const certified = b.breaches.filter((x) => x.status === "certified");
+  const fired = b.activations.filter((a) => a.status === "fired");
+  const orders = b.activations.flatMap((a) => a.actions.map((o) => ({ ...o, tier: a.tier, breach: a.breach })));
+  const open = orders.filter((o) => o.status === "open" || o.status === "partial");
+  const cards = [
+    ["Breaches certified", certified.length, certified.flatMap((x) => pick(x.entries, "certified")), false],
+    ["Tiers fired", fired.length, fired.flatMap((a) => pick(a.entries, "fired")), false],
+    ["Orders open", open.length, open.flatMap((o) => pick(o.entries, "order_issued")), false],
+    ["Deadlines missed", b.deadlines_missed.length, b.deadlines_missed.flatMap((m) => pick(m.entries, "deadline_missed")), b.deadlines_missed.length > 0],
+    ["Breaches open or under review", b.breaches.filter((x) => x.status === "open" || x.status === "under_review").length,
+      b.breaches.filter((x) => x.status === "open" || x.status === "under_review").flatMap((x) => pick(x.entries, "breach_opened", "review_opened")), false],
+    ["Incidents", b.incidents.length, b.incidents.flatMap((i) => pick(i.entries, "incident_opened")), false],
+  ];
+  $("summary").innerHTML = cards.map(([label, n, idx, alert]) =>
+    `<div class="card${alert ? " alert" : ""}" data-card="${esc(label)}"><span class="n">${fig(n, idx, label)}</span>${esc(label)}</div>`).join("");
+}
+
+function renderTriggers(b) {
+  const rows = b.triggers.map((t) => {
+    const share = t.threshold ? Math.min(1, t.count / t.threshold) : 0;
+    const incidents = pick(t.entries, "incident_opened", "incident_joined");
+    const withheld = t.withheld ? ` <span class="muted">(+${t.withheld} withheld: restricted)</span>` : "";
+    return `<tr data-trigger="${esc(t.trigger)}"><td><strong>${esc(triggerName(t.trigger))}</strong><br><span class="muted">${esc(t.trigger)}</span></td>
+      <td>${fwfig(t.window, "window")}</td>
+      <td>${fig(t.count, incidents, `${t.trigger}: count in the window`)} of ${fwfig(t.threshold, "threshold")}${withheld}<span class="bar${share >= 1 ? " full" : ""}"><i style="width:${Math.round(share * 100)}%"></i></span></td>
+      <td>${badge(t.state, t.state === "quiet" ? [] : pick(t.entries), `${t.trigger}: state`)}</td>
+      <td>${t.breaches.map((id) => `<a href="#breach-${esc(id)}">${esc(id)}</a>`).join(" ")}</td></tr>`;
+  });
+  $("triggers").innerHTML = table(["Trigger", "Window", "Count in the window ending now", "State", "Breaches"], rows, "The framework has no trigger.");
+}
+
+function renderBreaches(b) {
+  const rows = b.breaches.map((x) => {
+    const review = x.status === "under_review" ? clock(x.review_deadline, `review clock of ${x.id}`) : "";
+    return `<tr id="breach-${esc(x.id)}" data-breach="${esc(x.id)}" data-status="${esc(x.status)}"><td><strong>${esc(x.id)}</strong></td>
+      <td>${esc(triggerName(x.trigger))}</td>
+      <td>${badge(x.status, pick(x.entries), `${x.id}: status`)}${x.accumulated ? ' <span class="muted">(accumulated)</span>' : ""}</td>
+      <td>${esc(standardOf(x.trigger))}</td>
+      <td>${fig(when(x.opened_at), pick(x.entries, "breach_opened"), `${x.id}: opened`)}</td>
+      <td>${x.certified_at ? fig(when(x.certified_at), pick(x.entries, "certified"), `${x.id}: certified`) : ""}${review ? `review ${review}` : ""}</td>
+      <td>${fig(`${x.count.low}–${x.count.high}`, pick(x.entries, "breach_opened", "certified"), `${x.id}: count`)}</td>
+      <td>${fig(x.incidents.length, b.incidents.filter((i) => x.incidents.includes(i.id)).flatMap((i) => pick(i.entries, "incident_opened")), `${x.id}: incidents`)}</td>
+      <td>${x.certified_at ? `<a href="#evidence" data-pack="${esc(x.id)}">evidence</a>` : ""}</td></tr>`;
+  });
+  $("breaches").innerHTML = table(["Breach", "Trigger", "Status", "Evidence standard", "Opened", "Certified / review clock", "Count", "Incidents", ""], rows, "No breach.");
+}
+
+function renderTiers(b) {
+  const rows = b.activations.map((a) => {
+    const votes = b.votes.filter((v) => v.breach === a.breach && v.tier === a.tier);
+    const counted = votes.filter((v) => v.counted);
+    const waiting = ["awaiting_votes", "pending_block_window"].includes(a.status);
+    const orders = a.actions.map((o) => {
+      const missed = o.status === "missed" || o.status === "failed";
+      const done = o.status === "completed" || o.status === "withdrawn";
+      return `<li class="${missed ? "missed" : ""}" data-order="${esc(o.order)}">${esc(o.action)} → <strong>${esc(o.party || "—")}</strong>
+        ${badge(o.status, pick(o.entries), `${o.order}: status`)}
+        ${o.due ? `due ${fig(when(o.due), pick(o.entries, "order_issued"), `${o.order}: due`)} ${clock(o.due, `deadline of ${o.order}`, done || missed)}` : ""}
+        ${o.completed_at ? `completed ${fig(when(o.completed_at), pick(o.entries, "order_completed"), `${o.order}: completed`)}` : ""}</li>`;
+    }).join("");
+    return `<tr data-tier="${esc(a.tier)}" data-breach="${esc(a.breach)}" data-status="${esc(a.status)}"><td><a href="#breach-${esc(a.breach)}">${esc(a.breach)}</a></td>
+      <td><strong>${esc(tierName(a.tier))}</strong><br><span class="muted">${esc(a.tier)} · ${esc(String(a.mode).replace(/_/g, " "))}</span></td>
+      <td>${badge(a.status, pick(a.entries), `${a.breach}/${a.tier}: status`)}</td>
+      <td>${fig(when(a.activated_at), pick(a.entries, "tier_entered"), `${a.breach}/${a.tier}: entered`)}</td>
+      <td>${a.fired_at ? `fired ${fig(when(a.fired_at), pick(a.entries, "fired"), `${a.breach}/${a.tier}: fired`)}` : ""}
+          ${a.deadline ? `clock ${fig(when(a.deadline), pick(a.entries, "tier_entered", "clock_extended"), `${a.breach}/${a.tier}: deadline`)} ${clock(a.deadline, `clock of ${a.tier}`, !waiting)}` : ""}</td>
+      <td>${fig(counted.length, counted.flatMap((v) => pick(v.entries)), `${a.breach}/${a.tier}: votes counted`)} counted${votes.length > counted.length ? `, ${fig(votes.length - counted.length, votes.filter((v) => !v.counted).flatMap((v) => pick(v.entries)), `${a.breach}/${a.tier}: votes not counted`)} not` : ""}</td>
+      <td><ul class="orders">${orders || '<li class="muted">no orders</li>'}</ul></td></tr>`;
+  });
+  $("tiers").innerHTML = table(["Breach", "Tier", "Status", "Entered", "Fired / clock", "Votes", "Orders"], rows, "No tier has been entered.");
+}
+
+function renderVotes(b) {
+  const rows = b.votes.map((v) => `<tr><td>${esc(v.party)}</td><td>${esc(v.breach)} / ${esc(tierName(v.tier))}</td><td>${esc(v.ballot)}</td>
+    <td>${fig(when(v.recorded_at), pick(v.entries, "input"), `vote of ${v.party}: recorded`)}</td>
+    <td>${badge(v.counted ? "counted" : "not_counted", pick(v.entries), `vote of ${v.party}`)}${v.reason ? ` <span class="muted">${esc(v.reason)}</span>` : ""}</td></tr>`);
+  $("votes").innerHTML = table(["Party", "Breach / tier", "Ballot", "Recorded", "Counted"], rows, "No vote.");
+}
+
+function renderMissed(b) {
+  const rows = b.deadlines_missed.map((m) => `<tr class="missed" data-order="${esc(m.order)}"><td>${esc(m.party || "—")}</td><td>${esc(m.breach)} / ${esc(tierName(m.tier))}</td><td>${esc(m.action)}</td>
+    <td>${fig(when(m.due), pick(m.entries), `${m.order}: missed`)}</td></tr>`);
+  $("missed").innerHTML = table(["Party", "Breach / tier", "Order", "Was due"], rows, "No deadline missed.");
+}
+
+// ------------------------------------------------------------------ map
+
+function mapWindow() {
+  const from = $("map-from").value ? Date.parse($("map-from").value + "Z") : -Infinity;
+  const to = $("map-to").value ? Date.parse($("map-to").value + "Z") : Infinity;
+  return [from, to];
+}
+
+function incidentLabel(i) {
+  if (i.withheld) return `${i.id}: ${i.withheld}`;
+  return `${i.id}: ${i.kind}${i.weapon ? ` (${i.weapon})` : ""}, ${i.count.low}–${i.count.high}, ${when(i.from)}${i.zone ? `, ${i.zone}` : ""}`;
+}
+
+function renderMap(b) {
+  const [from, to] = mapWindow();
+  const inBreach = new Set(b.breaches.flatMap((x) => x.incidents));
+  const shown = b.incidents.filter((i) => {
+    if (!i.from) return from === -Infinity && to === Infinity;
+    const t = Date.parse(i.from);
+    return t >= from && t <= to;
+  });
+  $("map-count").textContent = `${shown.length} of ${b.incidents.length} incidents`;
+  if (state.fw) {
+    draw($("map-svg"), state.fw.zones, shown.map((i) => ({
+      id: i.id, position: i.position, count: i.count ? i.count.high : 1, breach: inBreach.has(i.id), label: incidentLabel(i),
+    })), (inc) => { location.hash = `#entries=${ranges(pick(b.incidents.find((x) => x.id === inc.id)?.entries))}`; });
+  }
+  const rows = shown.slice(0, 2000).map((i) => `<tr data-incident="${esc(i.id)}"><td>${fig(i.id, pick(i.entries), `incident ${i.id}`)}</td>
+    <td>${esc(i.kind || "")}${i.weapon ? ` · ${esc(i.weapon)}` : ""}</td>
+    <td>${i.from ? fig(when(i.from), pick(i.entries, "input"), `${i.id}: observed`) : ""}</td><td>${esc(i.zone || "")}</td>
+    <td>${i.count ? fig(`${i.count.low}–${i.count.high}`, pick(i.entries, "input"), `${i.id}: count`) : ""}</td>
+    <td>${fig(i.sources.length, pick(i.entries, "input"), `${i.id}: reports`)}${i.contested ? ' <span class="badge s-escalated">contested</span>' : ""}</td>
+    <td>${i.withheld ? `<span class="muted">${esc(i.withheld)}</span>` : ""}</td></tr>`);
+  $("incidents").innerHTML = table(["Incident", "Kind", "Observed", "Zone", "Count", "Reports", ""], rows, "No incident in this time filter.");
+}
+
+// ------------------------------------------------------------------ evidence
+
+function renderPacks(b) {
+  const certified = b.breaches.filter((x) => x.certified_at);
+  $("packs").innerHTML = certified.length ? certified.map((x) => {
+    const have = state.packs.get(x.id);
+    return `<div class="card" data-pack-card="${esc(x.id)}"><strong>${esc(x.id)}</strong> — ${esc(triggerName(x.trigger))}, certified ${esc(when(x.certified_at))}
+      <p>${have ? `pack held in this browser (log size ${esc(have.size)})` : '<span class="muted">pack not loaded yet</span>'}</p>
+      <button type="button" class="primary" data-verify="${esc(x.id)}" ${have ? "" : "disabled"}>Verify ${esc(x.id)}'s pack here</button>
+      <button type="button" data-reload="${esc(x.id)}">Fetch the pack again</button>
+      ${have ? `<a href="${have.url}" download="pack-${esc(x.id)}.json">Save the pack file</a>` : ""}
+      <div class="pack-result" data-result="${esc(x.id)}" role="status" aria-live="polite"></div></div>`;
+  }).join("") : '<p class="muted">No certified breach: no pack yet.</p>';
+}
+
+async function fetchPack(id) {
+  const r = await fetch(`/api/v1/packs/${encodeURIComponent(id)}`);
+  if (!r.ok) throw new Error(`the node answered ${r.status}`);
+  const text = await r.text();
+  const pack = JSON.parse(text);
+  const old = state.packs.get(id);
+  if (old) URL.revokeObjectURL(old.url);
+  const size = Number((String(pack.checkpoint || "").split("\n")[1]) || 0);
+  state.packs.set(id, { pack, size, url: URL.createObjectURL(new Blob([text], { type: "application/json" })) });
+}
+
+function showResult(host, res) {
+  if (res.ok) {
+    const r = res.report || {};
+    host.innerHTML = `<div class="result ok" data-verdict="ok"><strong>Verified.</strong> The certification of ${esc(r.breach)} (${esc(r.trigger)}) and its ${esc(r.observations)} observation entries in ${esc(r.incidents)} incident(s)${r.restricted ? `, ${esc(r.restricted)} restricted (as commitments)` : ""}${r.reviews ? ` and ${esc(r.reviews)} review(s)` : ""} are in the log of the checkpoint of size ${esc(r.size)}, signed by ${esc(r.key_name)} (${esc(r.key_id)})${r.key_trusted ? ", the log key this dashboard loaded" : " — the pack's own key only: this proves integrity, not who signed"}.</div>`;
+  } else {
+    host.innerHTML = `<div class="result fail" data-verdict="fail"><strong>Verification failed.</strong> Do not rely on this pack:<ul>${(res.problems || []).map((p) => `<li>${esc(p)}</li>`).join("")}</ul></div>`;
+  }
+}
+
+async function verifyHeld(id) {
+  const host = document.querySelector(`[data-result="${CSS.escape(id)}"]`);
+  const held = state.packs.get(id);
+  if (!host || !held) return;
+  host.textContent = "verifying…";
+  showResult(host, await verifyPack(held.pack, { trustedKey: state.fw?.log_key }));
+}
+
+async function verifyFile(file) {
+  const host = $("file-result");
+  host.textContent = "verifying…";
+  let pack;
+  try {
+    pack = JSON.parse(await file.text());
+  } catch (e) {
+    showResult(host, { ok: false, problems: [`${file.name} is not a JSON file: ${e.message}`] });
+    return;
+  }
+  showResult(host, await verifyPack(pack, { trustedKey: state.fw?.log_key }));
+}
+
+// ------------------------------------------------------------------ entries panel
+
+async function openEntries(text) {
+  const idx = unranges(text);
+  const panel = $("trace");
+  panel.hidden = false;
+  const label = document.querySelector(`a.fig[data-entries="${CSS.escape(text)}"]`)?.dataset.label || "";
+  $("trace-title").textContent = idx.length ? `${idx.length} log entr${idx.length === 1 ? "y" : "ies"}` : "No log entry";
+  $("trace-what").textContent = label ? `Behind: ${label}` : "";
+  const body = $("trace-body");
+  if (!idx.length) {
+    const b = state.board;
+    body.innerHTML = `<p>No entry of the log up to its signed checkpoint of size <strong>${esc(b?.log?.size)}</strong> (root <code>${esc(b?.log?.root)}</code>) makes this figure other than zero.</p><pre>${esc(b?.log?.checkpoint || "")}</pre>`;
+    panel.focus();
+    return;
+  }
+  const first = idx.slice(0, 40);
+  body.innerHTML = first.map((i) => `<div class="entry" data-entry="${i}"><strong>Entry ${i}</strong> <a href="/api/v1/log/${i}">/api/v1/log/${i}</a> <span class="proof">checking…</span><pre></pre></div>`).join("")
+    + (idx.length > first.length ? `<p class="muted">and ${idx.length - first.length} more: ${esc(ranges(idx.slice(40)))}</p>` : "");
+  panel.focus();
+  await Promise.all(first.map(async (i) => {
+    const box = body.querySelector(`[data-entry="${i}"]`);
+    try {
+      const r = await fetch(`/api/v1/log/${i}`);
+      if (!r.ok) throw new Error(`the node answered ${r.status}`);
+      const e = await r.json();
+      box.querySelector("pre").textContent = JSON.stringify(e.entry, null, 1);
+      const kind = e.entry?.decision || e.entry?.entry || "";
+      box.querySelector("strong").textContent = `Entry ${i} · ${kind}`;
+      const v = await verifyEntry(i, e.entry, e.proof || [], e.checkpoint || "", state.fw?.log_key);
+      const p = box.querySelector(".proof");
+      p.className = `proof ${v.ok ? "ok" : "fail"}`;
+      p.textContent = v.ok ? `✓ in the signed log of size ${v.size}` : `✗ ${v.problems.join("; ")}`;
+    } catch (err) {
+      box.querySelector(".proof").textContent = `not fetched: ${err.message}`;
+    }
+  }));
+}
+
+function closeEntries() {
+  $("trace").hidden = true;
+  if (location.hash.startsWith("#entries=")) history.replaceState(null, "", `#${state.tab || "board"}`);
+}
+
+// ------------------------------------------------------------------ loading
+
+function showTab(tab) {
+  state.tab = tab;
+  for (const p of document.querySelectorAll("[data-panel]")) p.hidden = p.dataset.panel !== tab;
+  for (const a of document.querySelectorAll(".tab")) {
+    if (a.dataset.tab === tab) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
+}
+
+function route() {
+  const h = location.hash.slice(1);
+  if (h.startsWith("entries=")) {
+    openEntries(h.slice("entries=".length));
+    return;
+  }
+  if (h.startsWith("breach-")) {
+    showTab("board");
+    document.getElementById(h)?.scrollIntoView();
+    return;
+  }
+  showTab(["board", "map", "evidence", "access"].includes(h) ? h : "board");
+}
+
+function render() {
+  const b = state.board;
+  if (!b) return;
+  $("view").textContent = b.view === "restricted" ? `Restricted view — ${b.party}` : "Public view";
+  $("log-head").innerHTML = `log: <a href="/checkpoint" data-checkpoint title="the signed checkpoint of the log">${esc(b.log.size)} entries</a>, ${esc(b.inputs)} inputs`;
+  renderSummary(b);
+  renderTriggers(b);
+  renderBreaches(b);
+  renderTiers(b);
+  renderVotes(b);
+  renderMissed(b);
+  renderMap(b);
+  renderPacks(b);
+  tick();
+}
+
+async function refresh() {
+  if (state.refreshing) { state.again = true; return; }
+  state.refreshing = true;
+  try {
+    const headers = state.token ? { Authorization: `Bearer ${state.token}` } : {};
+    const r = await fetch(state.token ? "/api/v1/board/restricted" : "/api/v1/board", { headers });
+    if (!r.ok) {
+      const why = await r.json().catch(() => ({}));
+      throw new Error(`the node refused (${r.status}): ${why.error || why.reason || r.statusText}`);
+    }
+    const b = await r.json();
+    state.offset = Date.parse(b.now) - Date.now();
+    state.board = b;
+    state.loadedAt = new Date();
+    $("error").hidden = true;
+    render();
+    if (!performance.getEntriesByName("board-rendered").length) performance.mark("board-rendered");
+    for (const x of b.breaches.filter((x) => x.certified_at && !state.packs.has(x.id))) {
+      fetchPack(x.id).then(() => renderPacks(state.board)).catch(() => {});
+    }
+  } catch (e) {
+    $("error").hidden = false;
+    $("error").textContent = `The board could not be refreshed: ${e.message}. ${state.loadedAt ? `What you see was loaded at ${state.loadedAt.toISOString().slice(11, 19)}Z.` : ""}`;
+  } finally {
+    state.refreshing = false;
+    if (state.again) { state.again = false; setTimeout(refresh, 200); }
+  }
+}
+
+function live() {
+  const es = new EventSource("/api/v1/stream");
+  let timer = null;
+  const status = $("live");
+  es.onopen = () => { status.className = "live on"; status.textContent = "live"; };
+  es.onerror = () => { status.className = "live off"; status.textContent = "node unreachable — retrying"; };
+  const soon = () => { clearTimeout(timer); timer = setTimeout(refresh, 250); };
+  es.addEventListener("decision", soon);
+  es.addEventListener("lagged", soon);
+}
+
+async function start() {
+  try {
+    const r = await fetch("/api/v1/framework");
+    state.fw = await r.json();
+    const f = state.fw;
+    $("fw-title").textContent = f.title || f.id || "bulwark";
+    $("fw-meta").textContent = `${f.id || ""} · version ${f.version || "?"} · framework ${String(f.hash || "").slice(0, 12)}`;
+    $("trusted-key").textContent = f.log_key || "";
+  } catch (e) {
+    $("error").hidden = false;
+    $("error").textContent = `The framework could not be loaded from the node: ${e.message}.`;
+  }
+  route();
+  await refresh();
+  live();
+  setInterval(tick, 1000);
+  // Board figures keep moving even without decisions (windows slide).
+  setInterval(refresh, 30000);
+}
+
+// ------------------------------------------------------------------ events
+
+window.addEventListener("hashchange", route);
+document.addEventListener("keydown", (e) => {
+  const typing = /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement?.tagName || "");
+  if (e.key === "Escape") { closeEntries(); return; }
+  if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
+  const tabs = { 1: "board", 2: "map", 3: "evidence", 4: "access" };
+  if (tabs[e.key]) { location.hash = `#${tabs[e.key]}`; e.preventDefault(); }
+  if (e.key === "/") { location.hash = "#map"; $("map-from").focus(); e.preventDefault(); }
+});
+document.addEventListener("click", (e) => {
+  const t = e.target.closest("button");
+  if (!t) return;
+  if (t.dataset.verify) verifyHeld(t.dataset.verify);
+  if (t.dataset.reload) fetchPack(t.dataset.reload).then(() => renderPacks(state.board)).catch((err) => {
+    const host = document.querySelector(`[data-result="${CSS.escape(t.dataset.reload)}"]`);
+    if (host) host.textContent = `The pack could not be fetched: ${err.message}. A pack already held can still be verified.`;
+  });
+  if (t.dataset.span !== undefined) {
+    const hours = Number(t.dataset.span);
+    const iso = (ms) => new Date(ms).toISOString().slice(0, 16);
+    $("map-from").value = hours ? iso(serverNow() - hours * 3600e3) : "";
+    $("map-to").value = hours ? iso(serverNow()) : "";
+    if (state.board) renderMap(state.board);
+  }
+});
+$("trace-close").addEventListener("click", closeEntries);
+$("map-from").addEventListener("change", () => state.board && renderMap(state.board));
+$("map-to").addEventListener("change", () => state.board && renderMap(state.board));
+$("pack-file").addEventListener("change", (e) => { const f = e.target.files[0]; if (f) verifyFile(f); });
+$("signin").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  state.token = $("token").value.trim();
+  sessionStorage.setItem("bulwark-token", state.token);
+  await refresh();
+  $("signin-result").textContent = state.board?.view === "restricted" ? `Restricted view open for ${state.board.party}.` : "The node did not open the restricted view: see the message above.";
+  if (state.board?.view !== "restricted") { state.token = ""; sessionStorage.removeItem("bulwark-token"); }
+});
+$("signout").addEventListener("click", async () => {
+  state.token = "";
+  sessionStorage.removeItem("bulwark-token");
+  $("token").value = "";
+  await refresh();
+  $("signin-result").textContent = "Public view.";
+});
+
+start();
