@@ -6,6 +6,8 @@ import { draw } from "./map.js";
 import { verifyPack, verifyEntry } from "./verify.js";
 
 const $ = (id) => document.getElementById(id);
+/** How long after the first board the page opens its live stream. */
+const LIVE_AFTER_MS = 6000;
 const state = {
   fw: null, board: null, offset: 0, token: sessionStorage.getItem("bulwark-token") || "",
   packs: new Map(), loadedAt: null, refreshing: false, again: false,
@@ -408,7 +410,7 @@ function live() {
   const es = new EventSource("/api/v1/stream");
   let timer = null;
   const status = $("live");
-  es.onopen = () => { status.className = "live on"; status.textContent = "live"; };
+  es.onopen = () => { status.className = "live on"; status.textContent = "live"; refresh(); };
   es.onerror = () => { status.className = "live off"; status.textContent = "node unreachable — retrying"; };
   const soon = () => { clearTimeout(timer); timer = setTimeout(refresh, 250); };
   es.addEventListener("decision", soon);
@@ -429,7 +431,14 @@ async function start() {
   }
   route();
   await refresh();
-  live();
+  // Tools that capture a page once its network is idle (chromium
+  // --dump-dom with a virtual-time budget, print to PDF) would wait forever
+  // on a stream opened at once: the board is drawn first, and the page goes
+  // live a few seconds later, refreshing when the stream opens so nothing
+  // decided meanwhile is missed.
+  $("live").className = "live wait";
+  $("live").textContent = "going live…";
+  setTimeout(live, LIVE_AFTER_MS);
   setInterval(tick, 1000);
   // Board figures keep moving even without decisions (windows slide).
   setInterval(refresh, 30000);

@@ -73,7 +73,7 @@ try {
   const after = await clocks.first().textContent();
   check(before !== after && /left|overdue/.test(after), `the countdown moves: "${before}" → "${after}"`);
   check(await page.locator('[data-trigger="trg-missile-salvo"]').count() === 1, "the trigger table lists the framework's triggers by name");
-  check(await page.locator(".live.on").count() === 1, "the live stream is connected");
+  await page.waitForSelector(".live.on", { timeout: 15000 }).then(() => check(true, "the live stream is connected")).catch(() => check(false, "the live stream is connected"));
   await shot("board.png");
 
   // A new decision reaches the board without a reload (server-sent events).
