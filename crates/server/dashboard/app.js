@@ -139,7 +139,7 @@ function renderTriggers(b) {
     const withheld = t.withheld ? ` <span class="muted">(+${t.withheld} withheld: restricted)</span>` : "";
     return `<tr data-trigger="${esc(t.trigger)}"><td><strong>${esc(triggerName(t.trigger))}</strong><br><span class="muted">${esc(t.trigger)}</span></td>
       <td>${fwfig(t.window, "window")}</td>
-      <td>${fig(t.count, incidents, `${t.trigger}: count in the window`)} of ${fwfig(t.threshold, "threshold")}${withheld}<span class="bar${share >= 1 ? " full" : ""}"><i style="width:${Math.round(share * 100)}%"></i></span></td>
+      <td>${fig(t.count, incidents, `${t.trigger}: count in the window`)} of ${fwfig(t.threshold, "threshold")}${withheld}<svg class="bar${share >= 1 ? " full" : ""}" viewBox="0 0 100 8" width="90" height="8" aria-hidden="true"><rect width="100" height="8" rx="4" class="track"/><rect width="${Math.round(share * 100)}" height="8" rx="4" class="fill"/></svg></td>
       <td>${badge(t.state, t.state === "quiet" ? [] : pick(t.entries), `${t.trigger}: state`)}</td>
       <td>${t.breaches.map((id) => `<a href="#breach-${esc(id)}">${esc(id)}</a>`).join(" ")}</td></tr>`;
   });
@@ -170,7 +170,7 @@ function renderTiers(b) {
     const orders = a.actions.map((o) => {
       const missed = o.status === "missed" || o.status === "failed";
       const done = o.status === "completed" || o.status === "withdrawn";
-      return `<li class="${missed ? "missed" : ""}" data-order="${esc(o.order)}">${esc(o.action)} → <strong>${esc(o.party || "—")}</strong>
+      return `<li class="${missed ? "missed" : ""}" data-order="${esc(o.order)}"><code>${esc(o.action)}</code> → <strong>${esc(o.party || "—")}</strong>
         ${badge(o.status, pick(o.entries), `${o.order}: status`)}
         ${o.due ? `due ${fig(when(o.due), pick(o.entries, "order_issued"), `${o.order}: due`)} ${clock(o.due, `deadline of ${o.order}`, done || missed)}` : ""}
         ${o.completed_at ? `completed ${fig(when(o.completed_at), pick(o.entries, "order_completed"), `${o.order}: completed`)}` : ""}</li>`;
@@ -208,6 +208,24 @@ function mapWindow() {
   return [from, to];
 }
 
+/** The mean of a zone's outer ring (its first polygon), in degrees. */
+function zoneCentre(id) {
+  const f = (state.fw?.zones?.features || []).find((z) => z.id === id);
+  const g = f?.geometry;
+  const ring = g?.type === "MultiPolygon" ? g.coordinates[0]?.[0] : g?.type === "Polygon" ? g.coordinates[0] : null;
+  if (!ring || !ring.length) return null;
+  return ring.reduce((a, p) => [a[0] + p[0] / ring.length, a[1] + p[1] / ring.length], [0, 0]);
+}
+
+/** One report of an incident: who, which class, which message — or, when
+ * restricted and not released to this view, its log entry only. */
+function source(x) {
+  if (x.restricted_entry !== undefined) return `<li class="muted">a restricted report (log entry ${esc(x.restricted_entry)})</li>`;
+  if (x.input && x.input.restricted_entry !== undefined) return `<li class="muted">a restricted report (log entry ${esc(x.input.restricted_entry)})</li>`;
+  const id = x.input ? `${x.input.party}/${x.input.source}/${x.input.message}` : "";
+  return `<li><code>${esc(id)}</code> <span class="muted">${esc(x.class || "")}${x.late ? ", late" : ""}</span></li>`;
+}
+
 function incidentLabel(i) {
   if (i.withheld) return `${i.id}: ${i.withheld}`;
   return `${i.id}: ${i.kind}${i.weapon ? ` (${i.weapon})` : ""}, ${i.count.low}–${i.count.high}, ${when(i.from)}${i.zone ? `, ${i.zone}` : ""}`;
@@ -223,15 +241,21 @@ function renderMap(b) {
   });
   $("map-count").textContent = `${shown.length} of ${b.incidents.length} incidents`;
   if (state.fw) {
-    draw($("map-svg"), state.fw.zones, shown.map((i) => ({
-      id: i.id, position: i.position, count: i.count ? i.count.high : 1, breach: inBreach.has(i.id), label: incidentLabel(i),
-    })), (inc) => { location.hash = `#entries=${ranges(pick(b.incidents.find((x) => x.id === inc.id)?.entries))}`; });
+    draw($("map-svg"), state.fw.zones, shown.map((i) => {
+      // Reported by zone only: drawn at the zone's centre, hollow.
+      const centre = !i.position && i.zone ? zoneCentre(i.zone) : null;
+      return {
+        id: i.id, position: i.position || centre, approximate: !!centre, count: i.count ? i.count.high : 1,
+        breach: inBreach.has(i.id), label: incidentLabel(i) + (centre ? ` — reported by zone, drawn at the centre of ${i.zone}` : ""),
+      };
+    }), (inc) => { location.hash = `#entries=${ranges(pick(b.incidents.find((x) => x.id === inc.id)?.entries))}`; });
   }
   const rows = shown.slice(0, 2000).map((i) => `<tr data-incident="${esc(i.id)}"><td>${fig(i.id, pick(i.entries), `incident ${i.id}`)}</td>
     <td>${esc(i.kind || "")}${i.weapon ? ` · ${esc(i.weapon)}` : ""}</td>
     <td>${i.from ? fig(when(i.from), pick(i.entries, "input"), `${i.id}: observed`) : ""}</td><td>${esc(i.zone || "")}</td>
     <td>${i.count ? fig(`${i.count.low}–${i.count.high}`, pick(i.entries, "input"), `${i.id}: count`) : ""}</td>
-    <td>${fig(i.sources.length, pick(i.entries, "input"), `${i.id}: reports`)}${i.contested ? ' <span class="badge s-escalated">contested</span>' : ""}</td>
+    <td>${fig(i.sources.length, pick(i.entries, "input"), `${i.id}: reports`)}${i.contested ? ' <span class="badge s-escalated">contested</span>' : ""}
+      <ul class="sources">${i.sources.map(source).join("")}</ul></td>
     <td>${i.withheld ? `<span class="muted">${esc(i.withheld)}</span>` : ""}</td></tr>`);
   $("incidents").innerHTML = table(["Incident", "Kind", "Observed", "Zone", "Count", "Reports", ""], rows, "No incident in this time filter.");
 }

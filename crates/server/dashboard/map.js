@@ -45,7 +45,8 @@ function path(rings, project, close) {
 }
 
 /**
- * Draws `zones` and `incidents` (each `{id, position:[lon,lat], count, breach, label}`)
+ * Draws `zones` and `incidents` (each `{id, position:[lon,lat], approximate, count, breach, label}`;
+ * an approximate one — reported by zone — is drawn hollow)
  * into `host`. `open(incident)` is called when one is chosen (click or Enter).
  */
 export function draw(host, zones, incidents, open) {
@@ -88,7 +89,7 @@ export function draw(host, zones, incidents, open) {
     const r = 4 + 10 * Math.sqrt((inc.count || 1) / max);
     const c = el("circle", {
       cx: x.toFixed(1), cy: y.toFixed(1), r: r.toFixed(1),
-      class: "inc" + (inc.breach ? " breach" : ""), tabindex: "0", role: "button",
+      class: "inc" + (inc.breach ? " breach" : "") + (inc.approximate ? " approximate" : ""), tabindex: "0", role: "button",
       "data-incident": inc.id, "aria-label": inc.label,
     });
     c.appendChild(el("title", {}, inc.label));

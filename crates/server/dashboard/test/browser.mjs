@@ -10,7 +10,7 @@
 
 import { chromium } from "playwright-core";
 import { createInterface } from "node:readline";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const url = process.env.DASHBOARD_URL;
@@ -39,6 +39,8 @@ const browser = await chromium.launch({
 const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
 const shot = (name) => page.screenshot({ path: join(artefacts, name), fullPage: true });
 page.on("pageerror", (e) => check(false, `no script error on the page: ${e.message}`));
+// The page must live within its own content security policy.
+page.on("console", (m) => { if (/Content Security Policy/i.test(m.text())) check(false, `no CSP violation: ${m.text()}`); });
 const bodies = [];
 page.on("response", async (r) => {
   if (!r.url().startsWith(url)) return;
@@ -91,9 +93,9 @@ try {
   // Numbers outside a figure: text in the tables and cards that is not a
   // linked figure, a framework value, a clock, a name or an id.
   const numbers = await page.evaluate(() => {
-    const skip = "a.fig, [data-framework], .clock, .muted, strong, button, a[href^='#'], th";
+    const skip = "a.fig, [data-framework], .clock, .muted, strong, code, button, a[href^='#'], th";
     const out = [];
-    for (const root of document.querySelectorAll("main table, main .card")) {
+    for (const root of document.querySelectorAll("#tab-board table, #summary .card, #incidents table")) {
       const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
       for (let n = walk.nextNode(); n; n = walk.nextNode()) {
         if (/\d/.test(n.textContent) && !n.parentElement.closest(skip)) out.push(n.textContent.trim());
@@ -198,8 +200,12 @@ try {
   // ---------------------------------------------------------------- evidence, offline
   await page.keyboard.press("3");
   await page.waitForSelector('button[data-verify="B1"]:not([disabled])', { timeout: 15000 });
-  const packUrl = await page.getAttribute('[data-pack-card="B1"] a[download]', "href");
-  const packText = await page.evaluate((u) => fetch(u).then((r) => r.text()), packUrl);
+  // Save the pack file, as a person would, while the node is up.
+  const saving = page.waitForEvent("download");
+  await page.click('[data-pack-card="B1"] a[download]');
+  const good = join(artefacts, "pack-B1.json");
+  await (await saving).saveAs(good);
+  const packText = readFileSync(good, "utf8");
   check((await ask("STOP-NODE")) === "STOPPED", "the node is stopped");
   const reachable = await page.evaluate(() => fetch("/healthz").then(() => true, () => false));
   check(!reachable, "the node is unreachable from the page");
@@ -212,8 +218,6 @@ try {
   await shot("evidence-verified-offline.png");
 
   // A pack file: the good one passes, a tampered one fails visibly.
-  const good = join(artefacts, "pack-B1.json");
-  writeFileSync(good, packText);
   await page.setInputFiles("#pack-file", good);
   await page.waitForSelector("#file-result [data-verdict]", { timeout: 15000 });
   check(await page.getAttribute("#file-result [data-verdict]", "data-verdict") === "ok", "the saved pack file verifies");
