@@ -470,6 +470,7 @@ function isObject(v) {
 
 function typeName(v) {
   if (v === null) return 'null';
+  if (v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'an object';
   if (typeof v === 'string') return `the text ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
@@ -656,8 +657,11 @@ export async function parseVerifierKey(keyText) {
   return { name, id, idHex: hex(id), publicKey, text: `${name}+${hex(id)}+${keyText.slice(second + 1)}` };
 }
 
+// A key given as text, or as parseVerifierKey gave it.
 async function keyFrom(k) {
-  return typeof k === 'string' ? parseVerifierKey(k) : k;
+  if (typeof k === 'string') return parseVerifierKey(k);
+  if (k && typeof k.name === 'string' && k.id instanceof Uint8Array && k.publicKey instanceof Uint8Array) return k;
+  throw new NoteError('bad-key', 'bad key: a verifier key is text, NAME+KEYID+KEY');
 }
 
 function sameKey(a, b) {
@@ -969,9 +973,9 @@ async function prove(cp, what, p) {
  * key_id (hex), key_trusted, decision_index, incidents, observations,
  * restricted, reviews. `size` and `decision_index` are numbers, or decimal
  * text past 2^53. */
-export async function verifyPack(pack, { trustedKey } = {}) {
+export async function verifyPack(pack, options = {}) {
   try {
-    return await checkPack(pack, trustedKey);
+    return await checkPack(pack, options ? options.trustedKey : undefined);
   } catch (e) {
     const why = e instanceof NoteError ? e.message : `the pack could not be checked: ${e && e.message ? e.message : e}`;
     return { ok: false, problems: [why], report: null };

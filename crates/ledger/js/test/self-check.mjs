@@ -12,7 +12,9 @@ import {
   parseCheckpoint,
   parseJson,
   unhex,
+  verifyEntry,
   verifyInclusion,
+  verifyPack,
 } from '../verify.js';
 
 const subtle = globalThis.crypto.subtle;
@@ -150,6 +152,24 @@ for (let n = 1; n <= 33; n++) {
     }
   }
   assert.equal((await verifyInclusion(n, n, leaves[0], [], r)).ok, false);
+}
+
+// Whatever it is given, verifyPack and verifyEntry resolve to problems
+// in words, and never throw.
+const proven = { index: 0, entry: {}, proof: [] };
+const shape = { format: 'bulwark-evidence-pack/1', breach: 'B1', trigger: 't', framework_hash: 'h', key: 'k', checkpoint: 'c', decision: proven, evidence: [] };
+const odd = [undefined, null, 5, 1n, 'x', [], {}, new Uint8Array([0xff]), new ArrayBuffer(0), () => 1, Symbol('s')];
+for (const pack of [...odd, ...Object.keys(shape).flatMap((k) => odd.map((v) => ({ ...shape, [k]: v }))), { ...shape, decision: { ...proven, entry: { a: () => 1 } } }]) {
+  for (const options of [undefined, null, {}, { trustedKey: 5 }, { trustedKey: 'a+b+c' }]) {
+    const r = await verifyPack(pack, options);
+    assert.equal(r.ok, false);
+    assert.ok(r.problems.length > 0 && r.problems.every((p) => typeof p === 'string' && p.length > 0));
+  }
+}
+for (const args of [[], [0, {}, [], 'x', 'y'], [-1, null, null, null, null], [0, {}, ['zz'], 5, {}]]) {
+  const r = await verifyEntry(...args);
+  assert.equal(r.ok, false);
+  assert.ok(r.problems.length > 0);
 }
 
 console.log('verify.js self-check: ok');
