@@ -1,6 +1,7 @@
 //! The ledger against the world's vectors and a peer implementation.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod js;
 mod notes;
 mod peer;
 mod subtree;
