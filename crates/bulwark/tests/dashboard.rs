@@ -93,7 +93,8 @@ fn browser() -> Option<(PathBuf, String)> {
     } else {
         return Some((dir, chromium));
     };
-    let message = format!("the dashboard's browser test was NOT run: {missing} (.ci/run does both)");
+    let message =
+        format!("the dashboard's browser test was NOT run: {missing} (.ci/run does both)");
     assert!(std::env::var_os("CI").is_none(), "{message}");
     eprintln!("SKIPPED: {message}");
     None

@@ -59,11 +59,9 @@ export function hex(bytes) {
 
 const HEX = /^[0-9a-fA-F]$/;
 
-// One byte as `u8::from_str_radix(pair, 16)` reads it: two hex digits,
-// or `+` and one (Rust accepts a plus sign there).
+// One byte: two hex digits, nothing else (as `ledger::pack::unhex`).
 function hexPair(pair) {
   if (pair.length !== 2) return null;
-  if (pair[0] === '+') return HEX.test(pair[1]) ? parseInt(pair[1], 16) : null;
   return HEX.test(pair[0]) && HEX.test(pair[1]) ? parseInt(pair, 16) : null;
 }
 

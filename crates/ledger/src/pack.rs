@@ -111,9 +111,10 @@ impl PackError {
     }
 }
 
-/// Reads a hash in hexadecimal.
+/// Reads a hash in hexadecimal: exactly 64 hex digits (no sign, which
+/// `u8::from_str_radix` alone would take).
 pub fn unhex(text: &str) -> Option<Hash> {
-    if text.len() != 64 {
+    if text.len() != 64 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     let mut h = [0u8; 32];

@@ -57,7 +57,7 @@ assert.equal(canonical(proto), '{"__proto__":{"x":1}}');
 assert.deepEqual(base64Decode('AQ=='), Uint8Array.of(1));
 assert.deepEqual(base64Decode(''), new Uint8Array());
 for (const t of ['AR==', 'AQ', 'AQ=', 'A===', '====', 'AQ==AQ==', 'A Q=', 'AQ-_']) assert.equal(base64Decode(t), null, t);
-assert.deepEqual(unhex('+a'.padEnd(64, '0'))[0], 10);
+assert.equal(unhex('+a'.padEnd(64, '0')), null);
 for (const t of ['-a'.padEnd(64, '0'), 'g'.padEnd(64, '0'), '0'.repeat(63), 'é'.padEnd(63, '0')]) assert.equal(unhex(t), null, t);
 
 // Checkpoints.

@@ -590,7 +590,8 @@ fn all_cases() -> Cases {
         to_bytes(&v)
     });
     {
-        // `u8::from_str_radix` reads `+a` as 0x0a: so does verify.js.
+        // `u8::from_str_radix` alone would read `+a` as 0x0a: a hash is 64
+        // hex digits, and both verifiers refuse it.
         let mut v = b1v.clone();
         let spot = (0..v["evidence"].as_array().unwrap().len())
             .flat_map(|e| (0..4).map(move |h| (e, h)))
@@ -603,7 +604,7 @@ fn all_cases() -> Cases {
         let (e, h, s, at) = spot;
         let t = format!("{}+{}", &s[..2 * at], &s[2 * at + 1..]);
         v["evidence"][e]["proof"][h] = t.into();
-        c.good("B1 with a proof byte written `+a`", to_bytes(&v));
+        c.bad("B1 with a proof byte written `+a`", to_bytes(&v));
     }
     c.good("B1, a checkpoint with an extension line", {
         let mut v = b1v.clone();
@@ -917,6 +918,24 @@ fn all_cases() -> Cases {
     c.edit("a proof hash with a minus sign", &b1v, |v| {
         let h = format!("-{}", &v["decision"]["proof"][0].as_str().unwrap()[1..]);
         v["decision"]["proof"][0] = h.into();
+    });
+    // `u8::from_str_radix` alone reads `+7` as 7: a hash is 64 hex digits,
+    // so a leading zero of a byte turned into a plus sign is refused.
+    c.edit("a proof hash with a plus sign for a zero", &b1v, |v| {
+        let proof = v["decision"]["proof"].as_array_mut().unwrap();
+        let (k, i) = proof
+            .iter()
+            .enumerate()
+            .find_map(|(k, h)| {
+                let h = h.as_str().unwrap();
+                (0..32)
+                    .find(|i| h.as_bytes()[2 * i] == b'0')
+                    .map(|i| (k, i))
+            })
+            .expect("a proof hash with a byte below 0x10");
+        let mut h = proof[k].as_str().unwrap().to_string();
+        h.replace_range(2 * i..2 * i + 1, "+");
+        proof[k] = h.into();
     });
     c.edit("a proof hash with a non-ASCII letter", &b1v, |v| {
         let h = format!("é{}", &v["decision"]["proof"][0].as_str().unwrap()[2..]);
