@@ -11,6 +11,8 @@ const LIVE_AFTER_MS = 6000;
 const state = {
   fw: null, board: null, offset: 0, token: sessionStorage.getItem("bulwark-token") || "",
   packs: new Map(), loadedAt: null, refreshing: false, again: false,
+  /** The board each section was last drawn from. */
+  drawn: {},
 };
 
 // ------------------------------------------------------------------ helpers
@@ -369,6 +371,34 @@ function showTab(tab) {
     if (a.dataset.tab === tab) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   }
+  drawTab(tab);
+}
+
+/** Draws a section from the latest board, if it shows an older one: only
+ * the section in view is drawn at each refresh (the others when opened). */
+function drawTab(tab) {
+  const b = state.board;
+  if (!b || state.drawn[tab] === b) return;
+  state.drawn[tab] = b;
+  if (tab === "board") {
+    renderSummary(b);
+    renderTriggers(b);
+    renderBreaches(b);
+    renderTiers(b);
+    renderVotes(b);
+    renderMissed(b);
+  } else if (tab === "map") {
+    renderMap(b);
+  } else if (tab === "evidence") {
+    renderPacks(b);
+  }
+  tick();
+}
+
+/** Redraws the evidence section when it is in view (after a pack arrives). */
+function packsChanged() {
+  state.drawn.evidence = null;
+  if (state.tab === "evidence") drawTab("evidence");
 }
 
 function route() {
@@ -390,15 +420,7 @@ function render() {
   if (!b) return;
   $("view").textContent = b.view === "restricted" ? `Restricted view — ${b.party}` : "Public view";
   $("log-head").innerHTML = `log: <a href="/checkpoint" data-checkpoint title="the signed checkpoint of the log">${esc(b.log.size)} entries</a>, ${esc(b.inputs)} inputs`;
-  renderSummary(b);
-  renderTriggers(b);
-  renderBreaches(b);
-  renderTiers(b);
-  renderVotes(b);
-  renderMissed(b);
-  renderMap(b);
-  renderPacks(b);
-  tick();
+  drawTab(state.tab || "board");
 }
 
 async function refresh() {
@@ -412,6 +434,7 @@ async function refresh() {
       throw new Error(`the node refused (${r.status}): ${why.error || why.reason || r.statusText}`);
     }
     const b = await r.json();
+    if (!performance.getEntriesByName("board-fetched").length) performance.mark("board-fetched");
     state.offset = Date.parse(b.now) - Date.now();
     state.board = b;
     state.loadedAt = new Date();
@@ -419,7 +442,7 @@ async function refresh() {
     render();
     if (!performance.getEntriesByName("board-rendered").length) performance.mark("board-rendered");
     for (const x of b.breaches.filter((x) => x.certified_at && !state.packs.has(x.id))) {
-      fetchPack(x.id).then(() => renderPacks(state.board)).catch(() => {});
+      fetchPack(x.id).then(packsChanged).catch(() => {});
     }
   } catch (e) {
     $("error").hidden = false;
@@ -483,7 +506,7 @@ document.addEventListener("click", (e) => {
   const t = e.target.closest("button");
   if (!t) return;
   if (t.dataset.verify) verifyHeld(t.dataset.verify);
-  if (t.dataset.reload) fetchPack(t.dataset.reload).then(() => renderPacks(state.board)).catch((err) => {
+  if (t.dataset.reload) fetchPack(t.dataset.reload).then(packsChanged).catch((err) => {
     const host = document.querySelector(`[data-result="${CSS.escape(t.dataset.reload)}"]`);
     if (host) host.textContent = `The pack could not be fetched: ${err.message}. A pack already held can still be verified.`;
   });
