@@ -48,6 +48,24 @@ fn main() {
         let (status, answer) = post(port, &t["ukraine"], chunk).unwrap();
         assert_eq!(status, 200, "{answer}");
     }
+    // The board is built on the sequencer thread: what a refresh costs it,
+    // against the plain status view of the same state.
+    for path in ["/api/v1/board", "/api/v1/status"] {
+        let mut times: Vec<f64> = (0..21)
+            .map(|_| {
+                let t0 = std::time::Instant::now();
+                http(port, "GET", path, None, "").unwrap();
+                t0.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        let bytes = http(port, "GET", path, None, "").unwrap().1.len();
+        eprintln!(
+            "GET {path}: median {:.1} ms, {} KiB",
+            times[10],
+            bytes / 1024
+        );
+    }
     let (_, board) = http(port, "GET", "/api/v1/board", None, "").unwrap();
     let board: Value = serde_json::from_str(&board).unwrap();
     let incidents = board["incidents"].as_array().map_or(0, Vec::len);

@@ -124,8 +124,38 @@ fn degrees(e7: i32) -> Value {
     .unwrap_or(Value::Null)
 }
 
+/// What a board was built at: the log's size and the engine's clock.
+type Built = (u64, Option<Timestamp>);
+
+std::thread_local! {
+    /// The public board last built on this (the sequencer's) thread, and
+    /// what it was built at: the log's size and the engine's clock. Every
+    /// public reader refreshes at each decision; one build serves them all.
+    static PUBLIC: std::cell::RefCell<Option<(Built, Value)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 /// The board for `reader`, at wall-clock time `now`.
 pub(crate) fn build(seq: &Sequencer, reader: &Reader, now: Timestamp) -> Value {
+    if reader.party.is_some() {
+        return board(seq, reader, now);
+    }
+    let key = (seq.log_head().0, seq.decider().engine().now());
+    let cached = PUBLIC.with_borrow(|c| {
+        c.as_ref()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, v)| v.clone())
+    });
+    let mut v = cached.unwrap_or_else(|| {
+        let v = board(seq, reader, now);
+        PUBLIC.with_borrow_mut(|c| *c = Some((key, v.clone())));
+        v
+    });
+    v["now"] = serde_json::to_value(now).unwrap_or_default();
+    v
+}
+
+fn board(seq: &Sequencer, reader: &Reader, now: Timestamp) -> Value {
     let rec = seq.recorder();
     let released = seq.released();
     let restricted: BTreeSet<u64> = released.iter().map(|r| r.index).collect();
