@@ -324,7 +324,9 @@ async function openEntries(text) {
   const idx = unranges(text);
   const panel = $("trace");
   panel.hidden = false;
-  const label = document.querySelector(`a.fig[data-entries="${CSS.escape(text)}"]`)?.dataset.label || "";
+  // The figure chosen (several may share their entries), else any with them.
+  const label = (state.chosen?.entries === text ? state.chosen.label : null)
+    || document.querySelector(`a.fig[data-entries="${CSS.escape(text)}"]`)?.dataset.label || "";
   $("trace-title").textContent = idx.length ? `${idx.length} log entr${idx.length === 1 ? "y" : "ies"}` : "No log entry";
   $("trace-what").textContent = label ? `Behind: ${label}` : "";
   const body = $("trace-body");
@@ -494,6 +496,10 @@ async function start() {
 // ------------------------------------------------------------------ events
 
 window.addEventListener("hashchange", route);
+document.addEventListener("click", (e) => {
+  const a = e.target.closest("a.fig");
+  if (a) state.chosen = { entries: a.dataset.entries, label: a.dataset.label };
+}, true);
 document.addEventListener("keydown", (e) => {
   const typing = /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement?.tagName || "");
   if (e.key === "Escape") { closeEntries(); return; }

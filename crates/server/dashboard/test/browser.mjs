@@ -140,6 +140,7 @@ try {
   await page.click(`a.fig[data-label="B1: certified"]`);
   await page.waitForSelector("#trace:not([hidden]) .proof.ok", { timeout: 10000 });
   check(/in the signed log/.test(await page.textContent("#trace .proof")), "the entries panel proves the entry into the signed checkpoint");
+  check((await page.textContent("#trace-what")).includes("B1: certified"), "the entries panel names the figure chosen");
   await shot("entries.png");
   await page.keyboard.press("Escape");
   check(await page.locator("#trace[hidden]").count() === 1, "Esc closes the entries panel");
