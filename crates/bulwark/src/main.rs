@@ -21,6 +21,7 @@ mod progress;
 mod record;
 mod serve;
 mod submit;
+mod supply;
 mod verify;
 mod witness;
 
@@ -261,6 +262,19 @@ bulwark witness cosign --key w1.key --log-key log.vkey --state w1.state checkpoi
 bulwark witness verify checkpoint.txt --log-key log.vkey --witness ukraine=w1.vkey --witness poland=w2.vkey --require 2\n\n\
 The formats: docs/ledger.md, \"Witness cosignatures\"")]
     Witness(witness::WitnessArgs),
+    /// Commitments against deliveries, in one set of terms: the Kiel
+    /// support tracker's donors (committed, allocated, the share
+    /// allocated), and a framework's `[[commitment]]` schedules against
+    /// delivery receipts (shortfall, slip in days).
+    ///
+    /// `bulwark supply kiel DIR` reads the tracker's CSV files;
+    /// `bulwark supply commitments FRAMEWORK [DELIVERIES.jsonl]` judges the
+    /// schedules. See each one's `--help`.
+    #[command(after_help = "Examples:\n  \
+bulwark supply kiel path/to/kiel_support_tracker --donor Germany\n  \
+bulwark supply commitments examples/ukraine-2025 deliveries.jsonl --day 60\n\n\
+The terms and rules: docs/supply.md")]
+    Supply(supply::SupplyArgs),
 }
 
 /// Output format for commands that report.
@@ -287,6 +301,7 @@ fn main() -> ExitCode {
         Command::Submit(args) => submit::run(&args),
         Command::VerifyLog(args) => verify::run_log(&args),
         Command::Witness(args) => witness::run(&args),
+        Command::Supply(args) => supply::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

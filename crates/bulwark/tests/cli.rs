@@ -2216,3 +2216,160 @@ fn a_restricted_observation_is_logged_as_a_commitment_and_its_salt_opens_it() {
         stdout(&bad)
     );
 }
+
+const KIEL_SUMMARY: &str = "land,er_eu_medlem,financial_allocation,humanitarian_allocation,military_allocation,total_allocation,financial_commitment,humanitarian_commitment,military_commitment,total_commitment\n\
+Small,True,0,0,0.5,0.5,0,0,1,1\n\
+Large,False,1.0,0.005,2,3.005,2.5,0.005,3,5.505\n\
+Broken,True,0,0,1.2.3,0,0,0,0,0\n";
+
+const KIEL_ACTIVITIES: &str = "giver,dato,kategori,maal,verdi_eur,verdi_eur_redistr,verdi_eur_activity,maaned_nr,maaned_finnes,verdi_eur_mrd\n\
+Large,2022-03-01,Military,Allocation,2000000000,0,2000000000,3,True,2\n\
+Large,2022-13-01,Military,Allocation,1,0,1,3,True,0\n\
+Large,2023-01-10,Financial,Commitment,0,0,2500000000,13,True,0\n";
+
+fn kiel_dir(name: &str) -> PathBuf {
+    let dir = scratch(name);
+    write(&dir, "country_summary.csv", KIEL_SUMMARY);
+    write(&dir, "bilateral_activities.csv", KIEL_ACTIVITIES);
+    dir
+}
+
+#[test]
+fn supply_kiel_table_by_commitment_with_refusals_located() {
+    let dir = kiel_dir("kiel-table");
+    let out = bulwark(&["supply", "kiel", dir.to_str().unwrap()]);
+    let text = stdout(&out);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{text}{err}");
+    let large = text.find("Large").unwrap();
+    let small = text.find("Small").unwrap();
+    assert!(large < small, "{text}");
+    assert!(text.contains("5.51       3.01           54.59%"), "{text}");
+    assert!(text.contains("all 2 donors"), "{text}");
+    assert!(text.contains("2 refused"), "{text}");
+    assert!(
+        err.contains("country_summary.csv:4:17: `military_allocation`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("bilateral_activities.csv:3:7: `dato`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn supply_kiel_json_is_exact_and_one_donor_has_its_months() {
+    let dir = kiel_dir("kiel-json");
+    let out = bulwark(&[
+        "supply",
+        "kiel",
+        dir.to_str().unwrap(),
+        "--donor",
+        "large",
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &doc["donors"][0];
+    assert_eq!(d["donor"], "Large");
+    assert_eq!(d["total"]["committed_eur_cents"], 550_500_000_000_i64);
+    assert_eq!(d["total"]["allocated_share_bp"], 5459);
+    assert_eq!(d["categories"]["financial"]["allocated_share_bp"], 4000);
+    assert_eq!(d["months"][1]["month"], "2023-01");
+    assert_eq!(
+        d["months"][1]["cumulative"]["committed_eur_cents"],
+        450_000_000_000_i64
+    );
+    assert_eq!(doc["refused"].as_array().unwrap().len(), 2);
+
+    let out = bulwark(&["supply", "kiel", dir.to_str().unwrap(), "--donor", "Nobody"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("its donors: Large, Small"));
+}
+
+#[test]
+fn supply_kiel_on_the_real_tracker() {
+    let Some(data) = std::env::var_os("BULWARK_REAL_DATA") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "BULWARK_REAL_DATA is not set, and CI is"
+        );
+        eprintln!("supply_kiel_on_the_real_tracker: skipped: BULWARK_REAL_DATA is not set");
+        return;
+    };
+    let dir = PathBuf::from(data).join("kiel_support_tracker");
+    let out = bulwark(&["supply", "kiel", dir.to_str().unwrap()]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("United States                      118.96     115.38           96.99%"),
+        "{text}"
+    );
+    assert!(
+        text.contains("read 42 summary rows and 5565 activities; 0 refused"),
+        "{text}"
+    );
+}
+
+#[test]
+fn supply_commitments_without_and_with_deliveries() {
+    let fw = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/ukraine-2025");
+    let out = bulwark(&["supply", "commitments", fw.to_str().unwrap()]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("no deliveries file given"), "{text}");
+    assert!(text.contains("c-iris-t-missiles (germany, interceptors): 120 missiles committed; due by day 90: 120; delivered: 0 (0.00%); short: 120"), "{text}");
+
+    let dir = scratch("deliveries");
+    let receipts = write(
+        &dir,
+        "d.jsonl",
+        "{\"id\":\"r1\",\"commitment\":\"c-iris-t-missiles\",\"quantity\":40,\"day\":28,\"confirmed\":true}\n\
+{\"id\":\"r2\",\"commitment\":\"c-iris-t-missiles\",\"quantity\":40,\"day\":66,\"confirmed\":true}\n\
+{\"id\":\"r2\",\"commitment\":\"c-iris-t-missiles\",\"quantity\":40,\"day\":67,\"confirmed\":true}\n\
+{\"id\":\"r3\",\"commitment\":\"c-patriot-interceptors\",\"quantity\":30,\"day\":20}\n\
+{\"id\":\"r4\",\"commitment\":\"c-iris-t-missiles\",\"quantity\":\"many\",\"day\":1}\n",
+    );
+    let out = bulwark(&[
+        "supply",
+        "commitments",
+        fw.to_str().unwrap(),
+        &receipts,
+        "--day",
+        "70",
+    ]);
+    let text = stdout(&out);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        text.contains(
+            "day  60:       80 due,       40 delivered by then — met on day 66, 6 days late"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("unconfirmed, not counted: 30"), "{text}");
+    assert!(
+        text.contains("receipt id seen before (line 2): counted once"),
+        "{text}"
+    );
+    assert!(text.contains("day  90: not come by day 70"), "{text}");
+    assert!(err.contains("d.jsonl:5:"), "{err}");
+
+    let out = bulwark(&[
+        "supply",
+        "commitments",
+        fw.to_str().unwrap(),
+        &receipts,
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let iris = doc["report"]["commitments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["commitment"] == "c-iris-t-missiles")
+        .unwrap();
+    assert_eq!(iris["steps"][1]["status"], "late");
+    assert_eq!(iris["steps"][1]["slip_days"], 6);
+    assert_eq!(iris["shortfall"], 40);
+}

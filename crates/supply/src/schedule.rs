@@ -142,8 +142,10 @@ pub struct Period {
     pub day: u32,
     /// Commitments with a step on that day.
     pub commitments_due: usize,
-    /// Of those, the ones not met by that day (or not yet, if `day` is
-    /// after the day judged and the step is not reached).
+    /// Whether the day has come (it is not after the day judged).
+    pub judged: bool,
+    /// Of those, the ones not met by that day (late or still short); none
+    /// before the day has come.
     pub commitments_short: Vec<String>,
 }
 
@@ -320,11 +322,12 @@ pub fn judge(commitments: &[Commitment], deliveries: &[Delivery], as_of: u32) ->
         for s in &j.steps {
             let p = periods.entry(s.day).or_insert_with(|| Period {
                 day: s.day,
+                judged: s.day <= as_of,
                 commitments_due: 0,
                 commitments_short: Vec::new(),
             });
             p.commitments_due += 1;
-            if !matches!(s.status, StepStatus::OnTime { .. }) {
+            if matches!(s.status, StepStatus::Late { .. } | StepStatus::Short { .. }) {
                 p.commitments_short.push(j.commitment.clone());
             }
         }
@@ -435,6 +438,8 @@ mod tests {
             (90, 60, 30)
         );
         assert_eq!(r.commitments[1].delivered_share_bp, Some(6667));
+        let late = judge(&cs, &ds, 60);
+        assert!(late.periods[2].commitments_short.is_empty() && !late.periods[2].judged);
         assert_eq!(r.commitments[2].shortfall, 90);
         assert_eq!(r.periods[0].commitments_short, ["late", "never"]);
         assert_eq!(
