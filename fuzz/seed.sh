@@ -73,6 +73,19 @@ if [ -n "${BULWARK_REAL_DATA:-}" ]; then
 fi
 echo "seeded $ftm"
 
+# The Kiel tracker: small tables in its columns and, with BULWARK_REAL_DATA,
+# the first rows of the real files.
+kiel="$root/fuzz/corpus/supply_kiel"
+mkdir -p "$kiel"
+printf 'land,financial_allocation,humanitarian_allocation,military_allocation,total_allocation,financial_commitment,humanitarian_commitment,military_commitment,total_commitment\nA,1.5,0.25,2.0,3.75,2.0,0.25,3.0,5.25\nB,0,0,6e-05,6e-05,0,0,1,1\n' >"$kiel/summary.csv"
+printf 'giver,dato,kategori,maal,verdi_eur,verdi_eur_redistr,verdi_eur_activity,maaned_nr,maaned_finnes,verdi_eur_mrd\nA,2022-03-01,Military,Allocation,100.5,0,100.5,3,True,0\nA,,Humanitarian,Commitment,0,0,7,0,False,0\n"A, B",2024-02-29,Financial,Allocation,-2.25,0,-2.25,26,True,0\n' >"$kiel/activities.csv"
+printf '{"id":"r1","commitment":"c","quantity":40,"day":28,"confirmed":true}\n{"id":"r1","commitment":"c","quantity":1,"day":2}\n' >"$kiel/receipts.jsonl"
+if [ -n "${BULWARK_REAL_DATA:-}" ]; then
+    head -20 "$BULWARK_REAL_DATA/kiel_support_tracker/country_summary.csv" >"$kiel/real-summary.csv" 2>/dev/null || true
+    head -60 "$BULWARK_REAL_DATA/kiel_support_tracker/bilateral_activities.csv" >"$kiel/real-activities.csv" 2>/dev/null || true
+fi
+echo "seeded $kiel"
+
 # Signed notes: the vectors' notes, one file each, when the data is there.
 notes="$root/fuzz/corpus/ledger_note"
 mkdir -p "$notes"
