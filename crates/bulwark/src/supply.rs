@@ -45,7 +45,8 @@ The terms and the source: docs/supply.md")]
     ///
     /// DELIVERIES is a JSON-lines file, one receipt a line:
     /// `{"id":"r1","commitment":"c-iris-t-missiles","quantity":40,"day":28,"confirmed":true}`
-    /// (`day`: days after entry into force). Only confirmed receipts count;
+    /// (`day`: days after entry into force; or `"at":"2026-01-29T10:00:00Z"`
+    /// with `--in-force`, a started day counting as a day). Only confirmed receipts count;
     /// a receipt id given twice counts once; receipts after the day judged
     /// wait. Without DELIVERIES nothing is delivered and everything due is
     /// short. `--day N` judges on day N (default: the last scheduled day).
@@ -54,7 +55,8 @@ The terms and the source: docs/supply.md")]
     #[command(after_help = "Examples:\n  \
 bulwark supply commitments examples/ukraine-2025\n  \
 bulwark supply commitments examples/ukraine-2025 deliveries.jsonl --day 60\n  \
-bulwark supply commitments examples/ukraine-2025 deliveries.jsonl --format json\n\n\
+bulwark supply commitments examples/ukraine-2025 deliveries.jsonl --format json\n  \
+bulwark supply commitments examples/ukraine-2025 receipts.jsonl --in-force 2026-01-01T00:00:00Z\n\n\
 The rules: docs/supply.md")]
     Commitments(CommitmentsArgs),
 }
@@ -80,6 +82,11 @@ pub struct CommitmentsArgs {
     /// The day judged, after entry into force (default: the last scheduled day).
     #[arg(long, value_name = "N")]
     day: Option<u32>,
+    /// When the framework entered into force (RFC 3339, e.g.
+    /// `2026-01-01T00:00:00Z`): needed by receipts that give their time
+    /// `at` rather than their `day`.
+    #[arg(long, value_name = "TIME")]
+    in_force: Option<String>,
     /// Readable text, or one JSON document.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
@@ -257,8 +264,16 @@ fn run_commitments(args: &CommitmentsArgs) -> Result<u8> {
             if errors == 1 { "" } else { "s" }
         );
     }
+    let in_force = match &args.in_force {
+        Some(text) => {
+            Some(base::Timestamp::parse(text).map_err(|e| anyhow::anyhow!("--in-force: {e}"))?)
+        }
+        None => None,
+    };
     let (deliveries, refused) = match &args.deliveries {
-        Some(path) => schedule::read_deliveries(&path.display().to_string(), &read(path)?),
+        Some(path) => {
+            schedule::read_deliveries(&path.display().to_string(), &read(path)?, in_force)
+        }
         None => (Vec::new(), Vec::new()),
     };
     let as_of = args

@@ -2373,3 +2373,34 @@ fn supply_commitments_without_and_with_deliveries() {
     assert_eq!(iris["steps"][1]["slip_days"], 6);
     assert_eq!(iris["shortfall"], 40);
 }
+
+#[test]
+fn supply_commitments_receipts_with_times_need_the_entry_into_force() {
+    let fw = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/ukraine-2025");
+    let dir = scratch("receipt-times");
+    let receipts = write(
+        &dir,
+        "t.jsonl",
+        "{\"id\":\"t1\",\"commitment\":\"c-spare-parts\",\"quantity\":100,\"at\":\"2026-01-30T12:00:00Z\",\"confirmed\":true}\n",
+    );
+    let out = bulwark(&["supply", "commitments", fw.to_str().unwrap(), &receipts]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("t.jsonl:1:1: receipt `t1`: `at` needs the entry into force")
+    );
+    let out = bulwark(&[
+        "supply",
+        "commitments",
+        fw.to_str().unwrap(),
+        &receipts,
+        "--in-force",
+        "2026-01-01T00:00:00Z",
+        "--day",
+        "30",
+    ]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("day  30:      100 due,      100 delivered by then — met on day 30, on time"),
+        "{text}"
+    );
+}

@@ -24,9 +24,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::Refused;
 
-/// One receipt, as a line of the deliveries file (JSON lines).
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+/// One receipt, as judged.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Delivery {
     /// The receipt's own id: the same id twice is one receipt.
     pub id: String,
@@ -37,16 +36,50 @@ pub struct Delivery {
     /// Day after entry into force on which it arrived.
     pub day: u32,
     /// Whether the receiving party confirmed it. Only confirmed receipts count.
-    #[serde(default)]
     pub confirmed: bool,
     /// The line it was read from (0 when made in code).
-    #[serde(skip_deserializing, default)]
     pub line: u32,
 }
 
+/// A receipt as written: a `day`, or an RFC 3339 time `at` (turned into a
+/// day with the entry into force).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Written {
+    id: String,
+    commitment: String,
+    quantity: i64,
+    #[serde(default)]
+    day: Option<u32>,
+    #[serde(default)]
+    at: Option<String>,
+    #[serde(default)]
+    confirmed: bool,
+}
+
+/// The day after `in_force` on which `at` falls, counting a started day as
+/// a day: 29½ days after entry into force is day 30, in time for a step of
+/// day 30; the moment of entry into force is day 0.
+pub fn day_of(at: base::Timestamp, in_force: base::Timestamp) -> Result<u32, String> {
+    let seconds = at.millis().saturating_sub(in_force.millis());
+    if seconds < 0 {
+        return Err(format!(
+            "`{at}` is before the entry into force ({in_force})"
+        ));
+    }
+    let day = (seconds + 86_399_999) / 86_400_000;
+    u32::try_from(day).map_err(|_| format!("`{at}` is too far after the entry into force"))
+}
+
 /// Reads deliveries, one JSON object a line; blank lines and lines
-/// starting with `#` are skipped. Each bad line is refused with its place.
-pub fn read_deliveries(file: &str, bytes: &[u8]) -> (Vec<Delivery>, Vec<Refused>) {
+/// starting with `#` are skipped. A receipt gives its `day` after entry
+/// into force, or its time `at` (RFC 3339), which needs `in_force`. Each
+/// bad line is refused with its place.
+pub fn read_deliveries(
+    file: &str,
+    bytes: &[u8],
+    in_force: Option<base::Timestamp>,
+) -> (Vec<Delivery>, Vec<Refused>) {
     let mut out = Vec::new();
     let mut refused = Vec::new();
     for (i, raw) in bytes.split(|b| *b == b'\n').enumerate() {
@@ -55,20 +88,47 @@ pub fn read_deliveries(file: &str, bytes: &[u8]) -> (Vec<Delivery>, Vec<Refused>
         if trimmed.is_empty() || trimmed.starts_with(b"#") {
             continue;
         }
-        match serde_json::from_slice::<Delivery>(raw) {
-            Ok(d) if d.quantity < 0 => refused.push(Refused {
-                file: file.into(),
+        let refuse = |column: usize, reason: String| Refused {
+            file: file.into(),
+            line,
+            column: u32::try_from(column).unwrap_or(u32::MAX).max(1),
+            reason,
+        };
+        let w = match serde_json::from_slice::<Written>(raw) {
+            Ok(w) => w,
+            Err(e) => {
+                refused.push(refuse(e.column(), format!("not a delivery receipt: {e}")));
+                continue;
+            }
+        };
+        if w.quantity < 0 {
+            refused.push(refuse(
+                1,
+                format!("receipt `{}`: a negative quantity ({})", w.id, w.quantity),
+            ));
+            continue;
+        }
+        let day = match (w.day, &w.at, in_force) {
+            (Some(d), None, _) => Ok(d),
+            (None, Some(at), Some(start)) => {
+                base::Timestamp::parse(at).and_then(|t| day_of(t, start))
+            }
+            (None, Some(_), None) => {
+                Err("`at` needs the entry into force to count days from (`--in-force`)".to_string())
+            }
+            (Some(_), Some(_), _) => Err("give `day` or `at`, not both".to_string()),
+            (None, None, _) => Err("no `day` and no `at`: when did it arrive?".to_string()),
+        };
+        match day {
+            Ok(day) => out.push(Delivery {
+                id: w.id,
+                commitment: w.commitment,
+                quantity: w.quantity,
+                day,
+                confirmed: w.confirmed,
                 line,
-                column: 1,
-                reason: format!("receipt `{}`: a negative quantity ({})", d.id, d.quantity),
             }),
-            Ok(d) => out.push(Delivery { line, ..d }),
-            Err(e) => refused.push(Refused {
-                file: file.into(),
-                line,
-                column: u32::try_from(e.column()).unwrap_or(u32::MAX).max(1),
-                reason: format!("not a delivery receipt: {e}"),
-            }),
+            Err(why) => refused.push(refuse(1, format!("receipt `{}`: {why}", w.id))),
         }
     }
     (out, refused)
@@ -505,10 +565,29 @@ mod tests {
     #[test]
     fn receipts_file_lines_are_located() {
         let text = b"{\"id\":\"a\",\"commitment\":\"c\",\"quantity\":5,\"day\":3,\"confirmed\":true}\n\n# note\n{\"id\":\"b\",\"quantity\":5}\n{\"id\":\"c\",\"commitment\":\"c\",\"quantity\":-1,\"day\":3}\nnot json\n";
-        let (ds, refused) = read_deliveries("d.jsonl", text);
+        let (ds, refused) = read_deliveries("d.jsonl", text, None);
         assert_eq!(ds.len(), 1);
         assert_eq!(ds[0].line, 1);
         let lines: Vec<u32> = refused.iter().map(|r| r.line).collect();
         assert_eq!(lines, [4, 5, 6]);
+    }
+
+    #[test]
+    fn times_become_days_after_entry_into_force() {
+        let start = base::Timestamp::parse("2026-01-01T00:00:00Z").unwrap();
+        let text = b"{\"id\":\"a\",\"commitment\":\"c\",\"quantity\":1,\"at\":\"2026-01-30T12:00:00Z\",\"confirmed\":true}\n\
+{\"id\":\"b\",\"commitment\":\"c\",\"quantity\":1,\"at\":\"2026-01-31T00:00:00.001Z\"}\n\
+{\"id\":\"c\",\"commitment\":\"c\",\"quantity\":1,\"at\":\"2025-12-31T23:00:00Z\"}\n\
+{\"id\":\"d\",\"commitment\":\"c\",\"quantity\":1,\"day\":3,\"at\":\"2026-01-02T00:00:00Z\"}\n\
+{\"id\":\"e\",\"commitment\":\"c\",\"quantity\":1}\n";
+        let (ds, refused) = read_deliveries("d.jsonl", text, Some(start));
+        let days: Vec<u32> = ds.iter().map(|d| d.day).collect();
+        assert_eq!(days, [30, 31]);
+        let lines: Vec<u32> = refused.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [3, 4, 5], "{refused:?}");
+        assert!(refused[0].reason.contains("before the entry into force"));
+        let (ds, refused) = read_deliveries("d.jsonl", text, None);
+        assert!(ds.is_empty());
+        assert!(refused[0].reason.contains("--in-force"));
     }
 }
