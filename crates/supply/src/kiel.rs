@@ -223,6 +223,8 @@ pub fn read_summary(file: &str, bytes: &[u8]) -> Read<Summary> {
     };
     // EUR billions → cents: 10^9 × 10^2.
     const SCALE: u32 = 11;
+    // donor → the line it was first read from.
+    let mut seen: BTreeMap<String, u32> = BTreeMap::new();
     for line in lines {
         read.lines += 1;
         let row = (|| {
@@ -261,6 +263,19 @@ pub fn read_summary(file: &str, bytes: &[u8]) -> Read<Summary> {
                 total_allocated,
             })
         })();
+        let row = row.and_then(|s: Summary| match seen.get(&s.donor) {
+            Some(first) => Err((
+                1,
+                format!(
+                    "`{}` has a line already (line {first}): this one is not read",
+                    s.donor
+                ),
+            )),
+            None => {
+                seen.insert(s.donor.clone(), s.line);
+                Ok(s)
+            }
+        });
         match row {
             Ok(s) => read.rows.push(s),
             Err((column, reason)) => read.refused.push(Refused {
@@ -595,7 +610,8 @@ mod tests {
 Alpha,1.5,0.25,2.0,3.75,2.0,0.25,3.0,5.25\n\
 Beta,0,0,6e-05,6e-05,0,0,1,1\n\
 Gamma,x,0,0,0,0,0,0,0\n\
-Delta,1,1\n";
+Delta,1,1\n\
+Beta,0,0,0,0,0,0,0,0\n";
 
     const ACTIVITIES: &str = "giver,dato,kategori,maal,verdi_eur,verdi_eur_redistr,verdi_eur_activity,maaned_nr,maaned_finnes,verdi_eur_mrd\n\
 Alpha,2022-03-01,Military,Allocation,100.5,0,100.5,3,True,0\n\
@@ -610,14 +626,15 @@ Omega,2023-01-05,Financial,Allocation,-2.25,0,-2.25,13,True,0\n";
     #[test]
     fn summary_rows_are_exact_cents_and_bad_ones_located() {
         let r = read_summary("s.csv", SUMMARY.as_bytes());
-        assert_eq!(r.lines, 4);
+        assert_eq!(r.lines, 5);
         assert_eq!(r.rows.len(), 2);
         let alpha = &r.rows[0];
         assert_eq!(alpha.total_committed, 525_000_000_000);
         assert_eq!(alpha.committed[&Category::Military], 300_000_000_000);
         assert_eq!(r.rows[1].allocated[&Category::Military], 6_000_000);
         let at: Vec<(u32, u32)> = r.refused.iter().map(|x| (x.line, x.column)).collect();
-        assert_eq!(at, [(4, 7), (5, 10)]);
+        assert_eq!(at, [(4, 7), (5, 10), (6, 1)]);
+        assert!(r.refused[2].reason.contains("line 3"), "{:?}", r.refused);
         assert!(
             r.refused[0].reason.contains("financial_allocation"),
             "{:?}",
