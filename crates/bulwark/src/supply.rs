@@ -377,16 +377,23 @@ fn print_commitments(report: &schedule::Report, no_deliveries: bool) {
             continue;
         }
         say!(
-            "  day {:>3}: {} of {} commitments not met by then{}",
+            "  day {:>3}: {} of {} commitments not met by then",
             p.day,
-            p.commitments_short.len(),
-            p.commitments_due,
-            if p.commitments_short.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", p.commitments_short.join(", "))
-            }
+            p.short.len(),
+            p.commitments_due
         );
+        for x in &p.short {
+            say!(
+                "    {} ({}, {}): {} of {} {} delivered, short {}",
+                x.commitment,
+                x.party,
+                x.category,
+                x.delivered,
+                x.due,
+                x.unit,
+                x.shortfall
+            );
+        }
     }
     for s in &report.set_aside {
         say!(

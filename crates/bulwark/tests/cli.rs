@@ -2352,6 +2352,12 @@ fn supply_commitments_without_and_with_deliveries() {
         "{text}"
     );
     assert!(text.contains("day  90: not come by day 70"), "{text}");
+    assert!(
+        text.contains(
+            "c-iris-t-missiles (germany, interceptors): 40 of 80 missiles delivered, short 40"
+        ),
+        "{text}"
+    );
     assert!(err.contains("d.jsonl:5:"), "{err}");
 
     let out = bulwark(&[

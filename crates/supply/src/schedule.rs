@@ -204,9 +204,24 @@ pub struct Period {
     pub commitments_due: usize,
     /// Whether the day has come (it is not after the day judged).
     pub judged: bool,
-    /// Of those, the ones not met by that day (late or still short); none
-    /// before the day has come.
-    pub commitments_short: Vec<String>,
+    /// Of those, the ones not met by that day (late or still short), with
+    /// what was missing on that day; none before the day has come.
+    pub short: Vec<PeriodShortfall>,
+}
+
+/// A commitment short at a period's day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PeriodShortfall {
+    pub commitment: String,
+    pub party: String,
+    pub category: String,
+    pub unit: String,
+    /// Cumulative due by the period's day.
+    pub due: i64,
+    /// Confirmed and arrived by the period's day.
+    pub delivered: i64,
+    /// `due − delivered`.
+    pub shortfall: i64,
 }
 
 /// A receipt set aside, and why.
@@ -384,11 +399,19 @@ pub fn judge(commitments: &[Commitment], deliveries: &[Delivery], as_of: u32) ->
                 day: s.day,
                 judged: s.day <= as_of,
                 commitments_due: 0,
-                commitments_short: Vec::new(),
+                short: Vec::new(),
             });
             p.commitments_due += 1;
             if matches!(s.status, StepStatus::Late { .. } | StepStatus::Short { .. }) {
-                p.commitments_short.push(j.commitment.clone());
+                p.short.push(PeriodShortfall {
+                    commitment: j.commitment.clone(),
+                    party: j.party.clone(),
+                    category: j.category.clone(),
+                    unit: j.unit.clone(),
+                    due: s.due,
+                    delivered: s.delivered_by_day,
+                    shortfall: s.due.saturating_sub(s.delivered_by_day).max(0),
+                });
             }
         }
     }
@@ -499,9 +522,14 @@ mod tests {
         );
         assert_eq!(r.commitments[1].delivered_share_bp, Some(6667));
         let late = judge(&cs, &ds, 60);
-        assert!(late.periods[2].commitments_short.is_empty() && !late.periods[2].judged);
+        assert!(late.periods[2].short.is_empty() && !late.periods[2].judged);
         assert_eq!(r.commitments[2].shortfall, 90);
-        assert_eq!(r.periods[0].commitments_short, ["late", "never"]);
+        let short: Vec<(&str, i64)> = r.periods[1]
+            .short
+            .iter()
+            .map(|p| (p.commitment.as_str(), p.shortfall))
+            .collect();
+        assert_eq!(short, [("late", 30), ("never", 60)]);
         assert_eq!(
             r.by_party_category
                 .iter()
