@@ -4,12 +4,16 @@
 
 import { draw } from "./map.js";
 import { verifyPack, verifyEntry } from "./verify.js";
+import { parseKeyFile, signRequest } from "./sign.js";
 
 const $ = (id) => document.getElementById(id);
 /** How long after the first board the page opens its live stream. */
 const LIVE_AFTER_MS = 6000;
 const state = {
   fw: null, board: null, offset: 0, token: sessionStorage.getItem("bulwark-token") || "",
+  // The parsed key file (sign.js), in memory only; the last refusal of the
+  // restricted board.
+  signer: null, refusal: null,
   packs: new Map(), loadedAt: null, refreshing: false, again: false,
   /** The board each section was last drawn from. */
   drawn: {},
@@ -429,12 +433,15 @@ async function refresh() {
   if (state.refreshing) { state.again = true; return; }
   state.refreshing = true;
   try {
-    const headers = state.token ? { Authorization: `Bearer ${state.token}` } : {};
-    const r = await fetch(state.token ? "/api/v1/board/restricted" : "/api/v1/board", { headers });
+    const restricted = Boolean(state.signer || state.token);
+    const url = restricted ? "/api/v1/board/restricted" : "/api/v1/board";
+    const r = await fetch(url, { headers: await credentials(url) });
     if (!r.ok) {
       const why = await r.json().catch(() => ({}));
+      if (restricted) throw new Error(refused(r.status, why));
       throw new Error(`the node refused (${r.status}): ${why.error || why.reason || r.statusText}`);
     }
+    state.refusal = null;
     const b = await r.json();
     if (!performance.getEntriesByName("board-fetched").length) performance.mark("board-fetched");
     state.offset = Date.parse(b.now) - Date.now();
@@ -493,6 +500,103 @@ async function start() {
   setInterval(refresh, 30000);
 }
 
+// ------------------------------------------------------------------ access
+
+/** The node's refusal codes (docs/security.md), in plain words. */
+const REFUSALS = {
+  revoked_key: "this key has been revoked (or was a root key, since retired): the node takes nothing signed with it any more. Ask your party's operator for another key",
+  unknown_key: "the node's key registry has no key of this name: your party's operator grants it with the party's root key (`bulwark keys grant`) and posts the grant to this node first",
+  root_key: "this is a party's root key, which signs key statements only, never requests: choose an operational key that it granted",
+  denied: "the node knows the key, but its authorization policy does not let it read restricted views (keys with the auditor role do: docs/authorization.md)",
+  bad_signature: "the signature does not verify with the key registered under this name: the key file is not the one that was granted",
+  stale: "the signature's time is outside what the node accepts (30 seconds either way): check this computer's clock",
+  replay: "the node has already taken a request with this signature's nonce, or it was signed before the node last started: try again",
+  malformed_signature: "the node could not read the signature",
+  bearer_not_enabled: "this node takes signed requests only, no tokens: sign in with your key file",
+  bad_token: "the node knows no party with this token",
+  rate_limited: "too many requests from this party or address: wait a little and try again",
+};
+
+/** Refusals that the same key or token will get again: it is forgotten. */
+const FINAL = ["revoked_key", "unknown_key", "root_key", "denied", "bad_signature", "bearer_not_enabled", "bad_token"];
+
+/** The headers that authenticate a GET of `url`: a fresh signature with
+ * the key given, or the token, or nothing. `created` is the node's time,
+ * as this page knows it, so a browser clock that is off does not matter. */
+async function credentials(url) {
+  if (state.signer) return signRequest(state.signer, { method: "GET", url, now: Math.floor(serverNow() / 1000) });
+  if (state.token) return { Authorization: `Bearer ${state.token}` };
+  return {};
+}
+
+/** Forgets the key and the token. */
+function forget() {
+  state.signer = null;
+  state.token = "";
+  state.refusal = null;
+  sessionStorage.removeItem("bulwark-token");
+  $("token").value = "";
+  $("key-file").value = "";
+}
+
+/** Records a refusal of the restricted board and says it in words; a
+ * refusal that would come again forgets the key or token, and the public
+ * view is loaded instead. Returns the sentence for the error line. */
+function refused(status, body) {
+  const code = String(body?.code || "");
+  const who = state.signer ? `the key ${state.signer.name}` : "the token";
+  const words = `${REFUSALS[code] || `the node answered ${status}`} (HTTP ${status}${code ? `, code ${code}` : ""}${body?.error ? `: “${body.error}”` : ""})`;
+  const final = FINAL.includes(code);
+  if (final) {
+    forget();
+    state.again = true;
+    // The view changes under the reader: the Access section says why.
+    if (state.tab !== "access") location.hash = "#access";
+  }
+  state.refusal = { status, code, error: body?.error || "" };
+  $("signin-result").textContent = `The node refused the restricted view to ${who}: ${words}.${final ? " It is forgotten: back to the public view." : ""}`;
+  return `the node refused the restricted view to ${who}: ${words}`;
+}
+
+/** A refresh of the board once any refresh in flight has ended. */
+async function refreshNow() {
+  while (state.refreshing) await new Promise((r) => setTimeout(r, 50));
+  await refresh();
+}
+
+async function signInWithKey() {
+  const out = $("signin-result");
+  const file = $("key-file").files[0];
+  if (!file) {
+    out.textContent = "Choose your key file first.";
+    return;
+  }
+  let signer;
+  try {
+    if (file.size > 64 * 1024) throw new Error("it is far larger than a key file (one line)");
+    signer = await parseKeyFile(await file.text());
+  } catch (err) {
+    out.textContent = `${file.name} cannot sign in: ${err.message}.`;
+    return;
+  } finally {
+    // The page keeps the key object, not the file's choice.
+    $("key-file").value = "";
+  }
+  forget();
+  state.signer = signer;
+  out.textContent = `Signing in with the key ${signer.name}…`;
+  const before = state.loadedAt;
+  await refreshNow();
+  if (state.signer === signer && state.loadedAt !== before && state.board?.view === "restricted") {
+    out.textContent = `Restricted view open for ${state.board.party}, with the key ${signer.name} (key id ${signer.id}). Every request for it is signed afresh in this page; the key stays in this page's memory only, never stored or sent.`;
+  } else if (state.signer === signer) {
+    // Not refused for good (the node unreachable, a clock, a limit): the
+    // key is not kept either; choose it again to retry.
+    if (!state.refusal) out.textContent = `The restricted view did not open with the key ${signer.name}: ${$("error").textContent || "no answer from the node"}`;
+    forget();
+  }
+}
+
 // ------------------------------------------------------------------ events
 
 window.addEventListener("hashchange", route);
@@ -528,20 +632,28 @@ $("trace-close").addEventListener("click", closeEntries);
 $("map-from").addEventListener("change", () => state.board && renderMap(state.board));
 $("map-to").addEventListener("change", () => state.board && renderMap(state.board));
 $("pack-file").addEventListener("change", (e) => { const f = e.target.files[0]; if (f) verifyFile(f); });
+$("signin-key").addEventListener("submit", (e) => { e.preventDefault(); signInWithKey(); });
 $("signin").addEventListener("submit", async (e) => {
   e.preventDefault();
-  state.token = $("token").value.trim();
+  const token = $("token").value.trim();
+  forget();
+  state.token = token;
   sessionStorage.setItem("bulwark-token", state.token);
-  await refresh();
-  $("signin-result").textContent = state.board?.view === "restricted" ? `Restricted view open for ${state.board.party}.` : "The node did not open the restricted view: see the message above.";
-  if (state.board?.view !== "restricted") { state.token = ""; sessionStorage.removeItem("bulwark-token"); }
+  $("signin-result").textContent = "";
+  const before = state.loadedAt;
+  await refreshNow();
+  if (state.loadedAt !== before && state.board?.view === "restricted") {
+    $("signin-result").textContent = `Restricted view open for ${state.board.party}.`;
+  } else {
+    if (!state.refusal) $("signin-result").textContent = "The node did not open the restricted view: see the message above.";
+    state.token = "";
+    sessionStorage.removeItem("bulwark-token");
+  }
 });
 $("signout").addEventListener("click", async () => {
-  state.token = "";
-  sessionStorage.removeItem("bulwark-token");
-  $("token").value = "";
-  await refresh();
-  $("signin-result").textContent = "Public view.";
+  forget();
+  await refreshNow();
+  $("signin-result").textContent = "Public view. The key or token given before is forgotten.";
 });
 
 start();

@@ -26,6 +26,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../dashboard/map.js"),
     ),
     (
+        "sign.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../dashboard/sign.js"),
+    ),
+    (
         "verify.js",
         "text/javascript; charset=utf-8",
         include_str!("../../ledger/js/verify.js"),

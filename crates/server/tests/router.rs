@@ -324,7 +324,7 @@ async fn the_board_traces_every_row_to_its_entries_and_keeps_restricted_reports_
     assert!(
         page.contains("/assets/app.js") && !page.contains("http://") && !page.contains("https://")
     );
-    for file in ["app.js", "map.js", "verify.js", "style.css"] {
+    for file in ["app.js", "map.js", "sign.js", "verify.js", "style.css"] {
         let (status, body) = call(&app, "GET", &format!("/assets/{file}"), None, "").await;
         assert_eq!(status, StatusCode::OK, "{file}");
         assert!(!body.is_empty());
