@@ -133,14 +133,7 @@ fn the_dashboard_signs_requests_that_a_node_in_the_signatures_mode_takes_and_ref
     // by the US reporter.
     let secret = "us-int-SIGNED-5c1e";
     let observed = base::Timestamp::from_seconds(now_s() - 3 * 3600).to_string();
-    let restricted = json!({
-        "v": 1, "type": "observation",
-        "id": {"party": "us", "source": "nti", "message": secret},
-        "class": "us-intelligence", "observed": {"from": observed},
-        "place": {"point": {"lon_e7": 307_654_321, "lat_e7": 464_321_987}},
-        "kind": "armour_movement", "counts": {"crossings": 12}, "confidence_bp": 8000,
-        "releasability": {"visibility": "restricted", "to": ["uk"]}
-    });
+    let restricted = restricted_report(secret, &observed);
     std::fs::write(path("restricted.jsonl"), format!("{restricted}\n")).unwrap();
     let receipts = ok(bulwark(&[
         "submit",

@@ -130,14 +130,7 @@ fn the_dashboard_shows_a_live_scenario_every_figure_traced_and_verifies_evidence
     // place must never reach the public view.
     let secret = "us-int-SECRET-7f3a";
     let observed = base::Timestamp::from_millis(now_ms() - 9 * 3_600_000).to_string();
-    let restricted = json!({
-        "v": 1, "type": "observation",
-        "id": {"party": "us", "source": "nti", "message": secret},
-        "class": "us-intelligence", "observed": {"from": observed},
-        "place": {"point": {"lon_e7": 307_654_321, "lat_e7": 464_321_987}},
-        "kind": "armour_movement", "counts": {"crossings": 12}, "confidence_bp": 8000,
-        "releasability": {"visibility": "restricted", "to": ["uk"]}
-    });
+    let restricted = restricted_report(secret, &observed);
     let (status, answer) = post(port, &t["us"], &[restricted]).unwrap();
     assert_eq!(status, 200, "{answer}");
     assert!(answer.to_string().contains("receipt"), "{answer}");

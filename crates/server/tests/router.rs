@@ -112,6 +112,18 @@ fn scenario_now(fw: &framework::Framework, name: &str) -> Vec<(String, Value)> {
         .collect()
 }
 
+/// A node in the local mode (bearer tokens) in a fresh data directory.
+fn local_node(name: &str) -> (framework::Framework, PathBuf, server::Node) {
+    let fw = framework();
+    let data = std::env::temp_dir().join(format!("bulwark-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let policy = std::fs::read_to_string(example().join("policy.cedar")).unwrap();
+    let mut options = server::Options::new(&data, &policy, "policy.cedar");
+    options.auth = server::auth::Mode::LocalTokens;
+    let node = server::start(&fw, &options).unwrap();
+    (fw, data, node)
+}
+
 fn tokens(data: &std::path::Path) -> BTreeMap<String, String> {
     std::fs::read_to_string(data.join("tokens"))
         .unwrap()
@@ -124,13 +136,7 @@ fn tokens(data: &std::path::Path) -> BTreeMap<String, String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_certified_breach_through_the_api_gives_a_pack_that_verifies_and_tiles_that_prove() {
-    let fw = framework();
-    let data = std::env::temp_dir().join(format!("bulwark-router-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&data);
-    let policy = std::fs::read_to_string(example().join("policy.cedar")).unwrap();
-    let mut options = server::Options::new(&data, &policy, "policy.cedar");
-    options.auth = server::auth::Mode::LocalTokens;
-    let node = server::start(&fw, &options).unwrap();
+    let (fw, data, node) = local_node("router");
     let app = node.router();
     let t = tokens(&data);
 
@@ -298,13 +304,7 @@ fn indexes(row: &Value) -> Vec<(u64, String)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_board_traces_every_row_to_its_entries_and_keeps_restricted_reports_to_their_readers() {
-    let fw = framework();
-    let data = std::env::temp_dir().join(format!("bulwark-board-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&data);
-    let policy = std::fs::read_to_string(example().join("policy.cedar")).unwrap();
-    let mut options = server::Options::new(&data, &policy, "policy.cedar");
-    options.auth = server::auth::Mode::LocalTokens;
-    let node = server::start(&fw, &options).unwrap();
+    let (fw, data, node) = local_node("board");
     let app = node.router();
     let t = tokens(&data);
 

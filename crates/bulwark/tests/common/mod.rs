@@ -118,3 +118,17 @@ pub fn post(port: u16, token: &str, inputs: &[Value]) -> std::io::Result<(u16, V
     let (status, text) = http(port, "POST", "/api/v1/inputs", Some(token), &body)?;
     Ok((status, serde_json::from_str(&text).unwrap_or(Value::Null)))
 }
+
+/// A restricted observation of armour by the US, observed at `observed`,
+/// released to the UK only: message id `secret`, at 30.7654321 E
+/// 46.4321987 N.
+pub fn restricted_report(secret: &str, observed: &str) -> Value {
+    serde_json::json!({
+        "v": 1, "type": "observation",
+        "id": {"party": "us", "source": "nti", "message": secret},
+        "class": "us-intelligence", "observed": {"from": observed},
+        "place": {"point": {"lon_e7": 307_654_321, "lat_e7": 464_321_987}},
+        "kind": "armour_movement", "counts": {"crossings": 12}, "confidence_bp": 8000,
+        "releasability": {"visibility": "restricted", "to": ["uk"]}
+    })
+}
