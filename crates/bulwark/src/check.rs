@@ -73,6 +73,19 @@ pub fn load(path: &Path) -> Result<(framework::Framework, Vec<base::Diagnostic>)
     ))
 }
 
+/// Loads one framework file without judging it: only what stops it being
+/// read (syntax, types, unknown fields) comes back as diagnostics.
+pub fn load_only(path: &Path) -> Result<(framework::Framework, Vec<base::Diagnostic>)> {
+    let file = resolve(path)?;
+    let bytes = std::fs::read(&file)
+        .map_err(|e| anyhow::anyhow!("cannot read `{}`: {}", file.display(), plain_io(&e)))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| anyhow::anyhow!("`{}` is not UTF-8 text: save it as UTF-8", file.display()))?;
+    let root = file.parent().map(Path::to_path_buf).unwrap_or_default();
+    let shown = file.display().to_string();
+    Ok(framework::load(&shown, &text, &DirFiles { root }))
+}
+
 pub fn run(args: &CheckArgs) -> Result<u8> {
     if let Some(pair) = &args.diff {
         let [old, new] = pair.as_slice() else {

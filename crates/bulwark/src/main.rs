@@ -17,6 +17,7 @@ mod explain;
 mod export;
 mod ingest;
 mod keys;
+mod plan;
 mod progress;
 mod record;
 mod serve;
@@ -275,6 +276,15 @@ bulwark supply kiel path/to/kiel_support_tracker --donor Germany\n  \
 bulwark supply commitments examples/ukraine-2025 deliveries.jsonl --day 60\n\n\
 The terms and rules: docs/supply.md")]
     Supply(supply::SupplyArgs),
+    /// Air-defence rotations: `bulwark plan rotations FRAMEWORK` finds a
+    /// plan that covers every site every day (or the fewest gaps, each
+    /// explained) with HiGHS; `bulwark plan check FRAMEWORK PLAN.json`
+    /// proves a plan gap-free or lists its gaps, with no solver.
+    #[command(after_help = "Examples:\n  \
+bulwark plan rotations examples/ukraine-2025 --days 180 --out plan.json\n  \
+bulwark plan check examples/ukraine-2025 plan.json\n\n\
+The model and the plan format: docs/rotations.md")]
+    Plan(plan::PlanArgs),
 }
 
 /// Output format for commands that report.
@@ -302,6 +312,7 @@ fn main() -> ExitCode {
         Command::VerifyLog(args) => verify::run_log(&args),
         Command::Witness(args) => witness::run(&args),
         Command::Supply(args) => supply::run(&args),
+        Command::Plan(args) => plan::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -613,6 +613,14 @@ impl<'a> Checker<'a> {
                     &ctx,
                 );
             }
+            if let Some(home) = &u.home {
+                self.reference(
+                    &["ad_site", "hub"],
+                    home,
+                    fw.locate("ad_unit", k, &[Seg::Key("home")]),
+                    &ctx,
+                );
+            }
         }
         for (k, z) in fw.zones.iter().enumerate() {
             if let Some(w) = &z.within {
@@ -631,6 +639,14 @@ impl<'a> Checker<'a> {
                     &["zone"],
                     z,
                     fw.locate("hub", k, &[Seg::Key("zone")]),
+                    &format!("hub `{}`", h.id),
+                );
+            }
+            for site in h.transit_to.keys() {
+                self.reference(
+                    &["ad_site"],
+                    site,
+                    fw.locate("hub", k, &[Seg::Key("transit_to"), Seg::Key(site)]),
                     &format!("hub `{}`", h.id),
                 );
             }

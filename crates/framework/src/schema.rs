@@ -943,6 +943,14 @@ pub struct AdUnit {
     /// Maintenance hub that overhauls it.
     #[serde(default)]
     pub hub: Option<String>,
+    /// Where it stands when a rotation plan starts: a site id (deployed
+    /// there, freshly overhauled) or its hub (ready to leave). Default: its hub.
+    #[serde(default)]
+    pub home: Option<String>,
+    /// When it can first be used, counted from the plan's first day
+    /// (e.g. `30d` for a unit still being delivered). Default: at once.
+    #[serde(default)]
+    pub available_from: Option<Duration>,
     /// Who may see this item: `public`, `parties` (the default) or `restricted`.
     #[serde(default)]
     pub visibility: Visibility,
@@ -963,6 +971,21 @@ pub struct Hub {
     /// Where it is (a zone id).
     #[serde(default)]
     pub zone: Option<String>,
+    /// How many units it can overhaul at once. Default: no limit.
+    #[serde(default)]
+    pub capacity: Option<u32>,
+    /// Overhaul kits (pre-positioned spares) on hand: each overhaul uses one.
+    /// Default: no limit.
+    #[serde(default)]
+    pub spares: Option<u32>,
+    /// Travel time between the hub and any site, each way, unless
+    /// `transit_to` names the site. Default `1d`.
+    #[serde(default)]
+    pub transit: Option<Duration>,
+    /// Travel time between the hub and particular sites, each way:
+    /// `{ "site-kharkiv" = "3d" }`.
+    #[serde(default)]
+    pub transit_to: BTreeMap<String, Duration>,
 }
 
 /// `[fusion]`: how observations of one event are recognised as one incident,
