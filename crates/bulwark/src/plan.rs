@@ -157,8 +157,9 @@ fn rotations(a: &RotationsArgs) -> Result<u8> {
     let options = plan::milp::Options {
         time_limit: a.time_limit,
         threads: a.threads,
+        ..plan::milp::Options::default()
     };
-    let outcome = plan::plan(&inst, options);
+    let outcome = plan::plan(&inst, &options);
     spinner.finish_and_clear();
     let outcome = outcome.map_err(|e| anyhow!("{e}"))?;
     let p = &outcome.plan;
@@ -169,7 +170,7 @@ fn rotations(a: &RotationsArgs) -> Result<u8> {
         std::fs::write(path, text + "\n")
             .with_context(|| format!("cannot write `{}`", path.display()))?;
     }
-    let proven = outcome.solved.status == plan::milp::Status::Optimal;
+    let proven = outcome.gaps.status == plan::milp::Status::Optimal;
     match a.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(p)?),
         Format::Text => {
@@ -190,16 +191,21 @@ fn rotations(a: &RotationsArgs) -> Result<u8> {
                 }
             );
             println!(
-                "solver: HiGHS, {} in {:.2} s ({} variables, {} constraints); {} arrivals at sites",
+                "solver: HiGHS, gaps {} in {:.2} s ({} variables, {} constraints); {} arrivals at sites ({})",
                 if proven {
-                    "proven optimal"
+                    "proven fewest"
                 } else {
-                    "NOT proven optimal (time limit)"
+                    "NOT proven fewest (time limit)"
                 },
-                outcome.solved.seconds,
+                outcome.gaps.seconds,
                 s.map_or(0, |s| s.columns),
                 s.map_or(0, |s| s.rows),
-                s.map_or(0, |s| s.arrivals)
+                s.map_or(0, |s| s.arrivals),
+                if s.is_some_and(|s| s.arrivals_status == "optimal") {
+                    "proven fewest for those gaps"
+                } else {
+                    "the fewest found in the search allowed"
+                }
             );
             println!();
             print!("{}", calendar_text(&inst, p));

@@ -38,52 +38,83 @@ pub enum PlanError {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outcome {
     pub plan: Plan,
-    pub solved: milp::Solved,
-    /// With gaps: what would close them, e.g. "one more patriot unit at
-    /// `hub-rzeszow`: 0 gap-days (from 12)".
+    /// The first stage: the fewest uncovered site-days.
+    pub gaps: milp::Solved,
+    /// The second stage: the fewest moves keeping that number.
+    pub moves: Option<milp::Solved>,
+    /// With gaps: what would close them, e.g. "with one more patriot unit
+    /// at `hub-rzeszow`: 0 uncovered site-days instead of 12".
     pub remedies: Vec<String>,
 }
 
-/// Plans the instance: the fewest uncovered site-days, then the fewest
-/// moves. With gaps, each is explained and the relaxations that would
-/// close them are tried (more solves).
-pub fn plan(inst: &Instance, options: milp::Options) -> Result<Outcome, PlanError> {
+/// Branch-and-bound nodes the second stage may search. A limit of work,
+/// not time, so that the plan is the same on any machine.
+pub const MOVE_NODES: i64 = 200;
+
+/// Plans the instance in two stages: the fewest uncovered site-days
+/// (proven, or the solver says it is not), then, keeping that number, the
+/// fewest arrivals at sites within [`MOVE_NODES`] nodes of search from the
+/// first stage's plan. With gaps, each is explained and the relaxations
+/// that would close them are tried (more solves).
+pub fn plan(inst: &Instance, options: &milp::Options) -> Result<Outcome, PlanError> {
     let model = model::build(inst, &Relax::default());
-    let solved = milp::solve(&model.milp, options)?;
-    if solved.values.is_empty() {
+    let first = milp::solve(&model.milp, options)?;
+    if first.values.is_empty() {
         return Err(PlanError::NoPlan(options.time_limit));
     }
-    let mut plan = plan::decode(inst, &model, &solved.values)?;
-    let gap_days = model.gaps(&solved.values);
-    let objective = solved.objective.unwrap_or(0);
+    let gap_days = model.gaps(&first.values);
+    let mut values = first.values.clone();
+    let second_model = model.fewest_moves(gap_days);
+    let second = milp::solve(
+        &second_model,
+        &milp::Options {
+            node_limit: Some(MOVE_NODES),
+            start: Some(first.values.clone()),
+            ..options.clone()
+        },
+    )?;
+    let better = !second.values.is_empty()
+        && model.arrivals(&second.values) <= model.arrivals(&values)
+        && model.gaps(&second.values) == gap_days;
+    if better {
+        values.clone_from(&second.values);
+    }
+    let mut plan = plan::decode(inst, &model, &values)?;
+    let status = |s: milp::Status| match s {
+        milp::Status::Optimal => "optimal",
+        _ => "feasible",
+    };
     plan.solver = Some(plan::SolverReport {
-        name: solved.solver.clone(),
-        status: match solved.status {
-            milp::Status::Optimal => "optimal",
-            _ => "feasible",
+        name: first.solver.clone(),
+        status: status(first.status).into(),
+        gap_days,
+        arrivals: model.arrivals(&values),
+        arrivals_status: if better {
+            status(second.status)
+        } else {
+            "feasible"
         }
         .into(),
-        gap_days,
-        arrivals: objective - gap_days * model.gap_weight,
-        seconds: solved.seconds,
+        seconds: first.seconds + second.seconds,
         columns: model.milp.columns.len(),
         rows: model.milp.rows.len(),
     });
     let mut remedies = Vec::new();
     if gap_days > 0 {
-        explain(inst, &model, &mut plan);
+        explain(inst, &mut plan);
         remedies = what_would_close(inst, &model, gap_days, options)?;
     }
     Ok(Outcome {
         plan,
-        solved,
+        gaps: first,
+        moves: Some(second),
         remedies,
     })
 }
 
 /// Gives each gap its reasons: how many units could cover the site at all,
 /// and where each of them is on the gap's first day.
-fn explain(inst: &Instance, model: &model::Model, plan: &mut Plan) {
+fn explain(inst: &Instance, plan: &mut Plan) {
     for gap in &mut plan.gaps {
         let Some(s) = inst.site_index(&gap.site) else {
             continue;
@@ -162,7 +193,6 @@ fn explain(inst: &Instance, model: &model::Model, plan: &mut Plan) {
             })
             .collect();
         gap.reasons.extend(hub_full);
-        let _ = model;
     }
 }
 
@@ -172,7 +202,7 @@ fn what_would_close(
     inst: &Instance,
     model: &model::Model,
     gap_days: i64,
-    options: milp::Options,
+    options: &milp::Options,
 ) -> Result<Vec<String>, PlanError> {
     let mut out = Vec::new();
     let mut tries: Vec<(String, Relax)> = Vec::new();

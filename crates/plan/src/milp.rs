@@ -180,12 +180,17 @@ pub struct Solved {
 }
 
 /// Solver options.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Options {
     /// Wall-clock limit in seconds.
     pub time_limit: f64,
     /// Threads for the solver; 1 keeps the answer the same run to run.
     pub threads: u32,
+    /// Branch-and-bound nodes allowed: a limit of work rather than time,
+    /// so that a search cut short stops at the same place on any machine.
+    pub node_limit: Option<i64>,
+    /// A solution to start from (column values).
+    pub start: Option<Vec<i64>>,
 }
 
 impl Default for Options {
@@ -193,6 +198,8 @@ impl Default for Options {
         Options {
             time_limit: 600.0,
             threads: 1,
+            node_limit: None,
+            start: None,
         }
     }
 }
@@ -212,7 +219,7 @@ pub enum SolveError {
 /// proof of optimality (the objective is an integer, so an absolute gap
 /// under 1 is a proof).
 #[cfg(feature = "highs")]
-pub fn solve(m: &Milp, options: Options) -> Result<Solved, SolveError> {
+pub fn solve(m: &Milp, options: &Options) -> Result<Solved, SolveError> {
     use highs::{HighsModelStatus, RowProblem, Sense};
     let started = std::time::Instant::now();
     let mut pb = RowProblem::default();
@@ -255,6 +262,17 @@ pub fn solve(m: &Milp, options: Options) -> Result<Solved, SolveError> {
     if let Some(n) = std::num::NonZeroU32::new(options.threads) {
         model.set_threads(n);
     }
+    if let Some(nodes) = options.node_limit {
+        model
+            .try_set_option("mip_max_nodes", i32::try_from(nodes).unwrap_or(i32::MAX))
+            .map_err(|e| SolveError::Refused(format!("option mip_max_nodes: {e:?}")))?;
+    }
+    if let Some(start) = &options.start {
+        let cols: Vec<f64> = start.iter().map(|v| *v as f64).collect();
+        model
+            .try_set_solution(Some(&cols), None, None, None)
+            .map_err(|e| SolveError::Refused(format!("starting solution: {e:?}")))?;
+    }
     let solved = model
         .try_solve()
         .map_err(|e| SolveError::Refused(format!("{e:?}")))?;
@@ -265,7 +283,8 @@ pub fn solve(m: &Milp, options: Options) -> Result<Solved, SolveError> {
         | HighsModelStatus::ReachedIterationLimit
         | HighsModelStatus::ObjectiveBound
         | HighsModelStatus::ObjectiveTarget
-        | HighsModelStatus::ReachedSolutionLimit => solved
+        | HighsModelStatus::ReachedSolutionLimit
+        | HighsModelStatus::ReachedInterrupt => solved
             .get_solution()
             .columns()
             .iter()
@@ -294,6 +313,6 @@ pub fn solve(m: &Milp, options: Options) -> Result<Solved, SolveError> {
 
 /// Without the `highs` feature there is no solver.
 #[cfg(not(feature = "highs"))]
-pub fn solve(_m: &Milp, _options: Options) -> Result<Solved, SolveError> {
+pub fn solve(_m: &Milp, _options: &Options) -> Result<Solved, SolveError> {
     Err(SolveError::NoSolver)
 }

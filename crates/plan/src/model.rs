@@ -23,9 +23,10 @@
 //!   **spares**: overhauls begun ≤ the hub's kits.
 //! - **Cover**: `Σ_c (A - D)[c,s,t] + gap[s,t] ≥ required[s]`.
 //!
-//! The objective counts uncovered site-days first, then — much lighter —
-//! arrivals at sites, so that among plans with the fewest gaps the one with
-//! the fewest moves is chosen.
+//! The objective is the number of uncovered site-days. A second stage then
+//! keeps that number and looks for the fewest arrivals at sites (moves),
+//! within a fixed amount of search, so that the plan is not needlessly
+//! restless.
 
 use std::collections::BTreeMap;
 
@@ -61,8 +62,8 @@ pub struct Model {
     pub left: Vec<Vec<Vec<usize>>>,
     /// `gap[s][t]`: column, or `None` for a site that needs nothing.
     pub gap: Vec<Vec<Option<usize>>>,
-    /// Weight of one uncovered site-day in the objective.
-    pub gap_weight: i64,
+    /// Columns counting arrivals at sites (`A` on the last day): the moves.
+    pub moves: Vec<usize>,
 }
 
 /// Groups the instance's units into classes.
@@ -126,8 +127,7 @@ pub fn build(inst: &Instance, relax: &Relax) -> Model {
     let mut m = Milp::default();
     let mut arrived = Vec::new();
     let mut left = Vec::new();
-    let mut stint_cost_columns = Vec::new();
-    let mut upper_total: i64 = 0;
+    let mut moves = Vec::new();
     for (ci, c) in classes.iter().enumerate() {
         let size = c.ready.iter().map(|r| r.1).sum::<i64>() + c.homed.values().sum::<i64>();
         let hub = &inst.hubs[c.hub];
@@ -138,7 +138,6 @@ pub fn build(inst: &Instance, relax: &Relax) -> Model {
             let homed = c.homed.get(&s).copied().unwrap_or(0);
             let cycle = (2 * tr + c.overhaul_days as usize + 1).max(1);
             let ub = homed + size * (days / cycle + 1) as i64;
-            upper_total += ub;
             let sid = &inst.sites[s].id;
             let a: Vec<usize> = (0..days)
                 .map(|t| {
@@ -185,7 +184,7 @@ pub fn build(inst: &Instance, relax: &Relax) -> Model {
                 }
             }
             if let Some(last) = a.last() {
-                stint_cost_columns.push(*last);
+                moves.push(*last);
             }
             ca.push(a);
             ce.push(d);
@@ -271,7 +270,6 @@ pub fn build(inst: &Instance, relax: &Relax) -> Model {
         }
     }
     // Cover, with the gap counted.
-    let gap_weight = upper_total + 1;
     let mut gap = Vec::new();
     for (s, site) in inst.sites.iter().enumerate() {
         let req = i64::from(site.required);
@@ -281,7 +279,7 @@ pub fn build(inst: &Instance, relax: &Relax) -> Model {
                 row_gap.push(None);
                 continue;
             }
-            let g = m.column(format!("gap[{},{t}]", site.id), gap_weight, 0, req);
+            let g = m.column(format!("gap[{},{t}]", site.id), 1, 0, req);
             let mut terms = vec![(g, 1)];
             for (ci, c) in classes.iter().enumerate() {
                 if let Some(k) = c.sites.iter().position(|x| *x == s) {
@@ -299,22 +297,48 @@ pub fn build(inst: &Instance, relax: &Relax) -> Model {
         }
         gap.push(row_gap);
     }
-    for col in stint_cost_columns {
-        if let Some(c) = m.columns.get_mut(col) {
-            c.cost += 1;
-        }
-    }
     Model {
         milp: m,
         classes,
         arrived,
         left,
         gap,
-        gap_weight,
+        moves,
     }
 }
 
 impl Model {
+    /// The second stage: among plans with at most `gap_days` uncovered
+    /// site-days, the fewest arrivals at sites.
+    pub fn fewest_moves(&self, gap_days: i64) -> Milp {
+        let mut m = self.milp.clone();
+        for c in &mut m.columns {
+            c.cost = 0;
+        }
+        for &col in &self.moves {
+            if let Some(c) = m.columns.get_mut(col) {
+                c.cost = 1;
+            }
+        }
+        let gaps: Vec<(usize, i64)> = self
+            .gap
+            .iter()
+            .flatten()
+            .flatten()
+            .map(|c| (*c, 1))
+            .collect();
+        m.row(|| "gap days at most".into(), None, Some(gap_days), &gaps);
+        m
+    }
+
+    /// Arrivals at sites in a solution.
+    pub fn arrivals(&self, values: &[i64]) -> i64 {
+        self.moves
+            .iter()
+            .map(|c| values.get(*c).copied().unwrap_or(0))
+            .sum()
+    }
+
     /// Uncovered site-days in a solution.
     pub fn gaps(&self, values: &[i64]) -> i64 {
         self.gap

@@ -88,11 +88,15 @@ pub struct Gap {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SolverReport {
     pub name: String,
-    /// `optimal`: no plan has fewer gaps (proven); `feasible`: the best found in time.
+    /// `optimal`: no plan has fewer uncovered site-days (proven);
+    /// `feasible`: the fewest found in the time allowed.
     pub status: String,
     pub gap_days: i64,
     /// Arrivals at sites, the tie-breaker among plans with the fewest gaps.
     pub arrivals: i64,
+    /// `optimal`: no plan with as few gaps has fewer arrivals (proven);
+    /// `feasible`: the fewest found in the search allowed.
+    pub arrivals_status: String,
     pub seconds: f64,
     pub columns: usize,
     pub rows: usize,
