@@ -869,7 +869,11 @@ fn chart(l: &stock::Line, from: u32, to: u32) -> Vec<String> {
             })
             .collect();
         let tail = if row == floor_row { " floor" } else { "" };
-        out.push(format!("  {label:>7} |{cells}{tail}"));
+        out.push(
+            format!("  {label:>7} |{cells}{tail}")
+                .trim_end()
+                .to_string(),
+        );
     }
     out.push(format!("  {:>7} +{}", "", "-".repeat(width)));
     let left = format!("day {from}");

@@ -2682,3 +2682,72 @@ fn supply_finance_steps_totals_and_what_waits_on_a_vote() {
         Some(1)
     );
 }
+
+/// Whether `actual` prints what the page shows: line for line, where `…`
+/// stands for any number of lines left out.
+fn shown_as(expected: &[&str], actual: &[&str]) -> Result<(), String> {
+    let mut a = 0;
+    let mut skipping = false;
+    for e in expected {
+        if *e == "…" {
+            skipping = true;
+            continue;
+        }
+        if skipping {
+            while a < actual.len() && actual[a] != *e {
+                a += 1;
+            }
+            if a == actual.len() {
+                return Err(format!("`{e}` is not printed after the lines left out"));
+            }
+        } else if actual.get(a) != Some(e) {
+            return Err(format!(
+                "the page shows `{e}`, the command prints {:?}",
+                actual.get(a)
+            ));
+        }
+        a += 1;
+        skipping = false;
+    }
+    if !skipping && a != actual.len() {
+        return Err("the command prints more than the page shows (end the block with `…`)".into());
+    }
+    Ok(())
+}
+
+#[test]
+fn supply_days_posture_and_finance_print_what_docs_supply_shows() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let page = std::fs::read_to_string(root.join("docs/supply.md")).unwrap();
+    let mut checked = 0;
+    let mut lines = page.lines().peekable();
+    while let Some(line) = lines.next() {
+        let Some(command) = line.strip_prefix("$ bulwark supply ") else {
+            continue;
+        };
+        if !["days ", "posture ", "finance "]
+            .iter()
+            .any(|c| command.starts_with(c))
+        {
+            continue;
+        }
+        let mut expected = Vec::new();
+        while let Some(l) = lines.next_if(|l| *l != "```") {
+            expected.push(l);
+        }
+        let mut args = vec!["supply"];
+        args.extend(command.split_whitespace());
+        let out = Command::new(env!("CARGO_BIN_EXE_bulwark"))
+            .args(&args)
+            .current_dir(&root)
+            .output()
+            .unwrap();
+        let text = stdout(&out);
+        let actual: Vec<&str> = text.lines().collect();
+        if let Err(why) = shown_as(&expected, &actual) {
+            panic!("docs/supply.md, `$ bulwark supply {command}`: {why}\n{text}");
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 4, "the page's days, posture and finance examples");
+}

@@ -9,8 +9,9 @@
 //! - a tranche's pledged, approved and disbursed are the sums of its
 //!   reports of each step, in millions of the tranche's currency; what is
 //!   **left** is the tranche's amount minus what was disbursed, never
-//!   below zero; disbursing more than was approved, or more than the
-//!   amount, is named;
+//!   below zero; disbursing more than the amount is named, and more than
+//!   was approved where approvals are reported or the tranche waits on a
+//!   vote (a `funded` or `appropriated` tranche needs no approval step);
 //! - **totals** by source (frozen-asset windfall, EU borrowing, national
 //!   budgets, other) and currency, then by currency: amounts of different
 //!   currencies are never added;
@@ -129,7 +130,8 @@ pub struct TrancheView {
     pub party: Option<String>,
     #[serde(flatten)]
     pub sums: Sums,
-    /// Disbursed beyond what was approved.
+    /// Disbursed beyond what was approved (judged where approvals were
+    /// reported or the tranche waits on a vote; else 0).
     pub disbursed_beyond_approved_millions: i64,
     /// Disbursed beyond the tranche's amount.
     pub disbursed_beyond_amount_millions: i64,
@@ -265,6 +267,7 @@ pub fn judge(
         .map(|t| {
             let mut mine = events.remove(t.id.as_str()).unwrap_or_default();
             mine.sort_by_key(|r| (r.at, r.line));
+            let approvals = mine.iter().any(|r| r.step == Step::Approved);
             let mut sums = Sums {
                 amount_millions: t.amount_millions,
                 ..Sums::default()
@@ -300,10 +303,18 @@ pub fn judge(
                 currency: t.currency.clone(),
                 status: t.status,
                 party: t.party.clone(),
-                disbursed_beyond_approved_millions: sums
-                    .disbursed_millions
-                    .saturating_sub(sums.approved_millions)
-                    .max(0),
+                // A funded or appropriated tranche needs no approval to be
+                // spent: only judged when approvals were reported, or the
+                // tranche still waits on its vote.
+                disbursed_beyond_approved_millions: if approvals
+                    || t.status == TrancheStatus::PendingVote
+                {
+                    sums.disbursed_millions
+                        .saturating_sub(sums.approved_millions)
+                        .max(0)
+                } else {
+                    0
+                },
                 disbursed_beyond_amount_millions: sums
                     .disbursed_millions
                     .saturating_sub(t.amount_millions)
@@ -451,6 +462,18 @@ action = [
         assert_eq!(lines, [1, 2, 3, 4]);
         assert_eq!(v.series[2].disbursed_millions, 300);
         assert_eq!(r.set_aside[0].line, 5);
+        // Appropriated money needs no approval step; pending money does.
+        let ts = [
+            tranche("law", "national_budget", 100, "USD", "appropriated"),
+            tranche("vote", "eu_borrowing", 100, "EUR", "pending_vote"),
+        ];
+        let rs = [
+            report("law", Step::Disbursed, 60, "2026-01-01T00:00:00Z", 1),
+            report("vote", Step::Disbursed, 60, "2026-01-01T00:00:00Z", 2),
+        ];
+        let r = judge(&ts, &[], &[], &rs);
+        assert_eq!(r.tranches[0].disbursed_beyond_approved_millions, 0);
+        assert_eq!(r.tranches[1].disbursed_beyond_approved_millions, 60);
     }
 
     #[test]
