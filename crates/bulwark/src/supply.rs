@@ -81,7 +81,7 @@ The rules: docs/supply.md")]
     #[command(after_help = "Examples:\n  \
 bulwark supply days examples/ukraine-2025\n  \
 bulwark supply days examples/ukraine-2025 --breach-at 45 --days 120\n  \
-bulwark supply days examples/ukraine-2025 --stock stock.jsonl --receipts receipts.jsonl --day 40\n  \
+bulwark supply days examples/ukraine-2025 --stock examples/ukraine-2025/supply/stock.jsonl --receipts examples/ukraine-2025/supply/receipts.jsonl --day 40\n  \
 bulwark supply days examples/ukraine-2025 --in-force 2026-01-01T00:00:00Z --breach-at 2026-02-14T03:00:00Z --fail-on-alert\n\n\
 A stock report line:  {\"category\":\"155mm\",\"on_hand\":410000,\"day\":40}\n\
 The rules: docs/supply.md, \"Days of supply\"")]
@@ -99,8 +99,8 @@ The rules: docs/supply.md, \"Days of supply\"")]
     /// `--fail-on-alert`), 2 a file could not be read.
     #[command(after_help = "Examples:\n  \
 bulwark supply posture examples/ukraine-2025\n  \
-bulwark supply posture examples/ukraine-2025 levels.jsonl\n  \
-bulwark supply posture examples/ukraine-2025 levels.jsonl --at 2026-07-01T00:00:00Z --fail-on-alert\n\n\
+bulwark supply posture examples/ukraine-2025 examples/ukraine-2025/supply/levels.jsonl\n  \
+bulwark supply posture examples/ukraine-2025 examples/ukraine-2025/supply/levels.jsonl --at 2026-07-01T00:00:00Z --fail-on-alert\n\n\
 The rules: docs/supply.md, \"Force posture\"")]
     Posture(PostureArgs),
     /// Financing: each `[[tranche]]` against the steps reported for it
@@ -117,7 +117,7 @@ The rules: docs/supply.md, \"Force posture\"")]
     /// could not be read.
     #[command(after_help = "Examples:\n  \
 bulwark supply finance examples/ukraine-2025\n  \
-bulwark supply finance examples/ukraine-2025 steps.jsonl --format json\n\n\
+bulwark supply finance examples/ukraine-2025 examples/ukraine-2025/supply/steps.jsonl --format json\n\n\
 The rules: docs/supply.md, \"Financing\"")]
     Finance(FinanceArgs),
 }
