@@ -566,6 +566,15 @@ fn grouped(n: i64) -> String {
 }
 
 fn run_days(args: &DaysArgs) -> Result<u8> {
+    if args.day.is_some_and(|d| d > stock::DAY_MAX) {
+        bail!(
+            "--day: at most {} (a hundred years after entry into force)",
+            stock::DAY_MAX
+        );
+    }
+    if args.days > stock::HORIZON_DAYS_MAX {
+        bail!("--days: at most {} (ten years)", stock::HORIZON_DAYS_MAX);
+    }
     let fw = load_framework(&args.framework, "stock lines and commitments")?;
     let in_force = match &args.in_force {
         Some(text) => Some(parse_time("--in-force", text)?),

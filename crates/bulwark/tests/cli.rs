@@ -2464,6 +2464,9 @@ fn supply_days_on_the_example_charts_each_line_and_a_breach_brings_an_alert() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("a time needs --in-force"));
+    let out = bulwark(&["supply", "days", fw.to_str().unwrap(), "--days", "100000"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--days: at most 3650"));
     let out = bulwark(&[
         "supply",
         "days",

@@ -42,6 +42,10 @@ use crate::schedule::{Delivery, SetAside, day_of};
 
 /// The longest projection, in days.
 pub const HORIZON_DAYS_MAX: u32 = 3650;
+/// The latest day a view or a stock report may name: a hundred years
+/// after entry into force. (Each day between the start and the end of a
+/// view is simulated, so a day of four billion would take hours.)
+pub const DAY_MAX: u32 = 36_525;
 /// The projection's length when none is asked for, in days.
 pub const HORIZON_DAYS_DEFAULT: u32 = 90;
 /// The most breach times one projection takes.
@@ -90,6 +94,15 @@ pub fn read_reports(
             ));
         }
         let day = to_day(w.day, w.at.as_deref(), in_force)
+            .and_then(|day| {
+                if day > DAY_MAX {
+                    Err(format!(
+                        "day {day} is more than {DAY_MAX} days (a hundred years) after entry into force"
+                    ))
+                } else {
+                    Ok(day)
+                }
+            })
             .map_err(|why| format!("stock report for `{}`: {why}", w.category))?;
         Ok(StockReport {
             category: w.category,
@@ -126,7 +139,7 @@ pub struct Ask<'a> {
     pub deliveries: &'a [Delivery],
     /// Days of certified breaches: each starts a surge.
     pub breach_days: &'a [u32],
-    /// The day the view is taken ("today").
+    /// The day the view is taken ("today"; capped at [`DAY_MAX`]).
     pub from: u32,
     /// How many days after `from` to project (capped at [`HORIZON_DAYS_MAX`]).
     pub horizon_days: u32,
@@ -271,7 +284,7 @@ pub fn default_from(reports: &[StockReport]) -> u32 {
 
 /// Projects every stock line.
 pub fn project(ask: &Ask<'_>) -> Projection {
-    let from = ask.from;
+    let from = ask.from.min(DAY_MAX);
     let to = from.saturating_add(ask.horizon_days.min(HORIZON_DAYS_MAX));
     let mut breach_days: Vec<u32> = ask.breach_days.to_vec();
     breach_days.sort_unstable();
@@ -371,6 +384,8 @@ struct Sim {
     surge_days: u32,
     floor_days: u32,
     breach_days: Vec<u32>,
+    /// Whether a surge is on, for each day from the start to `to`.
+    surge_on: Vec<bool>,
     /// Day → confirmed receipts arrived (after the start, not after `from`).
     receipts: BTreeMap<u32, i64>,
     /// Day → promised arrivals (after `from`).
@@ -389,10 +404,32 @@ struct Run {
 }
 
 impl Sim {
+    /// Marks the surge days of every breach between `start` and `to`.
+    fn surge_days_on(breach_days: &[u32], surge_days: u32, start: u32, to: u32) -> Vec<bool> {
+        let length = usize::try_from(to.saturating_sub(start)).unwrap_or(0) + 1;
+        let mut on = vec![false; length];
+        for b in breach_days {
+            let first = (*b).max(start);
+            let end = u64::from(*b) + u64::from(surge_days);
+            let mut day = first;
+            while u64::from(day) < end && day <= to {
+                if let Some(slot) = usize::try_from(day - start)
+                    .ok()
+                    .and_then(|i| on.get_mut(i))
+                {
+                    *slot = true;
+                }
+                day += 1;
+            }
+        }
+        on
+    }
+
     fn surging(&self, day: u32) -> bool {
-        self.breach_days
-            .iter()
-            .any(|b| *b <= day && u64::from(day) < u64::from(*b) + u64::from(self.surge_days))
+        day.checked_sub(self.start.day)
+            .and_then(|i| usize::try_from(i).ok())
+            .and_then(|i| self.surge_on.get(i).copied())
+            .unwrap_or(false)
     }
 
     fn consumption(&self, day: u32, surge: bool) -> i64 {
@@ -508,6 +545,7 @@ fn line(
         }
     }
     let sim = Sim {
+        surge_on: Sim::surge_days_on(breach_days, s.surge_days, start.day, to),
         start: start.clone(),
         per_day: s.per_day,
         surge_per_day: s.surge_per_day,
@@ -599,11 +637,14 @@ fn below(sim: &Sim, run: Run, day: u32) -> bool {
 
 /// The reasons a curve run as `base` is below its floor on `day`.
 fn reasons(sim: &Sim, arrears: &[Arrear], base: Run, day: u32) -> (bool, Vec<Reason>) {
+    // Breaches whose surge falls (partly) after the start and by `day`.
     let surged: Vec<u32> = sim
         .breach_days
         .iter()
         .copied()
-        .filter(|b| *b <= day)
+        .filter(|b| {
+            *b <= day && u64::from(*b) + u64::from(sim.surge_days) > u64::from(sim.start.day)
+        })
         .collect();
     let promised_by_then: i64 = sim
         .promised
@@ -966,6 +1007,30 @@ not json\n";
                 .iter()
                 .any(|r| r.line == 4 && r.reason.contains("--in-force"))
         );
+    }
+
+    #[test]
+    fn days_beyond_a_hundred_years_are_refused_or_capped() {
+        let text = b"{\"category\":\"155mm\",\"on_hand\":5,\"day\":4000000000}\n";
+        let (rs, refused) = read_reports("s.jsonl", text, None);
+        assert!(rs.is_empty());
+        assert!(refused[0].reason.contains("a hundred years"), "{refused:?}");
+        let s = [stock(10, 1, 2, 3, 1)];
+        let p = project(&ask(&s, &[], &[], &[], &[u32::MAX, 0], u32::MAX, 5));
+        assert_eq!((p.from, p.to), (DAY_MAX, DAY_MAX + 5));
+        assert_eq!(p.lines[0].with_promised.len(), 6);
+    }
+
+    #[test]
+    fn overlapping_surges_do_not_add_up() {
+        let s = [stock(1000, 1, 10, 3, 1)];
+        let p = project(&ask(&s, &[], &[], &[], &[2, 3], 0, 6));
+        let used: Vec<i64> = p.lines[0]
+            .with_promised
+            .iter()
+            .map(|p| p.consumption)
+            .collect();
+        assert_eq!(used, [1, 1, 10, 10, 10, 10, 1]);
     }
 
     #[test]
