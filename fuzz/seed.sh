@@ -86,6 +86,14 @@ if [ -n "${BULWARK_REAL_DATA:-}" ]; then
 fi
 echo "seeded $kiel"
 
+# The supply views' JSON lines: one seed of each reader.
+views="$root/fuzz/corpus/supply_views"
+mkdir -p "$views"
+printf '{"category":"155mm","on_hand":300000,"day":30}\n{"category":"155mm","on_hand":200000,"at":"2026-02-10T00:00:00Z"}\n' >"$views/stock.jsonl"
+printf '{"target":"pos-black-sea","level":1,"at":"2026-04-15T00:00:00Z"}\n' >"$views/posture.jsonl"
+printf '{"tranche":"tr-windfall","step":"disbursed","amount_millions":500,"at":"2026-02-01T00:00:00Z"}\n' >"$views/finance.jsonl"
+echo "seeded $views"
+
 # Signed notes: the vectors' notes, one file each, when the data is there.
 notes="$root/fuzz/corpus/ledger_note"
 mkdir -p "$notes"

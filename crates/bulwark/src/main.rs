@@ -265,15 +265,23 @@ The formats: docs/ledger.md, \"Witness cosignatures\"")]
     Witness(witness::WitnessArgs),
     /// Commitments against deliveries, in one set of terms: the Kiel
     /// support tracker's donors (committed, allocated, the share
-    /// allocated), and a framework's `[[commitment]]` schedules against
-    /// delivery receipts (shortfall, slip in days).
+    /// allocated), a framework's `[[commitment]]` schedules against
+    /// delivery receipts (shortfall, slip in days), days of supply against
+    /// their floors, force posture against its targets, and financing.
     ///
     /// `bulwark supply kiel DIR` reads the tracker's CSV files;
     /// `bulwark supply commitments FRAMEWORK [DELIVERIES.jsonl]` judges the
-    /// schedules. See each one's `--help`.
+    /// schedules; `bulwark supply days FRAMEWORK` projects each `[[stock]]`
+    /// line; `bulwark supply posture FRAMEWORK [REPORTS.jsonl]` judges the
+    /// `[[posture]]` targets; `bulwark supply finance FRAMEWORK
+    /// [REPORTS.jsonl]` follows the `[[tranche]]`s and says which orders
+    /// are pre-funded. See each one's `--help`.
     #[command(after_help = "Examples:\n  \
 bulwark supply kiel path/to/kiel_support_tracker --donor Germany\n  \
-bulwark supply commitments examples/ukraine-2025 deliveries.jsonl --day 60\n\n\
+bulwark supply commitments examples/ukraine-2025 deliveries.jsonl --day 60\n  \
+bulwark supply days examples/ukraine-2025 --breach-at 45\n  \
+bulwark supply posture examples/ukraine-2025 levels.jsonl\n  \
+bulwark supply finance examples/ukraine-2025 steps.jsonl\n\n\
 The terms and rules: docs/supply.md")]
     Supply(supply::SupplyArgs),
     /// Air-defence rotations: `bulwark plan rotations FRAMEWORK` finds a

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 use supply::kiel::{self, Category, Ledger, billions};
 use supply::schedule::{self, StepStatus};
-use supply::{Refused, percent};
+use supply::{Refused, finance, percent, posture, stock};
 
 use crate::Format;
 
@@ -59,6 +59,129 @@ bulwark supply commitments examples/ukraine-2025 deliveries.jsonl --format json\
 bulwark supply commitments examples/ukraine-2025 receipts.jsonl --in-force 2026-01-01T00:00:00Z\n\n\
 The rules: docs/supply.md")]
     Commitments(CommitmentsArgs),
+    /// Days of supply of each `[[stock]]` line (155mm, interceptors …),
+    /// projected day by day against its alert floor — with and without the
+    /// deliveries the commitments still promise — and an alert for each
+    /// day a projection goes below its floor, with why.
+    ///
+    /// The projection starts from the last stock report on or before the
+    /// day viewed (`--stock`, JSON lines
+    /// `{"category":"155mm","on_hand":410000,"day":40}` or with
+    /// `"at":TIME` and `--in-force`), else from the framework's `on_hand`
+    /// on day 0. It adds confirmed receipts after that report (`--receipts`,
+    /// the receipts of `bulwark supply commitments`), and — on the *with
+    /// promised* curve — each schedule step as it falls due (steps already
+    /// missed are not assumed to arrive: they are missing deliveries). It
+    /// subtracts `per_day`, or `surge_per_day` for `surge_days` days from
+    /// each `--breach-at` (a day, or a time with `--in-force`). Days of
+    /// supply = stock ÷ the day's consumption, rounded down. A chart per
+    /// line shows both curves against the floor. Exit status: 0 read, 1 a
+    /// line refused (or an alert, with `--fail-on-alert`), 2 a file could
+    /// not be read or an argument is wrong.
+    #[command(after_help = "Examples:\n  \
+bulwark supply days examples/ukraine-2025\n  \
+bulwark supply days examples/ukraine-2025 --breach-at 45 --days 120\n  \
+bulwark supply days examples/ukraine-2025 --stock examples/ukraine-2025/supply/stock.jsonl --receipts examples/ukraine-2025/supply/receipts.jsonl --day 40\n  \
+bulwark supply days examples/ukraine-2025 --in-force 2026-01-01T00:00:00Z --breach-at 2026-02-14T03:00:00Z --fail-on-alert\n\n\
+A stock report line:  {\"category\":\"155mm\",\"on_hand\":410000,\"day\":40}\n\
+The rules: docs/supply.md, \"Days of supply\"")]
+    Days(DaysArgs),
+    /// Force posture: each `[[posture]]` target (a range `min`–`max` to
+    /// reach `by` a date) against the levels reported for it — the latest
+    /// level, below / within / above, overdue when still below after `by`,
+    /// and the trend per 30 days.
+    ///
+    /// REPORTS is a JSON-lines file, one level a line:
+    /// `{"target":"pos-armed-forces","level":780000,"at":"2026-03-01T00:00:00Z"}`.
+    /// Without it every target is unreported. `--at TIME` judges
+    /// "overdue" at that moment (default: the latest report). Exit status:
+    /// 0 read, 1 a line refused (or a target overdue, with
+    /// `--fail-on-alert`), 2 a file could not be read.
+    #[command(after_help = "Examples:\n  \
+bulwark supply posture examples/ukraine-2025\n  \
+bulwark supply posture examples/ukraine-2025 examples/ukraine-2025/supply/levels.jsonl\n  \
+bulwark supply posture examples/ukraine-2025 examples/ukraine-2025/supply/levels.jsonl --at 2026-07-01T00:00:00Z --fail-on-alert\n\n\
+The rules: docs/supply.md, \"Force posture\"")]
+    Posture(PostureArgs),
+    /// Financing: each `[[tranche]]` against the steps reported for it
+    /// (pledged, approved, disbursed), totals by source and currency
+    /// (different currencies are never added), and which orders of the
+    /// response ladder are pre-funded and which still wait on a vote.
+    ///
+    /// REPORTS is a JSON-lines file, one step a line, each an event (that
+    /// much more, then): `{"tranche":"tr-windfall","step":"disbursed","amount_millions":500,"at":"2026-02-01T00:00:00Z"}`.
+    /// An order is pre-funded when its `tranche` is `funded` or
+    /// `appropriated`; from a `pending_vote` tranche, or from none, it
+    /// waits. Exit status: 0 read, 1 a line refused (or an order of an
+    /// automatic tier not pre-funded, with `--fail-on-alert`), 2 a file
+    /// could not be read.
+    #[command(after_help = "Examples:\n  \
+bulwark supply finance examples/ukraine-2025\n  \
+bulwark supply finance examples/ukraine-2025 examples/ukraine-2025/supply/steps.jsonl --format json\n\n\
+The rules: docs/supply.md, \"Financing\"")]
+    Finance(FinanceArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct DaysArgs {
+    /// The framework file, or a directory with `framework.toml`.
+    framework: PathBuf,
+    /// Stock reports, JSON lines. None: the framework's `on_hand` on day 0.
+    #[arg(long, value_name = "STOCK.jsonl")]
+    stock: Option<PathBuf>,
+    /// Delivery receipts, JSON lines (as for `bulwark supply commitments`).
+    #[arg(long, value_name = "RECEIPTS.jsonl")]
+    receipts: Option<PathBuf>,
+    /// A certified breach: a day after entry into force, or an RFC 3339
+    /// time (with `--in-force`). Each starts a surge. Repeatable.
+    #[arg(long, value_name = "DAY|TIME")]
+    breach_at: Vec<String>,
+    /// When the framework entered into force (RFC 3339): needed by times.
+    #[arg(long, value_name = "TIME")]
+    in_force: Option<String>,
+    /// The day viewed (default: the latest stock report's day, else 0).
+    #[arg(long, value_name = "N")]
+    day: Option<u32>,
+    /// How many days to project after the day viewed.
+    #[arg(long, value_name = "H", default_value_t = stock::HORIZON_DAYS_DEFAULT)]
+    days: u32,
+    /// Exit with status 1 when any projection crosses its floor.
+    #[arg(long)]
+    fail_on_alert: bool,
+    /// Readable text with charts, or one JSON document.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct PostureArgs {
+    /// The framework file, or a directory with `framework.toml`.
+    framework: PathBuf,
+    /// Level reports, JSON lines. None: nothing reported.
+    reports: Option<PathBuf>,
+    /// The moment judged for "overdue" (RFC 3339; default: the latest report).
+    #[arg(long, value_name = "TIME")]
+    at: Option<String>,
+    /// Exit with status 1 when a target is overdue.
+    #[arg(long)]
+    fail_on_alert: bool,
+    /// Readable text, or one JSON document.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct FinanceArgs {
+    /// The framework file, or a directory with `framework.toml`.
+    framework: PathBuf,
+    /// Step reports, JSON lines. None: nothing pledged, approved or disbursed.
+    reports: Option<PathBuf>,
+    /// Exit with status 1 when an order of an automatic tier is not pre-funded.
+    #[arg(long)]
+    fail_on_alert: bool,
+    /// Readable text, or one JSON document.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
 }
 
 #[derive(clap::Args, Debug)]
@@ -96,6 +219,9 @@ pub fn run(args: &SupplyArgs) -> Result<u8> {
     match &args.command {
         SupplyCommand::Kiel(a) => run_kiel(a),
         SupplyCommand::Commitments(a) => run_commitments(a),
+        SupplyCommand::Days(a) => run_days(a),
+        SupplyCommand::Posture(a) => run_posture(a),
+        SupplyCommand::Finance(a) => run_finance(a),
     }
 }
 
@@ -402,5 +528,677 @@ fn print_commitments(report: &schedule::Report, no_deliveries: bool) {
             s.line,
             s.reason
         );
+    }
+}
+
+/// Loads a framework for a supply view, saying on stderr when it has
+/// errors (what loaded is still used).
+fn load_framework(path: &Path, what: &str) -> Result<framework::Framework> {
+    let (fw, diags) = crate::check::load(path)?;
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == base::Severity::Error)
+        .count();
+    if errors > 0 {
+        eprintln!(
+            "bulwark: the framework has {errors} error{} (`bulwark check` says more); its {what} that loaded are used",
+            if errors == 1 { "" } else { "s" }
+        );
+    }
+    Ok(fw)
+}
+
+fn parse_time(flag: &str, text: &str) -> Result<base::Timestamp> {
+    base::Timestamp::parse(text).map_err(|e| anyhow::anyhow!("{flag}: {e}"))
+}
+
+/// Thousands separated by commas: `450000` → `450,000`.
+fn grouped(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+fn run_days(args: &DaysArgs) -> Result<u8> {
+    if args.day.is_some_and(|d| d > stock::DAY_MAX) {
+        bail!(
+            "--day: at most {} (a hundred years after entry into force)",
+            stock::DAY_MAX
+        );
+    }
+    if args.days > stock::HORIZON_DAYS_MAX {
+        bail!("--days: at most {} (ten years)", stock::HORIZON_DAYS_MAX);
+    }
+    let fw = load_framework(&args.framework, "stock lines and commitments")?;
+    let in_force = match &args.in_force {
+        Some(text) => Some(parse_time("--in-force", text)?),
+        None => None,
+    };
+    if args.breach_at.len() > stock::BREACHES_MAX {
+        bail!(
+            "--breach-at: {} breaches, more than the limit of {}",
+            args.breach_at.len(),
+            stock::BREACHES_MAX
+        );
+    }
+    let mut breach_days = Vec::new();
+    for text in &args.breach_at {
+        let day = match text.trim().parse::<u32>() {
+            Ok(day) => day,
+            Err(_) => {
+                let Some(start) = in_force else {
+                    bail!(
+                        "--breach-at `{text}`: a time needs --in-force (or give the day after entry into force, e.g. `--breach-at 45`)"
+                    );
+                };
+                let at = parse_time("--breach-at", text)?;
+                schedule::day_of(at, start).map_err(|e| anyhow::anyhow!("--breach-at: {e}"))?
+            }
+        };
+        breach_days.push(day);
+    }
+    let mut refused: Vec<Refused> = Vec::new();
+    let reports = match &args.stock {
+        Some(path) => {
+            let (r, bad) = stock::read_reports(&path.display().to_string(), &read(path)?, in_force);
+            refused.extend(bad);
+            r
+        }
+        None => Vec::new(),
+    };
+    let deliveries = match &args.receipts {
+        Some(path) => {
+            let (d, bad) =
+                schedule::read_deliveries(&path.display().to_string(), &read(path)?, in_force);
+            refused.extend(bad);
+            d
+        }
+        None => Vec::new(),
+    };
+    let from = args.day.unwrap_or_else(|| stock::default_from(&reports));
+    let projection = stock::project(&stock::Ask {
+        stocks: &fw.stocks,
+        commitments: &fw.commitments,
+        reports: &reports,
+        deliveries: &deliveries,
+        breach_days: &breach_days,
+        from,
+        horizon_days: args.days,
+    });
+    let alerts = projection
+        .lines
+        .iter()
+        .map(|l| l.alerts.len())
+        .sum::<usize>();
+    match args.format {
+        Format::Json => {
+            let doc = serde_json::json!({
+                "stock_reports_given": args.stock.is_some(),
+                "receipts_given": args.receipts.is_some(),
+                "projection": projection,
+                "refused": refused,
+            });
+            say!("{}", serde_json::to_string_pretty(&doc)?);
+        }
+        Format::Text => print_days(&projection, args),
+    }
+    for r in &refused {
+        eprintln!("{r}");
+    }
+    Ok(u8::from(
+        !refused.is_empty() || (args.fail_on_alert && alerts > 0),
+    ))
+}
+
+fn print_days(p: &stock::Projection, args: &DaysArgs) {
+    if p.lines.is_empty() {
+        say!("the framework has no [[stock]] line");
+        return;
+    }
+    say!(
+        "Days of supply, from day {} after entry into force to day {}",
+        p.from,
+        p.to
+    );
+    if p.breach_days.is_empty() {
+        say!("no breach given (--breach-at): normal consumption throughout");
+    } else {
+        let days: Vec<String> = p.breach_days.iter().map(u32::to_string).collect();
+        say!(
+            "certified breaches on day {}: each starts a surge",
+            days.join(", ")
+        );
+    }
+    if args.stock.is_none() {
+        say!("no stock reports given (--stock): starting from the framework's on_hand on day 0");
+    }
+    if args.receipts.is_none() {
+        say!("no receipts given (--receipts): nothing counts as delivered so far");
+    }
+    for l in &p.lines {
+        say!();
+        let origin = match l.start.report_line {
+            Some(line) => format!("stock report of day {} (line {line})", l.start.day),
+            None => format!("on hand on day {} (the framework)", l.start.day),
+        };
+        say!(
+            "{} ({}): {} {} — {origin}",
+            l.category,
+            l.stock,
+            grouped(l.start.on_hand),
+            l.unit
+        );
+        say!(
+            "  uses {} a day, {} a day for {} days after a breach; floor {} days of supply",
+            grouped(l.per_day),
+            grouped(l.surge_per_day),
+            l.surge_days,
+            l.floor_days
+        );
+        if l.commitments.is_empty() {
+            say!("  no commitment replenishes it");
+        } else {
+            say!(
+                "  replenished by {}: {} received since then, {} still promised by day {}",
+                l.commitments.join(", "),
+                grouped(l.received),
+                grouped(l.promised),
+                p.to
+            );
+        }
+        if !l.other_units.is_empty() {
+            say!("  not counted (another unit): {}", l.other_units.join(", "));
+        }
+        for a in &l.arrears {
+            say!(
+                "  missing on day {}: {} — {} due, {} delivered, {} not assumed to arrive",
+                p.from,
+                a.commitment,
+                grouped(a.due),
+                grouped(a.delivered),
+                grouped(a.missing)
+            );
+        }
+        for row in chart(l, p.from, p.to) {
+            say!("{row}");
+        }
+        let end_with = l.with_promised.last();
+        let end_without = l.without_promised.last();
+        if let (Some(w), Some(o)) = (end_with, end_without) {
+            say!(
+                "  on day {}: {} {} ({} days) with promised deliveries, {} ({} days) without",
+                w.day,
+                grouped(w.stock),
+                l.unit,
+                days_text(w.days_of_supply),
+                grouped(o.stock),
+                days_text(o.days_of_supply)
+            );
+        }
+        if l.alerts.is_empty() {
+            say!(
+                "  no alert: both curves stay at or above {} days to day {}",
+                l.floor_days,
+                p.to
+            );
+        }
+        for a in &l.alerts {
+            say!("  {}", alert_text(a));
+        }
+    }
+    for s in &p.set_aside {
+        say!("set aside: `{}` (line {}): {}", s.id, s.line, s.reason);
+    }
+}
+
+fn days_text(days: Option<i64>) -> String {
+    days.map_or_else(|| "unlimited".to_string(), |d| d.to_string())
+}
+
+fn alert_text(a: &stock::Alert) -> String {
+    let when = if a.already_below {
+        format!("already below on day {}", a.day)
+    } else {
+        format!("goes below on day {}", a.day)
+    };
+    let why: Vec<String> = a
+        .reasons
+        .iter()
+        .map(|r| match r {
+            stock::Reason::Surge { breach_days } => {
+                let days: Vec<String> = breach_days.iter().map(u32::to_string).collect();
+                format!("the surge after the breach of day {}", days.join(", "))
+            }
+            stock::Reason::MissingDelivery { arrears } => {
+                let named: Vec<String> = arrears
+                    .iter()
+                    .map(|x| format!("{} short {}", x.commitment, grouped(x.missing)))
+                    .collect();
+                format!("missing deliveries ({})", named.join(", "))
+            }
+            stock::Reason::PromisedNotCounted { promised_by_then } => format!(
+                "the {} promised by then are not counted",
+                grouped(*promised_by_then)
+            ),
+            stock::Reason::NormalConsumption => {
+                "normal consumption outruns the stock and what arrives".to_string()
+            }
+        })
+        .collect();
+    let joiner = if a.together { " together with " } else { "; " };
+    format!(
+        "ALERT {} {}: {when} with {} {} left, {} days of supply < floor {} — why: {}",
+        a.category,
+        a.curve.words(),
+        grouped(a.stock),
+        a.unit,
+        days_text(a.days_of_supply),
+        a.floor_days,
+        why.join(joiner)
+    )
+}
+
+/// Rows and columns of the days-of-supply chart.
+const CHART_ROWS: i64 = 10;
+const CHART_COLUMNS_MAX: usize = 60;
+
+/// Both curves of a line as days of supply against the floor: `*` with
+/// promised deliveries, `o` without, `#` both, `-` the floor. Each column
+/// is a span of days and shows its lowest value (the cautious one).
+fn chart(l: &stock::Line, from: u32, to: u32) -> Vec<String> {
+    let floor = i64::from(l.floor_days);
+    let value = |p: &stock::Point| p.days_of_supply.unwrap_or(i64::MAX);
+    let with: Vec<i64> = l.with_promised.iter().map(value).collect();
+    let without: Vec<i64> = l.without_promised.iter().map(value).collect();
+    let n = with.len().min(without.len());
+    if n == 0 {
+        return Vec::new();
+    }
+    let width = n.min(CHART_COLUMNS_MAX);
+    let lowest = |vals: &[i64], c: usize| -> i64 {
+        let a = c * n / width;
+        let b = ((c + 1) * n / width).max(a + 1).min(n);
+        vals.get(a..b)
+            .and_then(|s| s.iter().min().copied())
+            .unwrap_or(0)
+    };
+    let with_cols: Vec<i64> = (0..width).map(|c| lowest(&with, c)).collect();
+    let without_cols: Vec<i64> = (0..width).map(|c| lowest(&without, c)).collect();
+    let finite_max = with_cols
+        .iter()
+        .chain(&without_cols)
+        .copied()
+        .filter(|v| *v != i64::MAX)
+        .max()
+        .unwrap_or(0);
+    let top = finite_max.max(floor.saturating_mul(2)).max(1);
+    let scaled = |v: i64| -> i64 {
+        let v = i128::from(v.clamp(0, top));
+        let (rows, top) = (i128::from(CHART_ROWS), i128::from(top));
+        i64::try_from((v * rows + top / 2) / top).unwrap_or(CHART_ROWS)
+    };
+    let floor_row = scaled(floor).max(1);
+    // INVARIANT: a value below the floor is drawn under the floor's row,
+    // one at or above it on or over that row, whatever the rounding.
+    let row_of = |v: i64| -> i64 {
+        if v < floor {
+            scaled(v).min(floor_row - 1)
+        } else {
+            scaled(v).max(floor_row)
+        }
+    };
+    let mut out = vec![format!("  days of supply ({} to {}):", from, to)];
+    for row in (0..=CHART_ROWS).rev() {
+        let label = if row == CHART_ROWS {
+            top.to_string()
+        } else if row == floor_row {
+            floor.to_string()
+        } else if row == 0 {
+            "0".to_string()
+        } else {
+            String::new()
+        };
+        let cells: String = (0..width)
+            .map(|c| {
+                let w = with_cols.get(c).is_some_and(|v| row_of(*v) == row);
+                let o = without_cols.get(c).is_some_and(|v| row_of(*v) == row);
+                match (w, o) {
+                    (true, true) => '#',
+                    (true, false) => '*',
+                    (false, true) => 'o',
+                    (false, false) if row == floor_row => '-',
+                    _ => ' ',
+                }
+            })
+            .collect();
+        let tail = if row == floor_row { " floor" } else { "" };
+        out.push(
+            format!("  {label:>7} |{cells}{tail}")
+                .trim_end()
+                .to_string(),
+        );
+    }
+    out.push(format!("  {:>7} +{}", "", "-".repeat(width)));
+    let left = format!("day {from}");
+    let right = to.to_string();
+    let gap = (width + 1).saturating_sub(left.len() + right.len());
+    out.push(format!("  {:>7}  {left}{}{right}", "", " ".repeat(gap)));
+    out.push(format!(
+        "  {:>7}  * with promised deliveries   o without   # both   - floor ({} days)",
+        "", l.floor_days
+    ));
+    out
+}
+
+fn run_posture(args: &PostureArgs) -> Result<u8> {
+    let fw = load_framework(&args.framework, "posture targets")?;
+    let as_of = match &args.at {
+        Some(text) => Some(parse_time("--at", text)?),
+        None => None,
+    };
+    let (reports, refused) = match &args.reports {
+        Some(path) => posture::read_reports(&path.display().to_string(), &read(path)?),
+        None => (Vec::new(), Vec::new()),
+    };
+    let report = posture::judge(&fw.postures, &reports, as_of);
+    let overdue = report.targets.iter().filter(|t| t.overdue).count();
+    match args.format {
+        Format::Json => {
+            let doc = serde_json::json!({
+                "reports_given": args.reports.is_some(),
+                "report": report,
+                "refused": refused,
+            });
+            say!("{}", serde_json::to_string_pretty(&doc)?);
+        }
+        Format::Text => print_posture(&report, args.reports.is_none()),
+    }
+    for r in &refused {
+        eprintln!("{r}");
+    }
+    Ok(u8::from(
+        !refused.is_empty() || (args.fail_on_alert && overdue > 0),
+    ))
+}
+
+fn print_posture(r: &posture::Report, no_reports: bool) {
+    if r.targets.is_empty() {
+        say!("the framework has no [[posture]] target");
+        return;
+    }
+    match r.as_of {
+        Some(t) => say!("Force posture as of {t}"),
+        None => say!("Force posture"),
+    }
+    if no_reports {
+        say!("no reports file given: no target has a reported level");
+    }
+    say!(
+        "{:<24} {:<10} {:>12} {:>21}  {:<10} {:>15}  {}",
+        "target",
+        "party",
+        "latest",
+        "target range",
+        "status",
+        "trend / 30 days",
+        "by"
+    );
+    for t in &r.targets {
+        let latest = t
+            .latest
+            .as_ref()
+            .map_or_else(|| "—".to_string(), |l| grouped(l.level));
+        let range = if t.min == t.max {
+            grouped(t.min)
+        } else {
+            format!("{}–{}", grouped(t.min), grouped(t.max))
+        };
+        let status = if t.overdue {
+            format!("{} OVERDUE", t.status.word())
+        } else {
+            t.status.word().to_string()
+        };
+        let trend = t.trend_per_30_days.map_or_else(
+            || "—".to_string(),
+            |d| {
+                if d > 0 {
+                    format!("+{}", grouped(d))
+                } else {
+                    grouped(d)
+                }
+            },
+        );
+        let by = match (&t.by, t.by_unreadable) {
+            (Some(b), false) => b.clone(),
+            (Some(b), true) => format!("{b} (not a date)"),
+            (None, _) => "—".to_string(),
+        };
+        say!(
+            "{:<24} {:<10} {:>12} {:>21}  {:<10} {:>15}  {}",
+            t.target,
+            t.party,
+            latest,
+            range,
+            status,
+            trend,
+            by
+        );
+    }
+    for t in &r.targets {
+        say!();
+        say!("{} — {} ({}):", t.target, t.measure, t.unit);
+        if t.series.is_empty() {
+            say!("  no report");
+        }
+        for l in &t.series {
+            say!("  {}  {:>12}  (line {})", l.at, grouped(l.level), l.line);
+        }
+        if t.short_of_min > 0 {
+            say!("  short of the minimum by {}", grouped(t.short_of_min));
+        }
+    }
+    for s in &r.set_aside {
+        say!("set aside: `{}` (line {}): {}", s.id, s.line, s.reason);
+    }
+}
+
+fn run_finance(args: &FinanceArgs) -> Result<u8> {
+    let fw = load_framework(&args.framework, "tranches, tiers and commitments")?;
+    let (reports, refused) = match &args.reports {
+        Some(path) => finance::read_reports(&path.display().to_string(), &read(path)?),
+        None => (Vec::new(), Vec::new()),
+    };
+    let report = finance::judge(&fw.tranches, &fw.tiers, &fw.commitments, &reports);
+    let waiting = report
+        .actions
+        .iter()
+        .filter(|a| a.automatic && !a.funding.pre_funded())
+        .count();
+    match args.format {
+        Format::Json => {
+            let doc = serde_json::json!({
+                "reports_given": args.reports.is_some(),
+                "unit": "millions of each tranche's currency",
+                "report": report,
+                "refused": refused,
+            });
+            say!("{}", serde_json::to_string_pretty(&doc)?);
+        }
+        Format::Text => print_finance(&report, args.reports.is_none()),
+    }
+    for r in &refused {
+        eprintln!("{r}");
+    }
+    Ok(u8::from(
+        !refused.is_empty() || (args.fail_on_alert && waiting > 0),
+    ))
+}
+
+fn source_words(s: framework::schema::FundingSource) -> &'static str {
+    use framework::schema::FundingSource as S;
+    match s {
+        S::FrozenAssetWindfall => "frozen-asset windfall",
+        S::EuBorrowing => "EU borrowing",
+        S::NationalBudget => "national budgets",
+        S::Other => "other",
+    }
+}
+
+fn status_words(s: framework::schema::TrancheStatus) -> &'static str {
+    use framework::schema::TrancheStatus as T;
+    match s {
+        T::Funded => "funded",
+        T::Appropriated => "appropriated",
+        T::PendingVote => "PENDING VOTE",
+    }
+}
+
+fn funding_words(f: &finance::Funding) -> String {
+    match f {
+        finance::Funding::PreFunded { tranche, status } => {
+            format!("pre-funded from {tranche} ({})", status_words(*status))
+        }
+        finance::Funding::WaitsOnVote { tranche } => {
+            format!("WAITS ON A VOTE: {tranche} is pending a vote")
+        }
+        finance::Funding::UnknownTranche { tranche } => {
+            format!("NOT FUNDED: no tranche `{tranche}` in the framework")
+        }
+        finance::Funding::NoTranche => "NOT FUNDED: names no tranche".to_string(),
+    }
+}
+
+fn print_finance(r: &finance::Report, no_reports: bool) {
+    say!("Financing, in millions of each tranche's currency");
+    if no_reports {
+        say!("no reports file given: nothing pledged, approved or disbursed yet");
+    }
+    say!(
+        "{:<22} {:<22} {:<4} {:>8} {:>8} {:>8} {:>9} {:>8}  {}",
+        "tranche",
+        "source",
+        "cur",
+        "amount",
+        "pledged",
+        "approved",
+        "disbursed",
+        "left",
+        "status"
+    );
+    for t in &r.tranches {
+        say!(
+            "{:<22} {:<22} {:<4} {:>8} {:>8} {:>8} {:>9} {:>8}  {}",
+            t.tranche,
+            source_words(t.source),
+            t.currency,
+            grouped(t.sums.amount_millions),
+            grouped(t.sums.pledged_millions),
+            grouped(t.sums.approved_millions),
+            grouped(t.sums.disbursed_millions),
+            grouped(t.sums.left_millions),
+            status_words(t.status)
+        );
+    }
+    for t in &r.tranches {
+        if t.disbursed_beyond_approved_millions > 0 {
+            say!(
+                "note: {} disbursed {} more than was approved",
+                t.tranche,
+                grouped(t.disbursed_beyond_approved_millions)
+            );
+        }
+        if t.disbursed_beyond_amount_millions > 0 {
+            say!(
+                "note: {} disbursed {} beyond its amount",
+                t.tranche,
+                grouped(t.disbursed_beyond_amount_millions)
+            );
+        }
+    }
+    say!();
+    say!("by source (never adding different currencies):");
+    for s in &r.by_source {
+        say!(
+            "  {:<22} {:<4} {:>8}  disbursed {:>8}  left {:>8}  ({} tranche{})",
+            source_words(s.source),
+            s.currency,
+            grouped(s.sums.amount_millions),
+            grouped(s.sums.disbursed_millions),
+            grouped(s.sums.left_millions),
+            s.tranches,
+            if s.tranches == 1 { "" } else { "s" }
+        );
+    }
+    say!("by currency:");
+    for c in &r.by_currency {
+        say!(
+            "  {:<4} {:>8}  pledged {:>8}  approved {:>8}  disbursed {:>8}  left {:>8}",
+            c.currency,
+            grouped(c.sums.amount_millions),
+            grouped(c.sums.pledged_millions),
+            grouped(c.sums.approved_millions),
+            grouped(c.sums.disbursed_millions),
+            grouped(c.sums.left_millions)
+        );
+    }
+    let automatic: Vec<&finance::ActionFunding> =
+        r.actions.iter().filter(|a| a.automatic).collect();
+    let ready = automatic.iter().filter(|a| a.funding.pre_funded()).count();
+    say!();
+    say!(
+        "orders of automatic tiers (they fire with no vote, so their money must be there): {ready} of {} pre-funded",
+        automatic.len()
+    );
+    for a in &automatic {
+        say!(
+            "  {:<20} {:<26} {}",
+            a.tier,
+            a.action,
+            funding_words(&a.funding)
+        );
+    }
+    let voted: Vec<&finance::ActionFunding> = r.actions.iter().filter(|a| !a.automatic).collect();
+    if !voted.is_empty() {
+        let ready = voted.iter().filter(|a| a.funding.pre_funded()).count();
+        say!(
+            "orders of voted tiers: {ready} of {} pre-funded",
+            voted.len()
+        );
+        for a in &voted {
+            say!(
+                "  {:<20} {:<26} {}",
+                a.tier,
+                a.action,
+                funding_words(&a.funding)
+            );
+        }
+    }
+    if !r.commitments.is_empty() {
+        let ready = r
+            .commitments
+            .iter()
+            .filter(|c| c.funding.pre_funded())
+            .count();
+        say!(
+            "resupply commitments: {ready} of {} pre-funded",
+            r.commitments.len()
+        );
+        for c in &r.commitments {
+            say!(
+                "  {:<28} {:<14} {}",
+                c.commitment,
+                c.category,
+                funding_words(&c.funding)
+            );
+        }
+    }
+    for s in &r.set_aside {
+        say!("set aside: `{}` (line {}): {}", s.id, s.line, s.reason);
     }
 }

@@ -2410,3 +2410,347 @@ fn supply_commitments_receipts_with_times_need_the_entry_into_force() {
         "{text}"
     );
 }
+
+#[test]
+fn supply_days_on_the_example_charts_each_line_and_a_breach_brings_an_alert() {
+    let fw = ukraine();
+    let out = bulwark(&["supply", "days", fw.to_str().unwrap()]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("155mm (stock-155mm): 450,000 rounds — on hand on day 0 (the framework)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("no alert: both curves stay at or above 90 days to day 90"),
+        "{text}"
+    );
+    assert!(
+        text.contains("* with promised deliveries   o without"),
+        "{text}"
+    );
+    assert!(text.contains("on day 90: 425,000 rounds (170 days) with promised deliveries, 225,000 (90 days) without"), "{text}");
+
+    let args = [
+        "supply",
+        "days",
+        fw.to_str().unwrap(),
+        "--breach-at",
+        "45",
+        "--days",
+        "120",
+    ];
+    let out = bulwark(&args);
+    let text = stdout(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "alerts alone do not fail: {text}"
+    );
+    assert!(
+        text.contains("ALERT 155mm without promised deliveries: goes below on day 45 with 332,000 rounds left, 41 days of supply < floor 90 — why: the surge after the breach of day 45"),
+        "{text}"
+    );
+    let mut failing = args.to_vec();
+    failing.push("--fail-on-alert");
+    assert_eq!(bulwark(&failing).status.code(), Some(1));
+
+    let out = bulwark(&[
+        "supply",
+        "days",
+        fw.to_str().unwrap(),
+        "--breach-at",
+        "2026-02-14T03:00:00Z",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("a time needs --in-force"));
+    let out = bulwark(&["supply", "days", fw.to_str().unwrap(), "--days", "100000"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--days: at most 3650"));
+    let out = bulwark(&[
+        "supply",
+        "days",
+        fw.to_str().unwrap(),
+        "--in-force",
+        "2026-01-01T00:00:00Z",
+        "--breach-at",
+        "2026-02-14T03:00:00Z",
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["projection"]["breach_days"], serde_json::json!([45]));
+}
+
+#[test]
+fn supply_days_from_a_stock_report_with_receipts_and_a_refused_line() {
+    let dir = scratch("days");
+    let stock = write(
+        &dir,
+        "s.jsonl",
+        "{\"category\":\"155mm\",\"on_hand\":300000,\"day\":30}\n\
+{\"category\":\"155mm\",\"on_hand\":\"lots\",\"day\":31}\n\
+{\"category\":\"mines\",\"on_hand\":5,\"day\":31}\n",
+    );
+    let receipts = write(
+        &dir,
+        "r.jsonl",
+        "{\"id\":\"r1\",\"commitment\":\"c-artillery-ammunition\",\"quantity\":60000,\"day\":35,\"confirmed\":true}\n\
+{\"id\":\"r2\",\"commitment\":\"c-artillery-ammunition\",\"quantity\":9000,\"day\":36}\n",
+    );
+    let fw = ukraine();
+    let args = [
+        "supply",
+        "days",
+        fw.to_str().unwrap(),
+        "--stock",
+        &stock,
+        "--receipts",
+        &receipts,
+        "--day",
+        "40",
+    ];
+    let out = bulwark(&args);
+    let text = stdout(&out);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "a refused line: {text}");
+    assert!(err.contains("s.jsonl:2:"), "{err}");
+    assert!(
+        text.contains("155mm (stock-155mm): 300,000 rounds — stock report of day 30 (line 1)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("60,000 received since then, 140,000 still promised by day 130"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "set aside: `mines` (line 3): the framework has no `[[stock]]` of category `mines`"
+        ),
+        "{text}"
+    );
+    let mut json = args.to_vec();
+    json.extend(["--format", "json"]);
+    let out = bulwark(&json);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let line = &doc["projection"]["lines"][0];
+    // 300,000 + 60,000 (confirmed) − 10 days × 2,500; the unconfirmed 9,000 waits.
+    assert_eq!(line["with_promised"][0]["day"], 40);
+    assert_eq!(line["with_promised"][0]["stock"], 335_000);
+    assert_eq!(line["with_promised"][0]["days_of_supply"], 134);
+    assert_eq!(doc["refused"][0]["line"], 2);
+}
+
+#[test]
+fn supply_posture_latest_level_status_overdue_and_trend() {
+    let dir = scratch("posture");
+    let levels = write(
+        &dir,
+        "p.jsonl",
+        "{\"target\":\"pos-black-sea\",\"level\":1,\"at\":\"2026-01-01T00:00:00Z\"}\n\
+{\"target\":\"pos-black-sea\",\"level\":1,\"at\":\"2026-04-15T00:00:00Z\"}\n\
+{\"target\":\"pos-black-sea\",\"level\":2}\n\
+{\"target\":\"pos-reassurance-force\",\"level\":4000,\"at\":\"2026-01-01T00:00:00Z\"}\n\
+{\"target\":\"pos-reassurance-force\",\"level\":7000,\"at\":\"2026-03-02T00:00:00Z\"}\n\
+{\"target\":\"pos-nowhere\",\"level\":7,\"at\":\"2026-03-02T00:00:00Z\"}\n",
+    );
+    let fw = ukraine();
+    let out = bulwark(&["supply", "posture", fw.to_str().unwrap(), &levels]);
+    let text = stdout(&out);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(err.contains("p.jsonl:3:"), "{err}");
+    assert!(
+        text.contains("Force posture as of 2026-04-15T00:00:00Z"),
+        "{text}"
+    );
+    let row = |id: &str| {
+        text.lines()
+            .find(|l| l.starts_with(id))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(row("pos-black-sea").contains("below OVERDUE"), "{text}");
+    let force = row("pos-reassurance-force");
+    assert!(
+        force.contains("7,000") && force.contains("+1,500"),
+        "{text}"
+    );
+    assert!(!force.contains("OVERDUE"), "{text}");
+    assert!(text.contains("set aside: `pos-nowhere` (line 6)"), "{text}");
+
+    let out = bulwark(&[
+        "supply",
+        "posture",
+        fw.to_str().unwrap(),
+        &levels,
+        "--at",
+        "2026-07-01T00:00:00Z",
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let force = &doc["report"]["targets"][1];
+    assert_eq!(force["target"], "pos-reassurance-force");
+    assert_eq!(force["overdue"], true);
+    assert_eq!(force["trend_per_30_days"], 1500);
+    assert_eq!(force["series"].as_array().unwrap().len(), 2);
+
+    let good = write(
+        &dir,
+        "ok.jsonl",
+        "{\"target\":\"pos-black-sea\",\"level\":1,\"at\":\"2026-04-15T00:00:00Z\"}\n",
+    );
+    let plain = ["supply", "posture", fw.to_str().unwrap(), good.as_str()];
+    assert_eq!(bulwark(&plain).status.code(), Some(0));
+    let mut failing = plain.to_vec();
+    failing.push("--fail-on-alert");
+    assert_eq!(bulwark(&failing).status.code(), Some(1));
+}
+
+#[test]
+fn supply_finance_steps_totals_and_what_waits_on_a_vote() {
+    let dir = scratch("finance");
+    let steps = write(
+        &dir,
+        "f.jsonl",
+        "{\"tranche\":\"tr-windfall\",\"step\":\"pledged\",\"amount_millions\":4000,\"at\":\"2026-01-05T00:00:00Z\"}\n\
+{\"tranche\":\"tr-windfall\",\"step\":\"approved\",\"amount_millions\":1000,\"at\":\"2026-01-20T00:00:00Z\"}\n\
+{\"tranche\":\"tr-windfall\",\"step\":\"disbursed\",\"amount_millions\":1200,\"at\":\"2026-02-01T00:00:00Z\"}\n\
+{\"tranche\":\"tr-us-budget\",\"step\":\"disbursed\",\"amount_millions\":500,\"at\":\"2026-02-01T00:00:00Z\"}\n\
+{\"tranche\":\"tr-us-budget\",\"step\":\"spent\",\"amount_millions\":1,\"at\":\"2026-02-01T00:00:00Z\"}\n",
+    );
+    let fw = ukraine();
+    let out = bulwark(&["supply", "finance", fw.to_str().unwrap(), &steps]);
+    let text = stdout(&out);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(err.contains("f.jsonl:5:"), "{err}");
+    assert!(
+        text.contains("note: tr-windfall disbursed 200 more than was approved"),
+        "{text}"
+    );
+    assert!(
+        text.contains("orders of automatic tiers (they fire with no vote, so their money must be there): 13 of 13 pre-funded"),
+        "{text}"
+    );
+    let out = bulwark(&[
+        "supply",
+        "finance",
+        fw.to_str().unwrap(),
+        &steps,
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let currencies: Vec<(String, i64)> = doc["report"]["by_currency"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["currency"].as_str().unwrap().to_string(),
+                c["disbursed_millions"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        currencies,
+        [
+            ("EUR".to_string(), 1200),
+            ("GBP".to_string(), 0),
+            ("USD".to_string(), 500)
+        ]
+    );
+
+    // The same ladder paid from a tranche that still waits on a vote.
+    let pending = std::fs::read_to_string(base()).unwrap().replacen(
+        "status = \"funded\"",
+        "status = \"pending_vote\"",
+        1,
+    );
+    let fw = write(&dir, "framework.toml", &pending);
+    let out = bulwark(&["supply", "finance", &fw]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("WAITS ON A VOTE: fund is pending a vote"),
+        "{text}"
+    );
+    assert!(text.contains(": 0 of "), "{text}");
+    assert_eq!(
+        bulwark(&["supply", "finance", &fw, "--fail-on-alert"])
+            .status
+            .code(),
+        Some(1)
+    );
+}
+
+/// Whether `actual` prints what the page shows: line for line, where `…`
+/// stands for any number of lines left out.
+fn shown_as(expected: &[&str], actual: &[&str]) -> Result<(), String> {
+    let mut a = 0;
+    let mut skipping = false;
+    for e in expected {
+        if *e == "…" {
+            skipping = true;
+            continue;
+        }
+        if skipping {
+            while a < actual.len() && actual[a] != *e {
+                a += 1;
+            }
+            if a == actual.len() {
+                return Err(format!("`{e}` is not printed after the lines left out"));
+            }
+        } else if actual.get(a) != Some(e) {
+            return Err(format!(
+                "the page shows `{e}`, the command prints {:?}",
+                actual.get(a)
+            ));
+        }
+        a += 1;
+        skipping = false;
+    }
+    if !skipping && a != actual.len() {
+        return Err("the command prints more than the page shows (end the block with `…`)".into());
+    }
+    Ok(())
+}
+
+#[test]
+fn supply_days_posture_and_finance_print_what_docs_supply_shows() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let page = std::fs::read_to_string(root.join("docs/supply.md")).unwrap();
+    let mut checked = 0;
+    let mut lines = page.lines().peekable();
+    while let Some(line) = lines.next() {
+        let Some(command) = line.strip_prefix("$ bulwark supply ") else {
+            continue;
+        };
+        if !["days ", "posture ", "finance "]
+            .iter()
+            .any(|c| command.starts_with(c))
+        {
+            continue;
+        }
+        let mut expected = Vec::new();
+        while let Some(l) = lines.next_if(|l| *l != "```") {
+            expected.push(l);
+        }
+        let mut args = vec!["supply"];
+        args.extend(command.split_whitespace());
+        let out = Command::new(env!("CARGO_BIN_EXE_bulwark"))
+            .args(&args)
+            .current_dir(&root)
+            .output()
+            .unwrap();
+        let text = stdout(&out);
+        let actual: Vec<&str> = text.lines().collect();
+        if let Err(why) = shown_as(&expected, &actual) {
+            panic!("docs/supply.md, `$ bulwark supply {command}`: {why}\n{text}");
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 4, "the page's days, posture and finance examples");
+}

@@ -104,6 +104,7 @@ impl Ids {
         fw.tranches.iter().for_each(|x| add("tranche", &x.id));
         fw.relief.items.iter().for_each(|x| add("relief", &x.id));
         fw.commitments.iter().for_each(|x| add("commitment", &x.id));
+        fw.stocks.iter().for_each(|x| add("stock", &x.id));
         fw.ad_sites.iter().for_each(|x| add("ad_site", &x.id));
         fw.ad_units.iter().for_each(|x| add("ad_unit", &x.id));
         fw.hubs.iter().for_each(|x| add("hub", &x.id));
@@ -246,6 +247,7 @@ impl<'a> Checker<'a> {
         each!(fw.sanctions, "sanctions");
         each!(fw.tranches, "tranche");
         each!(fw.commitments, "commitment");
+        each!(fw.stocks, "stock");
         each!(fw.ad_sites, "ad_site");
         each!(fw.ad_units, "ad_unit");
         each!(fw.hubs, "hub");
@@ -675,6 +677,7 @@ impl<'a> Checker<'a> {
         each!(fw.sanctions, "sanctions", "sanctions package");
         each!(fw.tranches, "tranche", "tranche");
         each!(fw.commitments, "commitment", "commitment");
+        each!(fw.stocks, "stock", "stock line");
         each!(fw.ad_sites, "ad_site", "air-defence site");
         each!(fw.ad_units, "ad_unit", "air-defence unit");
         for (k, inst) in fw.instruments.iter().enumerate() {
@@ -1610,6 +1613,100 @@ impl<'a> Checker<'a> {
 
     // ---------------------------------------------------------------- logistics
 
+    /// `[[stock]]` lines: consumption that makes sense, a commitment that
+    /// replenishes each, and a floor that is not already crossed on the
+    /// first day.
+    fn stocks(&mut self) {
+        let fw = self.fw;
+        for (k, st) in fw.stocks.iter().enumerate() {
+            let key = |f: &'static str| fw.locate("stock", k, &[Seg::Key(f)]);
+            let problem = if st.on_hand < 0 {
+                Some(("on_hand", format!("a negative `on_hand` ({})", st.on_hand)))
+            } else if st.per_day <= 0 {
+                Some((
+                    "per_day",
+                    format!(
+                        "`per_day` is {}: days of supply need a consumption above zero",
+                        st.per_day
+                    ),
+                ))
+            } else if st.surge_per_day < st.per_day {
+                Some((
+                    "surge_per_day",
+                    format!(
+                        "`surge_per_day` ({}) is below `per_day` ({}): a surge uses more, not less",
+                        st.surge_per_day, st.per_day
+                    ),
+                ))
+            } else if st.surge_days == 0 && st.surge_per_day > st.per_day {
+                Some((
+                    "surge_days",
+                    "`surge_days` is 0, so the surge rate never applies".to_string(),
+                ))
+            } else if st.floor_days == 0 {
+                Some((
+                    "floor_days",
+                    "`floor_days` is 0: the alert would come only when the stock is gone"
+                        .to_string(),
+                ))
+            } else {
+                None
+            };
+            if let Some((field, problem)) = problem {
+                self.emit(
+                    codes::BAD_STOCK,
+                    key(field),
+                    format!("stock line `{}` is inconsistent: {problem}", st.id),
+                );
+                continue;
+            }
+            let replenished = fw
+                .commitments
+                .iter()
+                .any(|c| c.category == st.category && c.unit == st.unit);
+            if !replenished {
+                let units: Vec<String> = fw
+                    .commitments
+                    .iter()
+                    .filter(|c| c.category == st.category)
+                    .map(|c| format!("`{}` in {}", c.id, c.unit))
+                    .collect();
+                let detail = if units.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " (commitments of that category count another unit: {})",
+                        units.join(", ")
+                    )
+                };
+                self.emit(
+                    codes::STOCK_UNREPLENISHED,
+                    key("category"),
+                    format!(
+                        "no commitment of category `{}` in `{}` replenishes stock line `{}`{detail}",
+                        st.category, st.unit, st.id
+                    ),
+                );
+            }
+            let floor = i128::from(st.floor_days) * i128::from(st.per_day);
+            if i128::from(st.on_hand) < floor {
+                self.emit(
+                    codes::STOCK_BELOW_FLOOR,
+                    key("on_hand"),
+                    format!(
+                        "stock line `{}` starts with {} {}, {} days of supply at {} a day: below its floor of {} days",
+                        st.id,
+                        st.on_hand,
+                        st.unit,
+                        st.on_hand / st.per_day,
+                        st.per_day,
+                        st.floor_days
+                    ),
+                );
+            }
+        }
+    }
+
     fn logistics(&mut self) {
         let fw = self.fw;
         if fw.commitments.is_empty() {
@@ -1656,6 +1753,7 @@ impl<'a> Checker<'a> {
                 );
             }
         }
+        self.stocks();
         for (k, unit) in fw.ad_units.iter().enumerate() {
             let Some(hub_id) = unit.hub.as_deref() else {
                 continue;

@@ -193,6 +193,12 @@ catalogue! {
         "Add resupply commitments with schedules; deterrence needs warehouses, not wish lists.";
     HUB_MISMATCH = "B607", Logistics, Warning, "a unit's maintenance hub cannot overhaul its system",
         "Send the unit to a hub that supports its system, or add the system to the hub: otherwise its overhaul has nowhere to happen.";
+    BAD_STOCK = "B608", Logistics, Error, "a stock line is inconsistent",
+        "A `[[stock]]` line needs a stock on hand of zero or more, a daily consumption above zero, a surge rate at least the normal one with a number of days it lasts, and a floor of at least one day: otherwise its days of supply mean nothing.";
+    STOCK_UNREPLENISHED = "B609", Logistics, Warning, "no commitment replenishes a stock line",
+        "No `[[commitment]]` of the stock's category and unit delivers into it, so every day of consumption is lost for good: add a commitment, or write the category and unit exactly as the commitments do.";
+    STOCK_BELOW_FLOOR = "B610", Logistics, Warning, "a stock line starts below its floor",
+        "At entry into force the stock already lasts fewer days than its alert floor at the normal rate: the alert is raised from the first day. Raise the stock on hand, or say why the floor is set where it is.";
 }
 
 /// Codes that mean an area is missing entirely: any of them sets its

@@ -52,6 +52,7 @@ pub enum Section {
     Tranche,
     Relief,
     Commitment,
+    Stock,
     AdSite,
     AdUnit,
     Hub,
@@ -80,6 +81,7 @@ impl Section {
             Section::Tranche => "tranche",
             Section::Relief => "relief",
             Section::Commitment => "commitment",
+            Section::Stock => "stock",
             Section::AdSite => "ad_site",
             Section::AdUnit => "ad_unit",
             Section::Hub => "hub",
@@ -107,6 +109,7 @@ impl Section {
             Section::Tranche => "tranche",
             Section::Relief => "relief item",
             Section::Commitment => "commitment",
+            Section::Stock => "stock line",
             Section::AdSite => "air-defence site",
             Section::AdUnit => "air-defence unit",
             Section::Hub => "maintenance hub",
@@ -1143,6 +1146,19 @@ impl<'a> Differ<'a> {
                 )
             },
             Differ::commitment,
+        );
+        self.items(
+            Section::Stock,
+            &o.stocks,
+            &n.stocks,
+            id,
+            |st| {
+                format!(
+                    "{} {} {} on hand, {} a day, floor {} days",
+                    st.on_hand, st.unit, st.category, st.per_day, st.floor_days
+                )
+            },
+            Differ::stock,
         );
         self.items(
             Section::AdSite,
@@ -2620,6 +2636,79 @@ impl<'a> Differ<'a> {
         );
     }
 
+    fn stock(&mut self, at: &At, o: &'a Stock, n: &'a Stock) {
+        let unit = if o.unit == n.unit && !n.unit.is_empty() {
+            format!(" {}", n.unit)
+        } else {
+            String::new()
+        };
+        self.scalar(
+            at,
+            "on_hand",
+            Some(&o.on_hand),
+            Some(&n.on_hand),
+            Words::raised("stock on hand at entry into force").detail(unit.clone()),
+        );
+        self.scalar(
+            at,
+            "per_day",
+            Some(&o.per_day),
+            Some(&n.per_day),
+            Words::raised("normal consumption per day")
+                .detail(unit.clone())
+                .up("the stock lasts fewer days")
+                .down("the stock lasts more days"),
+        );
+        self.scalar(
+            at,
+            "surge_per_day",
+            Some(&o.surge_per_day),
+            Some(&n.surge_per_day),
+            Words::raised("consumption per day in a surge after a breach")
+                .detail(unit)
+                .up("a breach eats the stock faster")
+                .down("a breach eats the stock more slowly"),
+        );
+        self.scalar(
+            at,
+            "surge_days",
+            Some(&o.surge_days),
+            Some(&n.surge_days),
+            Words::lengthened("surge after a breach").detail(" days"),
+        );
+        self.scalar(
+            at,
+            "floor_days",
+            Some(&o.floor_days),
+            Some(&n.floor_days),
+            Words::raised("alert floor")
+                .detail(" days of supply")
+                .up("the alert comes earlier")
+                .down("the alert comes later"),
+        );
+        for (f, ov, nv) in [
+            ("category", &o.category, &n.category),
+            ("unit", &o.unit, &n.unit),
+        ] {
+            let some = |s: &'a String| Some(s).filter(|s| !s.is_empty());
+            self.swap(at, f, some(ov), some(nv), f, Quote::Plain, "");
+        }
+        self.rest(
+            at,
+            o,
+            n,
+            &[
+                "on_hand",
+                "per_day",
+                "surge_per_day",
+                "surge_days",
+                "floor_days",
+                "category",
+                "unit",
+            ],
+        );
+    }
+
     fn ad_site(&mut self, at: &At, o: &'a AdSite, n: &'a AdSite) {
         self.scalar(
             at,
@@ -2741,6 +2830,7 @@ has_id!(
     SanctionsPackage,
     Tranche,
     Commitment,
+    Stock,
     AdSite,
     AdUnit,
     Hub,

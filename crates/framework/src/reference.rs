@@ -57,6 +57,7 @@ pub fn markdown() -> String {
         ("tranche", true, root::<Tranche>(&mut generator)),
         ("relief", false, root::<Relief>(&mut generator)),
         ("commitment", true, root::<Commitment>(&mut generator)),
+        ("stock", true, root::<Stock>(&mut generator)),
         ("ad_site", true, root::<AdSite>(&mut generator)),
         ("ad_unit", true, root::<AdUnit>(&mut generator)),
         ("hub", true, root::<Hub>(&mut generator)),

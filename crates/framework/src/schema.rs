@@ -882,6 +882,37 @@ pub struct Commitment {
     pub releasable_to: Vec<String>,
 }
 
+/// `[[stock]]`: a key munition line on hand, how fast it is used, and the
+/// floor below which its days of supply raise an alert
+/// (`bulwark supply days`, docs/supply.md).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Stock {
+    pub id: String,
+    /// What is stocked; the `category` of the commitments that replenish
+    /// it, e.g. `155mm`, `interceptors`, `counter-uas`.
+    pub category: String,
+    /// The unit counted, as those commitments count it, e.g. `rounds`.
+    #[serde(default)]
+    pub unit: String,
+    /// Quantity on hand at entry into force.
+    pub on_hand: i64,
+    /// Normal consumption per day.
+    pub per_day: i64,
+    /// Consumption per day during a surge after a certified breach.
+    pub surge_per_day: i64,
+    /// How many days a surge lasts after each certified breach.
+    pub surge_days: u32,
+    /// The alert floor, in days of supply at the day's consumption rate.
+    pub floor_days: u32,
+    /// Who may see this item: `public`, `parties` (the default) or `restricted`.
+    #[serde(default)]
+    pub visibility: Visibility,
+    /// With `visibility = "restricted"`: the parties that may see it.
+    #[serde(default)]
+    pub releasable_to: Vec<String>,
+}
+
 /// Air-defence systems.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,

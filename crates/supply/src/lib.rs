@@ -15,8 +15,12 @@
 //! point reaches a figure.
 
 mod csvtext;
+pub mod finance;
+pub mod jsonl;
 pub mod kiel;
+pub mod posture;
 pub mod schedule;
+pub mod stock;
 
 use serde::Serialize;
 

@@ -581,3 +581,43 @@ fn every_minimal_pair_edit_is_reported() {
         "edits the diff does not report: {silent:#?}"
     );
 }
+
+#[test]
+fn a_stock_line_added_then_its_floor_and_surge_changed() {
+    let stock = "\n[[stock]]\nid = \"shells\"\ncategory = \"155mm\"\nunit = \"rounds\"\non_hand = 60000\nper_day = 1000\nsurge_per_day = 3000\nsurge_days = 14\nfloor_days = 30\n";
+    let with = format!("{BASE}{stock}");
+    let added = changes(BASE, &with);
+    assert_eq!(added.len(), 1, "{added:?}");
+    assert_eq!(
+        (added[0].section, added[0].kind),
+        (Section::Stock, Kind::Added)
+    );
+    assert!(
+        added[0]
+            .sentence
+            .contains("60000 rounds 155mm on hand, 1000 a day, floor 30 days"),
+        "{}",
+        added[0].sentence
+    );
+    let changed = with
+        .replacen("floor_days = 30", "floor_days = 45", 1)
+        .replacen("surge_per_day = 3000", "surge_per_day = 5000", 1);
+    let got: Vec<String> = changes(&with, &changed)
+        .into_iter()
+        .map(|c| c.sentence)
+        .collect();
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(
+        got.iter().any(|s| s.contains("surge")
+            && s.contains("3000")
+            && s.contains("5000")
+            && s.contains("a breach eats the stock faster")),
+        "{got:?}"
+    );
+    assert!(
+        got.iter()
+            .any(|s| s.contains("alert floor raised from 30 to 45")
+                && s.contains("the alert comes earlier")),
+        "{got:?}"
+    );
+}
