@@ -8,8 +8,9 @@ tight.toml   12 sites, 24 units, 180 days: every unit is needed. Systems
              so two units per position are exactly enough.
 short.toml   tight.toml without one unit: no plan covers every day; the
              planner gives the fewest gaps and says why.
-large.toml   36 sites, 80 units, 365 days, three hubs with limited
-             capacity and spares, travel of 1 to 4 days, mixed systems.
+large.toml   36 sites (40 positions), 80 units, 365 days, three hubs with
+             limited capacity and spares, travel of 1 to 4 days, each site
+             taking two of six systems; units of a system alike.
 """
 import random
 
@@ -80,13 +81,24 @@ hub = "{hubs[g]}"{home}
     return "".join(out)
 
 
+# Each system's overhaul cycle (longest stay, overhaul) and its hub.
+KINDS = {
+    "patriot": (120, 21, "hub-west"),
+    "samp_t": (120, 28, "hub-west"),
+    "nasams": (90, 14, "hub-centre"),
+    "iris_t": (90, 14, "hub-centre"),
+    "c_ram": (60, 10, "hub-east"),
+    "gepard": (60, 10, "hub-east"),
+}
+
+
 def large():
     rng = random.Random(2026)
-    hubs = [("hub-west", 6, 60), ("hub-centre", 6, 60), ("hub-east", 5, 50)]
+    hubs = [("hub-west", 3, 40), ("hub-centre", 4, 60), ("hub-east", 3, 60)]
     out = []
     sites = []
     for i in range(36):
-        systems = sorted(rng.sample(SYSTEMS, rng.choice([2, 3])))
+        systems = sorted(rng.sample(SYSTEMS, 2))
         required = 2 if i % 9 == 0 else 1
         sites.append((f"site-{i + 1:02}", systems, required))
     for h, cap, spares in hubs:
@@ -109,24 +121,23 @@ id = "{s}"
 units_required = {required}
 systems = {systems!r}
 '''.replace("'", '"'))
-    # Station one unit per position at home, then spares at the hubs.
+    # One unit per position at home, then spares ready at the hubs, some
+    # only after a while (still being delivered).
     n = 0
     positions = [(s, systems) for s, systems, req in sites for _ in range(req)]
     for s, systems in positions:
         n += 1
-        system = rng.choice(systems)
-        out.append(unit(n, system, hubs[n % 3][0], rng, f'\nhome = "{s}"'))
+        out.append(unit(n, rng.choice(systems), f'\nhome = "{s}"'))
     while n < 80:
         n += 1
-        system = SYSTEMS[n % len(SYSTEMS)]
-        ready = f'\navailable_from = "{rng.choice([0, 0, 10, 30])}d"'
-        out.append(unit(n, system, hubs[n % 3][0], rng, ready))
+        ready = rng.choice([0, 0, 10, 30])
+        extra = f'\navailable_from = "{ready}d"' if ready else ""
+        out.append(unit(n, SYSTEMS[n % len(SYSTEMS)], extra))
     return "".join(out)
 
 
-def unit(n, system, hub, rng, extra):
-    every = rng.choice([60, 90, 120])
-    takes = rng.choice([10, 14, 21])
+def unit(n, system, extra):
+    every, takes, hub = KINDS[system]
     return f'''
 [[ad_unit]]
 id = "u-{n:02}-{system.replace('_', '-')}"
