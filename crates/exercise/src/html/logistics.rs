@@ -294,11 +294,12 @@ fn calendar(body: &mut String, p: &plan::Plan, report: &plan::Report) {
     let mut legend = String::from(
         "<div class=\"legend\"><span><i style=\"background:#7fbf8e\"></i>site covered</span><span><i style=\"background:var(--bad)\"></i>gap: units missing (−N)</span><span><i style=\"background:#888\"></i>hatched: overhaul at a hub</span>",
     );
-    for (site, c) in &colour {
+    for (i, site) in p.sites.iter().enumerate() {
         let _ = write!(
             legend,
-            "<span><i style=\"background:{c}\"></i>at {}</span>",
-            esc(site)
+            "<span><i style=\"background:{}\"></i>at {}</span>",
+            SITE_COLOURS[i % SITE_COLOURS.len()],
+            esc(&site.site)
         );
     }
     legend.push_str("</div>\n");
