@@ -30,6 +30,11 @@ pub struct ExerciseArgs {
     /// (one scenario; or, with `--compare`, the amendment impact).
     #[arg(long, value_name = "FILE.html")]
     report: Option<PathBuf>,
+    /// With `--report`: an air-defence rotation plan (`bulwark plan
+    /// rotations … --out PLAN.json`), checked against the framework and
+    /// drawn in the report's Logistics section as a calendar with its gaps.
+    #[arg(long, value_name = "PLAN.json", requires = "report")]
+    rotation_plan: Option<PathBuf>,
     /// Run the scenarios under an older framework version too, and report
     /// what changes from it to FRAMEWORK (the amendment impact):
     /// `bulwark exercise --compare OLD NEW SCENARIO…`.
@@ -125,7 +130,15 @@ pub fn run(args: &ExerciseArgs) -> Result<u8> {
         progress.finish();
     }
     if let (Some(file), Some(report), Some(s)) = (&args.report, reports.first(), loaded.first()) {
-        write_report(file, &exercise::html::report(report, s))?;
+        let rotations = match &args.rotation_plan {
+            Some(path) => Some(checked_plan(&fw, path)?),
+            None => None,
+        };
+        let logistics = exercise::html::Logistics {
+            rotations: rotations.as_ref().map(|(p, r)| (p, r)),
+            commitments: &fw.commitments,
+        };
+        write_report(file, &exercise::html::report_with(report, s, &logistics))?;
     }
     match args.format {
         Format::Json => match reports.as_slice() {
@@ -595,4 +608,31 @@ fn count(n: usize, noun: &str) -> String {
 /// Seconds as `12h40m` (or `45m`, `30s`).
 pub fn hours(seconds: i64) -> String {
     base::Duration::from_seconds(seconds.max(0)).to_string()
+}
+
+/// A rotation plan file checked against the framework, for the report.
+fn checked_plan(fw: &framework::Framework, path: &Path) -> Result<(plan::Plan, plan::Report)> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| anyhow!("cannot read the rotation plan `{}`: {e}", path.display()))?;
+    let p: plan::Plan = serde_json::from_slice(&bytes).map_err(|e| {
+        anyhow!(
+            "{}:{}:{}: not a rotation plan (`bulwark plan rotations … --out PLAN.json` makes one): {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    let inst = plan::Instance::new(fw, p.days).map_err(|errors| {
+        anyhow!(
+            "the rotation plan `{}` cannot be checked against this framework:\n  {}",
+            path.display(),
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n  ")
+        )
+    })?;
+    let report = plan::check(&inst, &p);
+    Ok((p, report))
 }

@@ -45,6 +45,12 @@ pub struct ServeArgs {
     /// Retry-After.
     #[arg(long, default_value = "200/s,400", value_name = "RATE")]
     rate_limit: String,
+    /// An air-defence rotation plan (`bulwark plan rotations … --out
+    /// PLAN.json`) to show on the dashboard's Logistics section and at
+    /// `/api/v1/rotations`. It is checked against the framework at start; a
+    /// plan with gaps or broken rules is served with its report.
+    #[arg(long, value_name = "PLAN.json")]
+    rotation_plan: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -119,6 +125,10 @@ pub fn run(args: &ServeArgs) -> Result<u8> {
         AuthMode::LocalTokens => server::auth::Mode::LocalTokens,
     };
     options.roots = roots;
+    options.rotation_plan = match &args.rotation_plan {
+        Some(path) => Some(read_plan(path)?),
+        None => None,
+    };
     options.rate_limit = server::ratelimit::Limit::parse(&args.rate_limit)
         .map_err(|e| anyhow!("--rate-limit: {e}"))?;
     server::run(
@@ -130,4 +140,18 @@ pub fn run(args: &ServeArgs) -> Result<u8> {
         },
     )?;
     Ok(0)
+}
+
+/// Reads a rotation plan file, or says plainly why it cannot be served.
+fn read_plan(path: &Path) -> Result<plan::Plan> {
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("cannot read the rotation plan `{}`", path.display()))?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        anyhow!(
+            "{}:{}:{}: not a rotation plan (`bulwark-rotation-plan/1`, made by `bulwark plan rotations … --out PLAN.json`): {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })
 }

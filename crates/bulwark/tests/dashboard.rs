@@ -100,6 +100,54 @@ fn browser() -> Option<(PathBuf, String)> {
     None
 }
 
+/// A 60-day plan made by `bulwark plan rotations`, and a thin copy with
+/// the first deployed unit's stays (and overhauls) dropped, its name taken
+/// off every site's days. Returns both paths and `site,from,to` of the
+/// dropped stay, which must show as a gap.
+fn rotation_plans(dir: &Path) -> (PathBuf, PathBuf, String) {
+    let full = dir.join("plan.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_bulwark"))
+        .args(["plan", "rotations"])
+        .arg(example())
+        .args(["--days", "60", "--out"])
+        .arg(&full)
+        .output()
+        .unwrap();
+    assert!(
+        full.is_file(),
+        "bulwark plan rotations wrote no plan: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut plan: Value = serde_json::from_str(&std::fs::read_to_string(&full).unwrap()).unwrap();
+    let units = plan["units"].as_array_mut().unwrap();
+    let unit = units
+        .iter_mut()
+        .find(|u| !u["stints"].as_array().unwrap().is_empty())
+        .expect("a unit deployed somewhere");
+    let name = unit["unit"].as_str().unwrap().to_string();
+    let stay = unit["stints"][0].clone();
+    unit["stints"] = json!([]);
+    unit["overhauls"] = json!([]);
+    for site in plan["sites"].as_array_mut().unwrap() {
+        for day in site["days"].as_array_mut().unwrap() {
+            day["units"]
+                .as_array_mut()
+                .unwrap()
+                .retain(|u| u.as_str() != Some(&name));
+        }
+    }
+    plan["gaps"] = json!([]);
+    let thin = dir.join("plan-thin.json");
+    std::fs::write(&thin, serde_json::to_string_pretty(&plan).unwrap()).unwrap();
+    let gap = format!(
+        "{},{},{}",
+        stay["site"].as_str().unwrap(),
+        stay["from"],
+        stay["to"]
+    );
+    (full, thin, gap)
+}
+
 fn artefacts() -> PathBuf {
     let dir = std::env::var_os("BULWARK_ARTEFACTS").map_or_else(
         || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/dashboard-artefacts"),
@@ -115,9 +163,20 @@ fn the_dashboard_shows_a_live_scenario_every_figure_traced_and_verifies_evidence
         return;
     };
     let data = scratch("dashboard");
+    // A 60-day rotation plan for the Logistics section, and a thin one
+    // (one unit's stays dropped) served by a second node, whose gap the
+    // page must show in red.
+    let (full, thin, gap) = rotation_plans(&data);
     let port = free_port();
-    let mut node = start(&data, port);
+    let mut node = start_with(&data, port, &["--rotation-plan", full.to_str().unwrap()]);
     let t = tokens(&data);
+    let thin_data = data.join("thin-node");
+    let thin_port = free_port();
+    let mut thin_node = start_with(
+        &thin_data,
+        thin_port,
+        &["--rotation-plan", thin.to_str().unwrap()],
+    );
 
     // Scenario 01, posted by its parties: a salvo, certified by review; the
     // 48-hour rails tier fires and issues its orders.
@@ -145,6 +204,9 @@ fn the_dashboard_shows_a_live_scenario_every_figure_traced_and_verifies_evidence
         .env("AUDITOR_TOKEN", &t["uk"])
         .env("OUTSIDER_TOKEN", &t["france"])
         .env("SECRETS", format!("{secret},30.7654321,46.4321987"))
+        .env("ROTATION_PLAN", &full)
+        .env("THIN_URL", format!("http://127.0.0.1:{thin_port}"))
+        .env("THIN_GAP", &gap)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -187,6 +249,8 @@ fn the_dashboard_shows_a_live_scenario_every_figure_traced_and_verifies_evidence
     let status = child.wait().unwrap();
     let _ = node.kill();
     let _ = node.wait();
+    let _ = thin_node.kill();
+    let _ = thin_node.wait();
     assert!(
         status.success(),
         "the browser checks failed (above); screenshots in {}",
@@ -203,6 +267,8 @@ fn the_dashboard_shows_a_live_scenario_every_figure_traced_and_verifies_evidence
         "restricted.png",
         "evidence-verified-offline.png",
         "evidence-tampered.png",
+        "logistics.png",
+        "logistics-gap.png",
     ] {
         assert!(artefacts.join(shot).is_file(), "no screenshot {shot}");
     }

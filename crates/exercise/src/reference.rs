@@ -174,6 +174,18 @@ signed checkpoints, one evidence pack per certified breach, released salts
 and the report — for `bulwark verify-log` and `bulwark verify`
 (docs/ledger.md).
 
+`--report FILE.html` also writes the after-action report as one
+self-contained HTML page (no script). With `--rotation-plan PLAN.json` (a
+plan from `bulwark plan rotations`, checked against the framework) it
+gains a Logistics section: the plan's rotation calendar — a row per site,
+gaps in red with the units missing, a row per unit with its stays and
+overhauls — and each `[[commitment]]` schedule as steps against the
+deliveries the scenario injects, counting those confirmed by their
+recipient (`side = "received"`) on the day after the scenario's start
+they were delivered. A scenario that delivers against a commitment gets
+the section without a plan too; with no delivery, the schedules are drawn
+alone.
+
 `bulwark explain FRAMEWORK SCENARIO [--breach ID | --tier ID]` runs the
 scenario and says why each breach was or was not certified and why each
 tier did or did not fire, with the votes counted and not counted and the

@@ -368,6 +368,203 @@ function closeEntries() {
   if (location.hash.startsWith("#entries=")) history.replaceState(null, "", `#${state.tab || "board"}`);
 }
 
+
+// ------------------------------------------------------------------ logistics
+
+/** Site colours in the rotation calendar (SVG fill attributes: the content
+ * security policy allows no inline style). */
+const SITE_COLOURS = ["#2f6db5", "#3a8f5c", "#8a5cb5", "#c07a1c", "#2a9a9a", "#b5487a", "#6b7d2a", "#5a5fd0", "#8c5a3c", "#4d8fcf"];
+const CAL = { label: 230, width: 1180, row: 20, gap: 3, top: 22 };
+
+/** A figure of the rotation plan (not of the log). */
+function planfig(text, what) {
+  return `<span class="planfig" data-plan title="${esc(what)}: from the rotation plan served by the node, checked against the framework at its start">${esc(text)}</span>`;
+}
+
+/** Runs of days with the same value of `key(day)`: `[{from, to, value}]`. */
+function runs(days, key) {
+  const out = [];
+  for (let d = 0; d < days; d++) {
+    const v = key(d);
+    const last = out[out.length - 1];
+    if (last && last.value === v && last.to === d - 1) last.to = d;
+    else out.push({ from: d, to: d, value: v });
+  }
+  return out;
+}
+
+const dayText = (from, to) => (from === to ? `day ${from}` : `days ${from}–${to}`);
+
+/** The rotation calendar: a row per site (covered, or short in red with the
+ * number missing), then a row per unit (its stays coloured by site, its
+ * overhauls hatched), a day axis and a legend. */
+export function calendar(plan, report) {
+  const days = Math.max(1, Number(plan.days) || 1);
+  const sites = plan.sites || [];
+  const units = plan.units || [];
+  const colour = new Map(sites.map((s, i) => [s.site, SITE_COLOURS[i % SITE_COLOURS.length]]));
+  const dx = (CAL.width - CAL.label - 10) / days;
+  const x = (d) => CAL.label + d * dx;
+  const w = (from, to) => Math.max(0.5, (to - from + 1) * dx - 0.3);
+  const gaps = report?.gaps || plan.gaps || [];
+  const height = CAL.top + (sites.length + units.length) * CAL.row + 40;
+  const parts = [];
+  parts.push(`<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#f2f2f2"/><line x1="0" y1="0" x2="0" y2="6" stroke="#444" stroke-width="2.5"/></pattern></defs>`);
+  // Day axis.
+  const step = days <= 31 ? 5 : days <= 120 ? 10 : days <= 400 ? 30 : 90;
+  for (let d = 0; d < days; d += step) {
+    parts.push(`<line x1="${x(d)}" y1="${CAL.top - 4}" x2="${x(d)}" y2="${height - 30}" class="cal-tick"/><text x="${x(d) + 2}" y="${CAL.top - 8}" class="cal-axis">day ${d}</text>`);
+  }
+  let y = CAL.top;
+  parts.push(`<text x="4" y="${y - 8}" class="cal-head">Sites</text>`);
+  for (const site of sites) {
+    const byDay = new Map((site.days || []).map((d) => [d.day, d.units || []]));
+    const required = Number(site.required) || 0;
+    const siteGaps = gaps.filter((g) => g.site === site.site);
+    const missingOn = (d) => siteGaps.find((g) => g.from <= d && d <= g.to)?.missing || 0;
+    const key = (d) => `${missingOn(d)}|${(byDay.get(d) || []).join(",")}`;
+    parts.push(`<g data-site="${esc(site.site)}"><text x="4" y="${y + 14}" class="cal-label">${esc(site.site)} <tspan class="cal-req">(${required})</tspan></text>`);
+    for (const r of runs(days, key)) {
+      const list = byDay.get(r.from) || [];
+      const missing = missingOn(r.from);
+      const title = `${site.site}, ${dayText(r.from, r.to)}: ${list.length ? list.join(", ") : "no unit"} (${list.length} of ${required} required)${missing ? ` — ${missing} missing` : ""}`;
+      if (missing) {
+        parts.push(`<g class="cal-gap" data-gap-site="${esc(site.site)}" data-from="${r.from}" data-to="${r.to}" data-missing="${missing}" tabindex="0" role="img" aria-label="${esc(`gap: ${title}`)}"><title>${esc(`GAP: ${title}`)}</title><rect x="${x(r.from)}" y="${y}" width="${w(r.from, r.to)}" height="${CAL.row - CAL.gap}" class="gap"/>${w(r.from, r.to) >= 12 ? `<text x="${x(r.from) + w(r.from, r.to) / 2}" y="${y + 13}" class="cal-missing">−${missing}</text>` : ""}</g>`);
+      } else if (list.length || required === 0) {
+        parts.push(`<rect x="${x(r.from)}" y="${y}" width="${w(r.from, r.to)}" height="${CAL.row - CAL.gap}" class="covered" data-covered="${esc(site.site)}" tabindex="0" aria-label="${esc(title)}"><title>${esc(title)}</title></rect>`);
+      }
+    }
+    parts.push("</g>");
+    y += CAL.row;
+  }
+  y += 8;
+  parts.push(`<text x="4" y="${y + 4}" class="cal-head">Units</text>`);
+  y += 10;
+  for (const u of units) {
+    parts.push(`<g data-unit="${esc(u.unit)}"><text x="4" y="${y + 14}" class="cal-label">${esc(u.unit)} <tspan class="cal-req">${esc(u.system || "")}</tspan></text>`);
+    for (const st of u.stints || []) {
+      const title = `${u.unit} at ${st.site}, ${dayText(st.from, st.to)}`;
+      parts.push(`<rect x="${x(st.from)}" y="${y}" width="${w(st.from, Math.min(st.to, days - 1))}" height="${CAL.row - CAL.gap}" fill="${colour.get(st.site) || "#888"}" data-stint="${esc(st.site)}" tabindex="0" aria-label="${esc(title)}"><title>${esc(title)}</title></rect>`);
+    }
+    for (const o of u.overhauls || []) {
+      if (o.from >= days) continue;
+      const title = `${u.unit} in overhaul at ${o.hub}, ${dayText(o.from, o.to)}`;
+      parts.push(`<rect x="${x(o.from)}" y="${y}" width="${w(o.from, Math.min(o.to, days - 1))}" height="${CAL.row - CAL.gap}" fill="url(#hatch)" class="overhaul" data-overhaul="${esc(o.hub)}" tabindex="0" aria-label="${esc(title)}"><title>${esc(title)}</title></rect>`);
+    }
+    parts.push("</g>");
+    y += CAL.row;
+  }
+  const svg = `<svg class="calendar" viewBox="0 0 ${CAL.width} ${y + 6}" width="${CAL.width}" height="${y + 6}" role="group" aria-label="Rotation calendar, ${days} days: ${sites.length} sites, ${units.length} units">${parts.join("")}</svg>`;
+  const legend = `<ul class="legend">
+    <li><svg width="22" height="12" aria-hidden="true"><rect width="22" height="12" class="covered"/></svg> site covered</li>
+    <li><svg width="22" height="12" aria-hidden="true"><rect width="22" height="12" class="gap"/></svg> gap: units missing (−N)</li>
+    <li><svg width="22" height="12" aria-hidden="true"><rect width="22" height="12" fill="url(#hatch-legend)"/><defs><pattern id="hatch-legend" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#f2f2f2"/><line x1="0" y1="0" x2="0" y2="6" stroke="#444" stroke-width="2.5"/></pattern></defs></svg> overhaul at a hub</li>
+    ${sites.map((s) => `<li><svg width="22" height="12" aria-hidden="true"><rect width="22" height="12" fill="${colour.get(s.site)}"/></svg> at ${esc(s.site)}</li>`).join("")}
+    <li class="muted">a unit's row is blank while it travels or waits at its hub</li></ul>`;
+  return `<div class="cal-wrap">${svg}</div>${legend}`;
+}
+
+function renderRotations(v) {
+  const host = $("rotations");
+  if (!v.ok) {
+    host.innerHTML = v.status === 404
+      ? `<p class="muted" data-no-plan>This node serves no rotation plan. Make one with <code>bulwark plan rotations FRAMEWORK --days 180 --out plan.json</code> and start the node with <code>bulwark serve … --rotation-plan plan.json</code>.</p>`
+      : `<p class="bad">The rotation plan could not be loaded: ${esc(v.error)}.</p>`;
+    return;
+  }
+  const { plan, report } = v.body;
+  const gaps = report?.gaps || [];
+  const violations = report?.violations || [];
+  const verdict = !gaps.length && !violations.length
+    ? `<p class="result ok" data-plan-verdict="proven">Every site covered every day of the plan, checked against the framework at the node's start.</p>`
+    : `<p class="result fail" data-plan-verdict="gaps">${gaps.length ? `${planfig(report.gap_days, "uncovered site-days")} uncovered site-day(s) in ${planfig(gaps.length, "gaps")} gap(s)` : ""}${gaps.length && violations.length ? "; " : ""}${violations.length ? `${planfig(violations.length, "broken rules")} rule(s) broken` : ""}.</p>`;
+  const summary = `<p>${planfig(plan.days, "days planned")} days planned · ${planfig((plan.sites || []).length, "sites")} sites · ${planfig((plan.units || []).length, "units")} units · framework <code>${esc(String(plan.framework || "").slice(0, 12))}</code>${plan.solver ? ` · found by ${esc(plan.solver.name)} (${esc(plan.solver.status)})` : ""}${v.body.withheld ? ' · <span class="muted">restricted sites and units are left out of this view</span>' : ""}</p>`;
+  const gapRows = gaps.map((g) => `<tr class="missed" data-gap="${esc(g.site)}"><td>${esc(g.site)}</td><td>${planfig(dayText(g.from, g.to), `${g.site}: gap`)}</td><td>${planfig(g.missing, `${g.site}: units missing`)}</td><td class="muted">${(g.reasons || []).map(esc).join("<br>")}</td></tr>`);
+  host.innerHTML = summary + verdict + calendar(plan, report)
+    + (gaps.length ? `<h4>Gaps</h4>${table(["Site", "Days", "Units missing", "Why"], gapRows, "")}` : "")
+    + (violations.length ? `<h4>Rules the plan breaks</h4><ul>${violations.map((x) => `<li class="missed">${esc(x)}</li>`).join("")}</ul>` : "");
+}
+
+/** `GET` a JSON route: `{ok, status, body}` or `{ok: false, status, error}`. */
+async function getJson(path) {
+  try {
+    const r = await fetch(path);
+    if (!r.ok) {
+      const why = await r.json().catch(() => ({}));
+      return { ok: false, status: r.status, error: why.error || r.statusText };
+    }
+    return { ok: true, status: r.status, body: await r.json() };
+  } catch (e) {
+    return { ok: false, status: 0, error: e.message };
+  }
+}
+
+/** A step chart of one commitment: the schedule (cumulative, by day) and,
+ * when known, what was received. */
+function stepChart(c, received) {
+  const W = 300, H = 90, L = 6, B = 16;
+  const schedule = (c.schedule || []).map((s) => [Number(s.day), Number(s.quantity)]);
+  const series = (received?.received_series || []).filter((p) => Array.isArray(p) && p.length >= 2).map((p) => [Number(p[0]), Number(p[1])]);
+  const maxDay = Math.max(1, ...schedule.map((p) => p[0]), ...series.map((p) => p[0]));
+  const maxQ = Math.max(1, Number(c.quantity) || 0, ...schedule.map((p) => p[1]), ...series.map((p) => p[1]));
+  const X = (d) => L + (d / maxDay) * (W - 2 * L);
+  const Y = (q) => H - B - (q / maxQ) * (H - B - 6);
+  const path = (pts) => {
+    let q = 0, d = `M${X(0)},${Y(0)}`;
+    for (const [day, n] of pts.slice().sort((a, b) => a[0] - b[0])) { d += `H${X(day)}V${Y(n)}`; q = n; }
+    return `${d}H${X(maxDay)}`.replace(/NaN/g, "0") + (q < 0 ? "" : "");
+  };
+  const ticks = schedule.map(([d]) => `<text x="${X(d)}" y="${H - 3}" class="cal-axis" text-anchor="end">day ${d}</text>`).join("");
+  return `<svg class="steps" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(`${c.id}: due by day ${schedule.map(([d, n]) => `${d}: ${n}`).join(", ")}${received ? `; received ${received.received}` : ""}`)}">
+    <line x1="${L}" y1="${H - B}" x2="${W - L}" y2="${H - B}" class="cal-tick"/>${ticks}
+    <path d="${path(schedule)}" class="due-line" data-due="${esc(c.id)}"/>${series.length ? `<path d="${path(series)}" class="got-line" data-received="${esc(c.id)}"/>` : ""}</svg>`;
+}
+
+function renderCommitments(supply) {
+  const host = $("commitments");
+  const list = state.fw?.commitments || [];
+  if (!list.length) {
+    host.innerHTML = `<p class="muted">The framework has no <code>[[commitment]]</code> visible to this view.</p>`;
+    return;
+  }
+  const got = new Map();
+  if (supply.ok) for (const x of supply.body?.commitments || []) if (x && x.id !== undefined) got.set(String(x.id), x);
+  const note = supply.ok
+    ? `<p class="muted">Received: as the node's <code>/api/v1/supply</code> reports the deliveries logged against each commitment.</p>`
+    : supply.status === 404
+      ? `<p class="muted" data-no-supply>This node does not report deliveries (<code>/api/v1/supply</code> answered 404): the schedule alone is shown.</p>`
+      : `<p class="muted" data-no-supply>Deliveries could not be loaded (${esc(supply.error)}): the schedule alone is shown.</p>`;
+  const parties = [...new Set(list.map((c) => c.party))];
+  const received = (r) => {
+    const n = Number(r.received) || 0;
+    if (Array.isArray(r.entries)) return fig(n, pick(r.entries), `${r.id}: received`);
+    return `<span class="supplyfig" data-supply title="${esc(r.id)}: received, as /api/v1/supply reports">${esc(n)}</span>`;
+  };
+  const groups = parties.map((party) => {
+    const rows = list.filter((c) => c.party === party).map((c) => {
+      const r = got.get(String(c.id));
+      const last = (c.schedule || []).reduce((a, s) => (s.day > (a?.day ?? -1) ? s : a), null);
+      return `<tr data-commitment="${esc(c.id)}"><td><strong>${esc(c.id)}</strong><br><span class="muted">${esc(c.item || c.category)}</span></td>
+        <td>${fwfig(c.quantity, `${c.id}: quantity committed`)} ${esc(c.unit)}</td>
+        <td>${(c.schedule || []).map((s) => `by day ${fwfig(s.day, `${c.id}: schedule day`)}: ${fwfig(s.quantity, `${c.id}: due by day ${s.day}`)}`).join("<br>") || '<span class="muted">no schedule</span>'}</td>
+        <td>${r ? received(r) : supply.ok ? '<span class="muted">not reported</span>' : '<span class="muted">—</span>'}${r && last ? ` <span class="muted">of ${esc(last.quantity)} due by day ${esc(last.day)}</span>` : ""}</td>
+        <td>${stepChart(c, r)}</td></tr>`;
+    });
+    return `<h4 data-party="${esc(party)}">${esc(party)}</h4>${table(["Commitment", "Committed", "Schedule (cumulative)", "Received", "Due (steps) and received"], rows, "")}`;
+  });
+  host.innerHTML = note + `<ul class="legend"><li><svg width="22" height="12" aria-hidden="true"><line x1="0" y1="6" x2="22" y2="6" class="due-line"/></svg> due, cumulative (framework)</li><li><svg width="22" height="12" aria-hidden="true"><line x1="0" y1="6" x2="22" y2="6" class="got-line"/></svg> received</li></ul>` + groups.join("");
+}
+
+/** The logistics section: the plan is fetched once (it is fixed at the
+ * node's start); deliveries at each draw. */
+async function renderLogistics() {
+  state.rotations ??= getJson("/api/v1/rotations");
+  const [rot, supply] = await Promise.all([state.rotations, getJson("/api/v1/supply")]);
+  try { renderRotations(rot); } catch (e) { $("rotations").innerHTML = `<p class="bad">The rotation plan could not be drawn: ${esc(e.message)}.</p>`; }
+  try { renderCommitments(supply); } catch (e) { $("commitments").innerHTML = `<p class="bad">The commitments could not be drawn: ${esc(e.message)}.</p>`; }
+  $("tab-logistics").dataset.drawn = "1";
+}
+
 // ------------------------------------------------------------------ loading
 
 function showTab(tab) {
@@ -397,6 +594,8 @@ function drawTab(tab) {
     renderMap(b);
   } else if (tab === "evidence") {
     renderPacks(b);
+  } else if (tab === "logistics") {
+    renderLogistics();
   }
   tick();
 }
@@ -418,7 +617,7 @@ function route() {
     document.getElementById(h)?.scrollIntoView();
     return;
   }
-  showTab(["board", "map", "evidence", "access"].includes(h) ? h : "board");
+  showTab(["board", "map", "evidence", "access", "logistics"].includes(h) ? h : "board");
 }
 
 function render() {
@@ -608,7 +807,7 @@ document.addEventListener("keydown", (e) => {
   const typing = /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement?.tagName || "");
   if (e.key === "Escape") { closeEntries(); return; }
   if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
-  const tabs = { 1: "board", 2: "map", 3: "evidence", 4: "access" };
+  const tabs = { 1: "board", 2: "map", 3: "evidence", 4: "access", 5: "logistics" };
   if (tabs[e.key]) { location.hash = `#${tabs[e.key]}`; e.preventDefault(); }
   if (e.key === "/") { location.hash = "#map"; $("map-from").focus(); e.preventDefault(); }
 });

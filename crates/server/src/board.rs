@@ -44,6 +44,23 @@ pub(crate) fn framework(fw: &Framework, key: &str) -> Value {
         .iter()
         .map(|p| json!({"id": p.id, "name": p.name}))
         .collect();
+    // Restricted commitments stay out of this public summary.
+    let commitments: Vec<Value> = fw
+        .commitments
+        .iter()
+        .filter(|c| c.visibility != framework::schema::Visibility::Restricted)
+        .map(|c| {
+            let schedule: Vec<Value> = c
+                .schedule
+                .iter()
+                .map(|s| json!({"day": s.day, "quantity": s.quantity}))
+                .collect();
+            json!({
+                "id": c.id, "party": c.party, "category": c.category, "item": c.item,
+                "quantity": c.quantity, "unit": c.unit, "schedule": schedule,
+            })
+        })
+        .collect();
     json!({
         "id": meta.map(|m| m.id.as_str()),
         "title": meta.map(|m| m.title.as_str()),
@@ -54,6 +71,7 @@ pub(crate) fn framework(fw: &Framework, key: &str) -> Value {
         "triggers": triggers,
         "tiers": tiers,
         "standards": standards,
+        "commitments": commitments,
         "zones": zones(fw),
     })
 }

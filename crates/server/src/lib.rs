@@ -36,6 +36,7 @@ mod board;
 mod dashboard;
 pub mod outbox;
 pub mod ratelimit;
+pub mod rotations;
 pub mod security;
 
 /// How to run a node.
@@ -66,6 +67,9 @@ pub struct Options {
     pub roots: Vec<(String, ledger::note::Verifier)>,
     /// Requests per party (or per peer address, for the public).
     pub rate_limit: ratelimit::Limit,
+    /// The air-defence rotation plan to serve (`GET /api/v1/rotations`),
+    /// checked against the framework at start.
+    pub rotation_plan: Option<plan::Plan>,
 }
 
 impl Options {
@@ -82,6 +86,7 @@ impl Options {
                 rate: 200,
                 burst: 400,
             },
+            rotation_plan: None,
         }
     }
 }
@@ -160,6 +165,9 @@ struct App {
     jobs: mpsc::Sender<Job>,
     /// The framework as the dashboard draws it (`/api/v1/framework`).
     framework: Arc<Value>,
+    /// The rotation plan and its check as the public sees them
+    /// (`/api/v1/rotations`), if one was given.
+    rotations: Arc<Option<Value>>,
     guard: Arc<auth::Guard>,
     events: broadcast::Sender<String>,
     metrics: Arc<Metrics>,
@@ -310,6 +318,16 @@ pub fn start(fw: &Framework, options: &Options) -> Result<Node> {
         .map_or("framework".to_string(), |m| m.id.clone());
     let signer = node_key(data, &format!("bulwark-node/{id}"))?;
     let framework = Arc::new(board::framework(fw, &signer.verifier().encode()));
+    let rotations = match &options.rotation_plan {
+        Some(p) => {
+            let r = rotations::check(fw, p.clone()).map_err(|why| {
+                anyhow!("the rotation plan cannot be checked against this framework:\n  {why}")
+            })?;
+            Some(rotations::public(fw, &r))
+        }
+        None => None,
+    };
+    let rotations = Arc::new(rotations);
     let tokens = match options.auth {
         auth::Mode::LocalTokens => tokens(data, &parties)?,
         auth::Mode::Signatures => BTreeMap::new(),
@@ -359,6 +377,7 @@ pub fn start(fw: &Framework, options: &Options) -> Result<Node> {
         app: App {
             jobs,
             framework,
+            rotations,
             guard,
             events,
             metrics,
@@ -451,6 +470,7 @@ fn router(app: App) -> Router {
         .route("/", get(dashboard::index))
         .route("/assets/{file}", get(dashboard::asset))
         .route("/api/v1/framework", get(framework_view))
+        .route("/api/v1/rotations", get(rotations_view))
         .route("/api/v1/board", get(board_public))
         .route("/api/v1/board/restricted", get(board_restricted))
         .route("/healthz", get(|| async { "ok\n" }))
@@ -1074,6 +1094,18 @@ async fn framework_view(State(app): State<App>) -> Response {
     axum::Json(app.framework.as_ref().clone()).into_response()
 }
 
+/// `GET /api/v1/rotations`: the rotation plan served and its check, or 404
+/// with the reason when the node was started without one.
+async fn rotations_view(State(app): State<App>) -> Response {
+    match app.rotations.as_ref() {
+        Some(v) => axum::Json(v.clone()).into_response(),
+        None => error(
+            StatusCode::NOT_FOUND,
+            "this node serves no rotation plan: start it with `bulwark serve … --rotation-plan PLAN.json` (make one with `bulwark plan rotations FRAMEWORK --out PLAN.json`)",
+        ),
+    }
+}
+
 /// `GET /api/v1/board`: the dashboard's public board.
 async fn board_public(State(app): State<App>) -> Response {
     let reader = board::Reader {
@@ -1283,6 +1315,8 @@ pub fn openapi_document() -> Value {
             "/api/v1/observations": {"post": submit("Submit observations only")},
             "/": {"get": {"summary": "The dashboard (HTML; its scripts and styles under /assets/, nothing from elsewhere)", "responses": {"200": {"description": "text/html"}}}},
             "/api/v1/framework": {"get": read("The framework as the dashboard draws it: triggers, tiers, standards, parties, zones as GeoJSON, the log's key")},
+            "/api/v1/rotations": {"get": {"summary": "The air-defence rotation plan the node was started with (`--rotation-plan`) and its check (gaps, uncovered site-days, broken rules); restricted sites and units left out",
+                "responses": {"200": {"description": "{\"plan\": …, \"report\": …}"}, "404": {"description": "no plan was given (the reason)"}}}},
             "/api/v1/board": {"get": read("The dashboard's board, public view: every trigger's window, breaches, incidents with their place, tiers and orders, votes, missed deadlines; each row with the log entries behind it")},
             "/api/v1/board/restricted": {"get": {"summary": "The board with the restricted inputs released to the principal (as the policy says)", "security": bearer, "responses": {"200": {"description": "JSON"}, "401": {"description": "no credentials"}, "403": {"description": "the policy does not let this principal read restricted views"}}}},
             "/api/v1/status": {"get": read("The status board: breaches, incidents, activations and orders, votes, missed deadlines, the log's head")},

@@ -518,3 +518,83 @@ async fn the_board_traces_every_row_to_its_entries_and_keeps_restricted_reports_
         "France's auditor sees a report not released to France"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rotation_plan_is_served_with_its_check_and_commitments_with_their_schedules() {
+    // Without a plan: 404 with the reason and how to give one.
+    let (fw, data, node) = local_node("rotations-none");
+    let app = node.router();
+    let (status, body) = call(&app, "GET", "/api/v1/rotations", None, "").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let why: Value = serde_json::from_slice(&body).unwrap();
+    assert!(
+        why["error"].as_str().unwrap().contains("--rotation-plan"),
+        "{why}"
+    );
+    // The framework summary carries every commitment's schedule.
+    let (_, body) = call(&app, "GET", "/api/v1/framework", None, "").await;
+    let summary: Value = serde_json::from_slice(&body).unwrap();
+    let commitments = summary["commitments"].as_array().unwrap();
+    assert_eq!(commitments.len(), fw.commitments.len());
+    let c = &commitments[0];
+    assert_eq!(c["id"], "c-artillery-ammunition");
+    assert_eq!(c["schedule"][0]["day"], 30);
+    assert_eq!(c["schedule"][2]["quantity"], 200_000);
+    drop(app);
+    drop(node);
+    let _ = std::fs::remove_dir_all(&data);
+
+    // A thin plan (every unit idle at its hub): served, with its gaps.
+    let inst = plan::Instance::new(&fw, 10).unwrap();
+    let units: Vec<plan::plan::UnitPlan> = inst
+        .units
+        .iter()
+        .map(|u| plan::plan::UnitPlan {
+            unit: u.id.clone(),
+            system: plan::instance::system_name(u.system),
+            hub: inst.hubs[u.hub].id.clone(),
+            stints: Vec::new(),
+            overhauls: Vec::new(),
+        })
+        .collect();
+    let sites = plan::plan::calendar(&inst, &units);
+    let gaps = plan::plan::gaps_of(&inst, &sites);
+    let thin = plan::Plan {
+        format: plan::plan::FORMAT.into(),
+        framework: inst.framework.clone(),
+        days: 10,
+        units,
+        sites,
+        gaps,
+        solver: None,
+    };
+    let data = std::env::temp_dir().join(format!("bulwark-rotations-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let policy = std::fs::read_to_string(example().join("policy.cedar")).unwrap();
+    let mut options = server::Options::new(&data, &policy, "policy.cedar");
+    options.auth = server::auth::Mode::LocalTokens;
+    options.rotation_plan = Some(thin);
+    let node = server::start(&fw, &options).unwrap();
+    let app = node.router();
+    let (status, body) = call(&app, "GET", "/api/v1/rotations", None, "").await;
+    assert_eq!(status, StatusCode::OK);
+    let v: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        v["plan"]["sites"].as_array().unwrap().len(),
+        fw.ad_sites.len()
+    );
+    assert_eq!(
+        v["plan"]["units"].as_array().unwrap().len(),
+        fw.ad_units.len()
+    );
+    let gaps = v["report"]["gaps"].as_array().unwrap();
+    assert!(
+        gaps.iter()
+            .any(|g| g["site"] == "site-kyiv" && g["missing"] == 2 && g["from"] == 0),
+        "{v}"
+    );
+    // Every required unit-day of the example's 8 positions over 10 days.
+    assert_eq!(v["report"]["gap_days"], 80);
+    assert_eq!(v["proven"], false);
+    let _ = std::fs::remove_dir_all(&data);
+}

@@ -363,3 +363,151 @@ fn msel_reference_is_current() {
         "docs/msel.md is out of step with the code; run `BULWARK_BLESS=1 cargo test -p exercise --test it msel_reference` and commit the result"
     );
 }
+
+/// A scenario that delivers against two commitments, confirmed by their
+/// recipient (the `sent` side is not counted).
+const DELIVERIES: &str = r#"
+[scenario]
+id = "deliveries"
+title = "Interceptors arrive"
+start = "2026-03-02T03:00:00Z"
+
+[[inject]]
+at = "T+20d"
+input = { type = "delivery", id = { party = "ukraine", source = "logistics", message = "rx-1" }, commitment = "c-patriot-interceptors", quantity = 24, delivered = "2026-03-20T03:00:00Z", side = "received" }
+
+[[inject]]
+at = "T+20d"
+input = { type = "delivery", id = { party = "us", source = "dsca", message = "tx-1" }, commitment = "c-patriot-interceptors", quantity = 24, delivered = "2026-03-19T03:00:00Z", side = "sent" }
+
+[[inject]]
+at = "T+21d"
+input = { type = "delivery", id = { party = "ukraine", source = "logistics", message = "rx-2" }, commitment = "c-iris-t-missiles", quantity = 40, delivered = "2026-03-21T03:00:00Z", side = "received" }
+
+[[expect]]
+id = "no-breach"
+note = "Deliveries open no breach"
+trigger = "trg-missile-salvo"
+certified = false
+"#;
+
+/// A 20-day plan: every unit with a home site stays there, except
+/// `u-iris-t-de-2`, which never leaves its hub — a gap at Rivne.
+fn thin_plan(fw: &framework::Framework) -> (plan::Plan, plan::Report) {
+    let inst = plan::Instance::new(fw, 20).unwrap();
+    let units: Vec<plan::plan::UnitPlan> = inst
+        .units
+        .iter()
+        .map(|u| plan::plan::UnitPlan {
+            unit: u.id.clone(),
+            system: plan::instance::system_name(u.system),
+            hub: inst.hubs[u.hub].id.clone(),
+            stints: match u.start {
+                plan::instance::Start::Site { site } if u.id != "u-iris-t-de-2" => {
+                    vec![plan::plan::Stint {
+                        site: inst.sites[site].id.clone(),
+                        from: 0,
+                        to: 19,
+                    }]
+                }
+                _ => Vec::new(),
+            },
+            overhauls: Vec::new(),
+        })
+        .collect();
+    let sites = plan::plan::calendar(&inst, &units);
+    let gaps = plan::plan::gaps_of(&inst, &sites);
+    let p = plan::Plan {
+        format: plan::plan::FORMAT.into(),
+        framework: inst.framework.clone(),
+        days: 20,
+        units,
+        sites,
+        gaps,
+        solver: None,
+    };
+    let report = plan::check(&inst, &p);
+    (p, report)
+}
+
+#[test]
+fn the_logistics_section_draws_the_rotation_calendar_and_deliveries_against_schedules() {
+    let fw = ukraine();
+    let scenario = exercise::load(
+        "deliveries.toml",
+        DELIVERIES.as_bytes(),
+        &MemFiles::default(),
+        &fw,
+    )
+    .unwrap();
+    let report = exercise::run(&fw, &scenario).unwrap();
+    let (p, checked) = thin_plan(&fw);
+    assert_eq!(checked.gaps.len(), 1, "{checked:?}");
+    let logistics = exercise::html::Logistics {
+        rotations: Some((&p, &checked)),
+        commitments: &fw.commitments,
+    };
+    let html = exercise::html::report_with(&report, &scenario, &logistics);
+    assert_eq!(
+        html,
+        exercise::html::report_with(&report, &scenario, &logistics),
+        "deterministic"
+    );
+    assert!(html.contains("<h2>Logistics</h2>"));
+    // Every site and every unit has its row.
+    for site in &fw.ad_sites {
+        assert!(
+            html.contains(&format!("<g data-site=\"{}\">", site.id)),
+            "{}",
+            site.id
+        );
+    }
+    for unit in &fw.ad_units {
+        assert!(
+            html.contains(&format!("<g data-unit=\"{}\">", unit.id)),
+            "{}",
+            unit.id
+        );
+    }
+    // The gap, in red, with its site, days and the number missing.
+    assert!(html.contains(
+        "<g class=\"cal-gap\" data-gap-site=\"site-rivne-npp\" data-from=\"0\" data-to=\"19\"><title>GAP: site-rivne-npp, days 0–19: no unit (0 of 1 required) — 1 missing</title><rect class=\"gap\""
+    ));
+    assert!(html.contains(">−1</text>"));
+    assert_eq!(count(&html, "class=\"cal-gap\""), 1);
+    // Deliveries received, as steps against the schedule; the sent side
+    // is not counted; a commitment with none shows its schedule alone.
+    assert!(html.contains("<path class=\"got\" data-received=\"c-patriot-interceptors\""));
+    assert!(html.contains("<path class=\"got\" data-received=\"c-iris-t-missiles\""));
+    assert_eq!(count(&html, "<path class=\"got\""), 2);
+    assert_eq!(count(&html, "<path class=\"due\""), fw.commitments.len());
+    let row = html
+        .lines()
+        .find(|l| l.contains("<tr data-commitment=\"c-patriot-interceptors\""))
+        .unwrap();
+    assert!(row.contains("<td class=\"num\">24</td>"), "{row}");
+    for bad in ["<script", "https://"] {
+        assert!(!html.contains(bad), "{bad}");
+    }
+
+    // Without a plan and without deliveries: no Logistics section.
+    let plain = exercise::html::report_with(
+        &report,
+        &scenario,
+        &exercise::html::Logistics {
+            rotations: None,
+            commitments: &[],
+        },
+    );
+    assert!(!plain.contains("<h2>Logistics</h2>"));
+    // Without a plan, with deliveries: the schedules and deliveries alone.
+    let supply_only = exercise::html::report_with(
+        &report,
+        &scenario,
+        &exercise::html::Logistics {
+            rotations: None,
+            commitments: &fw.commitments,
+        },
+    );
+    assert!(supply_only.contains("<h2>Logistics</h2>") && !supply_only.contains("data-site="));
+}

@@ -6,7 +6,9 @@
 // Environment: DASHBOARD_URL, CHROMIUM, ARTEFACTS (screenshots),
 // AUDITOR_TOKEN (a party the restricted report is released to),
 // OUTSIDER_TOKEN (one it is not), SECRETS (comma-separated strings of the
-// restricted report that the public view must never show).
+// restricted report that the public view must never show), ROTATION_PLAN
+// (the plan file the node serves), THIN_URL (a second node serving a plan
+// with a unit's stays dropped) and THIN_GAP (`site,from,to` of that stay).
 
 import { chromium } from "playwright-core";
 import { createInterface } from "node:readline";
@@ -197,6 +199,68 @@ try {
   await page.keyboard.press("4");
   await page.click("#signout");
   await page.waitForFunction(() => /Public view/.test(document.querySelector("#view").textContent), null, { timeout: 10000 });
+
+  // ---------------------------------------------------------------- logistics
+  // Key 5 opens the Logistics section: the rotation calendar of the plan the
+  // node was started with, a row per site and per unit.
+  await page.keyboard.press("5");
+  await page.waitForSelector('section[data-panel="logistics"]:not([hidden])');
+  check(true, "key 5 opens the Logistics section");
+  await page.waitForSelector("#tab-logistics[data-drawn] svg.calendar", { timeout: 10000 });
+  const plan = JSON.parse(readFileSync(process.env.ROTATION_PLAN, "utf8"));
+  const siteRows = await page.$$eval("svg.calendar g[data-site]", (gs) => gs.map((g) => g.dataset.site));
+  const unitRows = await page.$$eval("svg.calendar g[data-unit]", (gs) => gs.map((g) => g.dataset.unit));
+  const wantSites = plan.sites.map((x) => x.site), wantUnits = plan.units.map((x) => x.unit);
+  check(JSON.stringify(siteRows) === JSON.stringify(wantSites), `the calendar has a row for every site (${siteRows.length} of ${wantSites.length})`);
+  check(JSON.stringify(unitRows) === JSON.stringify(wantUnits), `and for every unit (${unitRows.length} of ${wantUnits.length})`);
+  const stays = await page.locator("svg.calendar rect[data-stint]").count();
+  check(stays === plan.units.reduce((n, u) => n + u.stints.length, 0), `every unit's stay is drawn (${stays})`);
+  const coveredTitle = await page.locator("svg.calendar rect[data-covered] title").first().textContent();
+  check(/^site-[\w-]+, days? \d+/.test(coveredTitle) && /required/.test(coveredTitle), `a covered stretch's title gives site, days and units: ${coveredTitle}`);
+  check(await page.locator("svg.calendar .cal-gap").count() === plan.gaps.length, `the plan's gaps, none here, are drawn (${plan.gaps.length})`);
+  check(await page.locator('#commitments tr[data-commitment="c-patriot-interceptors"] path[data-due]').count() === 1, "each commitment's schedule is drawn as steps");
+  check(await page.locator("#commitments h4[data-party]").count() >= 2, "commitments are grouped by party");
+  const supplyNote = await page.locator("#commitments [data-no-supply]").count();
+  const supplyOk = await page.evaluate(() => fetch("/api/v1/supply").then((r) => r.ok, () => false));
+  check(supplyOk ? supplyNote === 0 : supplyNote === 1, `without /api/v1/supply the schedule alone is shown, with a note (supply route: ${supplyOk ? "present" : "absent"})`);
+  const unmarked = await page.evaluate(() => {
+    const out = [];
+    for (const root of document.querySelectorAll("#tab-logistics table, #tab-logistics > div > p")) {
+      const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+        if (/\d/.test(n.textContent) && !n.parentElement.closest("a.fig, [data-framework], [data-plan], [data-supply], svg, code, strong, .muted, th")) out.push(n.textContent.trim());
+      }
+    }
+    return out;
+  });
+  check(unmarked.length === 0, `every number in the Logistics section is a log figure, a framework or plan value (unmarked: ${JSON.stringify(unmarked.slice(0, 5))})`);
+  await shot("logistics.png");
+
+  // A thin plan (one unit's stays dropped) on a second node: its gap in red,
+  // with its site and days.
+  {
+    const thin = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    thin.on("pageerror", (e) => check(false, `no script error on the thin plan's page: ${e.message}`));
+    thin.on("console", (m) => { if (/Content Security Policy/i.test(m.text())) check(false, `no CSP violation: ${m.text()}`); });
+    await thin.goto(process.env.THIN_URL);
+    await thin.waitForSelector("#summary .card", { timeout: 15000 });
+    await thin.keyboard.press("5");
+    await thin.waitForSelector("#tab-logistics[data-drawn] svg.calendar", { timeout: 10000 });
+    const [site, from, to] = process.env.THIN_GAP.split(",");
+    const gaps = await thin.$$eval(`svg.calendar .cal-gap[data-gap-site="${site}"]`, (gs) => gs.map((g) => ({
+      from: Number(g.dataset.from), to: Number(g.dataset.to), missing: Number(g.dataset.missing),
+      fill: getComputedStyle(g.querySelector("rect")).fill, title: g.querySelector("title").textContent,
+    })));
+    const hit = gaps.find((g) => g.from <= Number(to) && g.to >= Number(from));
+    check(!!hit, `the dropped stay (${site}, days ${from}–${to}) shows as a gap (${JSON.stringify(gaps.slice(0, 3))})`);
+    check(hit && hit.fill === "rgb(176, 0, 32)", `in red (${hit?.fill})`);
+    check(hit && hit.title.includes(site) && /days? \d+/.test(hit.title) && /missing/.test(hit.title), `its title names the site, the days and the units missing: ${hit?.title}`);
+    const row = (await thin.textContent(`#rotations tr[data-gap="${site}"]`).catch(() => "")) || "";
+    check(row.includes(site) && /day/.test(row), `the gaps table lists it: ${row.replace(/\s+/g, " ").trim().slice(0, 120)}`);
+    check(await thin.locator('[data-plan-verdict="gaps"]').count() === 1, "the plan is said to have gaps");
+    await thin.screenshot({ path: join(artefacts, "logistics-gap.png"), fullPage: true });
+    await thin.close();
+  }
 
   // ---------------------------------------------------------------- evidence, offline
   await page.keyboard.press("3");

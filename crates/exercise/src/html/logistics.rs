@@ -1,0 +1,452 @@
+//! The report's Logistics section: the air-defence rotation calendar of a
+//! plan given with `--rotation-plan` (the same picture as the dashboard's:
+//! a row per site, covered or short in red with the number missing, then a
+//! row per unit, its stays coloured by site and its overhauls hatched),
+//! and each `[[commitment]]` schedule as steps against the deliveries the
+//! scenario injects. Static SVG, integer coordinates, no script.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use framework::schema::Commitment;
+
+use super::esc;
+use crate::load::Scenario;
+
+/// What the Logistics section draws.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Logistics<'a> {
+    /// A rotation plan and its check against the framework.
+    pub rotations: Option<(&'a plan::Plan, &'a plan::Report)>,
+    /// The framework's commitments.
+    pub commitments: &'a [Commitment],
+}
+
+/// Width of the calendar, in pixels.
+const CALENDAR_WIDTH_PX: i64 = 1240;
+/// Width of the row labels.
+const CALENDAR_LABEL_PX: i64 = 230;
+/// Height of one row.
+const CALENDAR_ROW_PX: i64 = 18;
+/// Width and height of one commitment's step chart.
+const STEPS_WIDTH_PX: i64 = 320;
+const STEPS_HEIGHT_PX: i64 = 90;
+/// The most days drawn (a plan is at most ten years: `plan::instance::MAX_DAYS`).
+const DAYS_MAX: u32 = plan::instance::MAX_DAYS;
+
+/// Site colours, in the dashboard's order.
+const SITE_COLOURS: [&str; 10] = [
+    "#2f6db5", "#3a8f5c", "#8a5cb5", "#c07a1c", "#2a9a9a", "#b5487a", "#6b7d2a", "#5a5fd0",
+    "#8c5a3c", "#4d8fcf",
+];
+
+pub(super) const STYLE: &str = r#"
+svg .covered { fill: #7fbf8e; } svg .gap { fill: var(--bad); }
+svg .missing { fill: #fff; font-weight: 700; text-anchor: middle; }
+svg .tick { stroke: #e6e9ed; } svg .due { fill: none; stroke: var(--key); stroke-width: 2; }
+svg .got { fill: none; stroke: var(--good); stroke-width: 2; stroke-dasharray: 4 2; }
+"#;
+
+/// One delivery received, as the scenario injects it.
+struct Received {
+    day: u32,
+    quantity: i64,
+}
+
+/// The day after `start` on which `at` falls, counting a started day as a
+/// day (as `supply::schedule::day_of` does; the scenario's start stands for
+/// the entry into force). `None` before the start.
+fn day_of(at: base::Timestamp, start: base::Timestamp) -> Option<u32> {
+    let ms = at.millis().checked_sub(start.millis())?;
+    if ms < 0 {
+        return None;
+    }
+    u32::try_from(ms.saturating_add(86_399_999) / 86_400_000).ok()
+}
+
+/// Deliveries confirmed by their recipient, by commitment, in day order.
+fn received(s: &Scenario) -> BTreeMap<&str, Vec<Received>> {
+    let mut out: BTreeMap<&str, Vec<Received>> = BTreeMap::new();
+    for input in s.injects.iter().flat_map(|i| i.inputs.iter()) {
+        if let model::Input::Delivery(d) = input
+            && d.side == model::Side::Received
+            && let Some(day) = day_of(d.delivered, s.start)
+        {
+            out.entry(d.commitment.as_str())
+                .or_default()
+                .push(Received {
+                    day,
+                    quantity: d.quantity,
+                });
+        }
+    }
+    for list in out.values_mut() {
+        list.sort_by_key(|r| r.day);
+    }
+    out
+}
+
+/// Whether the section has anything to show.
+pub(super) fn wanted(l: &Logistics, s: &Scenario) -> bool {
+    l.rotations.is_some() || (!l.commitments.is_empty() && !received(s).is_empty())
+}
+
+/// The section.
+pub(super) fn section(body: &mut String, l: &Logistics, s: &Scenario) {
+    body.push_str("<h2>Logistics</h2>\n");
+    if let Some((plan, report)) = l.rotations {
+        calendar(body, plan, report);
+    }
+    commitments(body, l.commitments, &received(s));
+}
+
+fn day_text(from: u32, to: u32) -> String {
+    if from == to {
+        format!("day {from}")
+    } else {
+        format!("days {from}–{to}")
+    }
+}
+
+/// Runs of days with the same key: `(from, to, key)`.
+fn runs<K: PartialEq>(days: u32, key: impl Fn(u32) -> K) -> Vec<(u32, u32, K)> {
+    let mut out: Vec<(u32, u32, K)> = Vec::new();
+    for d in 0..days {
+        let k = key(d);
+        match out.last_mut() {
+            Some(last) if last.2 == k && last.1 + 1 == d => last.1 = d,
+            _ => out.push((d, d, k)),
+        }
+    }
+    out
+}
+
+fn calendar(body: &mut String, p: &plan::Plan, report: &plan::Report) {
+    let days = p.days.clamp(1, DAYS_MAX);
+    let _ = writeln!(
+        body,
+        "<h3>Air-defence rotation calendar</h3>\n<p class=\"sub\">The plan given with <code>--rotation-plan</code>: {days} days from day 0, {} sites, {} units; checked against the framework: {}.</p>",
+        p.sites.len(),
+        p.units.len(),
+        if report.gaps.is_empty() && report.violations.is_empty() {
+            "every site covered every day".to_string()
+        } else {
+            format!(
+                "<span class=\"no\">{} uncovered site-day(s) in {} gap(s), {} rule(s) broken</span>",
+                report.gap_days,
+                report.gaps.len(),
+                report.violations.len()
+            )
+        }
+    );
+    let colour: BTreeMap<&str, &str> = p
+        .sites
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.site.as_str(), SITE_COLOURS[i % SITE_COLOURS.len()]))
+        .collect();
+    let span = CALENDAR_WIDTH_PX - CALENDAR_LABEL_PX - 10;
+    let x = |d: u32| CALENDAR_LABEL_PX + i64::from(d) * span / i64::from(days);
+    let w = |from: u32, to: u32| (x(to.min(days - 1) + 1) - x(from)).max(1);
+    let top = 22;
+    let rows = i64::try_from(p.sites.len() + p.units.len()).unwrap_or(0);
+    let height = top + rows * CALENDAR_ROW_PX + 24;
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{CALENDAR_WIDTH_PX}\" height=\"{height}\" viewBox=\"0 0 {CALENDAR_WIDTH_PX} {height}\" role=\"img\" aria-label=\"Rotation calendar\"><defs><pattern id=\"hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#f2f2f2\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#444\" stroke-width=\"2.5\"/></pattern></defs>"
+    );
+    let step = match days {
+        0..=31 => 5,
+        32..=120 => 10,
+        121..=400 => 30,
+        _ => 90,
+    };
+    for d in (0..days).step_by(step) {
+        let _ = write!(
+            svg,
+            "<line class=\"tick\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/><text class=\"axis\" x=\"{3}\" y=\"{4}\">day {d}</text>",
+            x(d),
+            top - 4,
+            height - 20,
+            x(d) + 2,
+            top - 8
+        );
+    }
+    let mut y = top;
+    for site in &p.sites {
+        let on = |d: u32| -> Vec<&str> {
+            site.days
+                .iter()
+                .find(|x| x.day == d)
+                .map(|x| x.units.iter().map(String::as_str).collect())
+                .unwrap_or_default()
+        };
+        let missing = |d: u32| {
+            report
+                .gaps
+                .iter()
+                .find(|g| g.site == site.site && g.from <= d && d <= g.to)
+                .map_or(0, |g| g.missing)
+        };
+        let _ = write!(
+            svg,
+            "<g data-site=\"{0}\"><text x=\"4\" y=\"{1}\">{0} ({2})</text>",
+            esc(&site.site),
+            y + 13,
+            site.required
+        );
+        for (from, to, (gap, units)) in runs(days, |d| (missing(d), on(d))) {
+            let title = format!(
+                "{}, {}: {} ({} of {} required){}",
+                site.site,
+                day_text(from, to),
+                if units.is_empty() {
+                    "no unit".to_string()
+                } else {
+                    units.join(", ")
+                },
+                units.len(),
+                site.required,
+                if gap > 0 {
+                    format!(" — {gap} missing")
+                } else {
+                    String::new()
+                }
+            );
+            if gap > 0 {
+                let _ = write!(
+                    svg,
+                    "<g class=\"cal-gap\" data-gap-site=\"{}\" data-from=\"{from}\" data-to=\"{to}\"><title>GAP: {}</title><rect class=\"gap\" x=\"{}\" y=\"{y}\" width=\"{}\" height=\"{}\"/>",
+                    esc(&site.site),
+                    esc(&title),
+                    x(from),
+                    w(from, to),
+                    CALENDAR_ROW_PX - 3
+                );
+                if w(from, to) >= 12 {
+                    let _ = write!(
+                        svg,
+                        "<text class=\"missing\" x=\"{}\" y=\"{}\">−{gap}</text>",
+                        x(from) + w(from, to) / 2,
+                        y + 12
+                    );
+                }
+                svg.push_str("</g>");
+            } else if !units.is_empty() || site.required == 0 {
+                let _ = write!(
+                    svg,
+                    "<rect class=\"covered\" x=\"{}\" y=\"{y}\" width=\"{}\" height=\"{}\"><title>{}</title></rect>",
+                    x(from),
+                    w(from, to),
+                    CALENDAR_ROW_PX - 3,
+                    esc(&title)
+                );
+            }
+        }
+        svg.push_str("</g>");
+        y += CALENDAR_ROW_PX;
+    }
+    for u in &p.units {
+        let _ = write!(
+            svg,
+            "<g data-unit=\"{0}\"><text x=\"4\" y=\"{1}\">{0} · {2}</text>",
+            esc(&u.unit),
+            y + 13,
+            esc(&u.system)
+        );
+        for st in u.stints.iter().filter(|st| st.from < days) {
+            let _ = write!(
+                svg,
+                "<rect fill=\"{}\" x=\"{}\" y=\"{y}\" width=\"{}\" height=\"{}\"><title>{}</title></rect>",
+                colour.get(st.site.as_str()).copied().unwrap_or("#888"),
+                x(st.from),
+                w(st.from, st.to),
+                CALENDAR_ROW_PX - 3,
+                esc(&format!(
+                    "{} at {}, {}",
+                    u.unit,
+                    st.site,
+                    day_text(st.from, st.to)
+                ))
+            );
+        }
+        for o in u.overhauls.iter().filter(|o| o.from < days) {
+            let _ = write!(
+                svg,
+                "<rect fill=\"url(#hatch)\" stroke=\"#444\" stroke-width=\"0.5\" x=\"{}\" y=\"{y}\" width=\"{}\" height=\"{}\"><title>{}</title></rect>",
+                x(o.from),
+                w(o.from, o.to),
+                CALENDAR_ROW_PX - 3,
+                esc(&format!(
+                    "{} in overhaul at {}, {}",
+                    u.unit,
+                    o.hub,
+                    day_text(o.from, o.to)
+                ))
+            );
+        }
+        svg.push_str("</g>");
+        y += CALENDAR_ROW_PX;
+    }
+    svg.push_str("</svg>");
+    let _ = writeln!(body, "<div class=\"chart\">{svg}</div>");
+    let mut legend = String::from(
+        "<div class=\"legend\"><span><i style=\"background:#7fbf8e\"></i>site covered</span><span><i style=\"background:var(--bad)\"></i>gap: units missing (−N)</span><span><i style=\"background:#888\"></i>hatched: overhaul at a hub</span>",
+    );
+    for (i, site) in p.sites.iter().enumerate() {
+        let _ = write!(
+            legend,
+            "<span><i style=\"background:{}\"></i>at {}</span>",
+            SITE_COLOURS[i % SITE_COLOURS.len()],
+            esc(&site.site)
+        );
+    }
+    legend.push_str("</div>\n");
+    body.push_str(&legend);
+    if !report.gaps.is_empty() {
+        body.push_str("<table><thead><tr><th>Site</th><th>Days</th><th class=\"num\">Units missing</th></tr></thead><tbody>\n");
+        for g in &report.gaps {
+            let _ = writeln!(
+                body,
+                "<tr class=\"unmet\"><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td></tr>",
+                esc(&g.site),
+                day_text(g.from, g.to),
+                g.missing
+            );
+        }
+        body.push_str("</tbody></table>\n");
+    }
+    if !report.violations.is_empty() {
+        body.push_str("<p class=\"no\">Rules the plan breaks:</p><ul>\n");
+        for v in &report.violations {
+            let _ = writeln!(body, "<li>{}</li>", esc(v));
+        }
+        body.push_str("</ul>\n");
+    }
+}
+
+/// A step path over `(day, cumulative quantity)` points.
+fn steps(
+    points: &[(u32, i64)],
+    x: &dyn Fn(u32) -> i64,
+    y: &dyn Fn(i64) -> i64,
+    end: i64,
+) -> String {
+    let mut d = format!("M{},{}", x(0), y(0));
+    for (day, q) in points {
+        let _ = write!(d, "H{}V{}", x(*day), y(*q));
+    }
+    let _ = write!(d, "H{end}");
+    d
+}
+
+fn commitments(body: &mut String, list: &[Commitment], got: &BTreeMap<&str, Vec<Received>>) {
+    body.push_str("<h3>Commitments against deliveries</h3>\n");
+    if list.is_empty() {
+        body.push_str("<p class=\"sub\">The framework has no <code>[[commitment]]</code>.</p>\n");
+        return;
+    }
+    body.push_str(if got.is_empty() {
+        "<p class=\"sub\">The scenario injects no delivery: the schedules alone (cumulative quantity due by day after the start).</p>\n"
+    } else {
+        "<p class=\"sub\">Each schedule (solid, cumulative by day after the scenario's start) against the deliveries the scenario injects, as confirmed by their recipient (dashed).</p>\n"
+    });
+    // Parties in the order the framework first names them.
+    let mut parties: Vec<&str> = Vec::new();
+    for c in list {
+        if !parties.contains(&c.party.as_str()) {
+            parties.push(&c.party);
+        }
+    }
+    for party in parties {
+        let _ = writeln!(body, "<h3>{}</h3>", esc(party));
+        body.push_str("<table><thead><tr><th>Commitment</th><th class=\"num\">Committed</th><th>Schedule</th><th class=\"num\">Received</th><th>Due and received</th></tr></thead><tbody>\n");
+        for c in list.iter().filter(|c| c.party == party) {
+            let received = got.get(c.id.as_str());
+            let mut cumulative = Vec::new();
+            let mut total = 0i64;
+            for r in received.map(Vec::as_slice).unwrap_or_default() {
+                total = total.saturating_add(r.quantity);
+                cumulative.push((r.day, total));
+            }
+            let schedule: Vec<(u32, i64)> =
+                c.schedule.iter().map(|s| (s.day, s.quantity)).collect();
+            let max_day = schedule
+                .iter()
+                .chain(&cumulative)
+                .map(|p| p.0)
+                .max()
+                .unwrap_or(1)
+                .max(1);
+            let max_q = schedule
+                .iter()
+                .chain(&cumulative)
+                .map(|p| p.1)
+                .chain([c.quantity, 1])
+                .max()
+                .unwrap_or(1)
+                .max(1);
+            let (l, b) = (6i64, 16i64);
+            let x = |d: u32| l + i64::from(d) * (STEPS_WIDTH_PX - 2 * l) / i64::from(max_day);
+            let y = |q: i64| {
+                let q = i128::from(q.clamp(0, max_q));
+                let h = i128::from(STEPS_HEIGHT_PX - b - 6);
+                STEPS_HEIGHT_PX - b - i64::try_from(q * h / i128::from(max_q)).unwrap_or(0)
+            };
+            let end = x(max_day);
+            let (axis_y, axis_end) = (STEPS_HEIGHT_PX - b, STEPS_WIDTH_PX - l);
+            let mut svg = format!(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{STEPS_WIDTH_PX}\" height=\"{STEPS_HEIGHT_PX}\" viewBox=\"0 0 {STEPS_WIDTH_PX} {STEPS_HEIGHT_PX}\" role=\"img\" aria-label=\"{}\"><line class=\"tick\" x1=\"{l}\" y1=\"{axis_y}\" x2=\"{axis_end}\" y2=\"{axis_y}\"/>",
+                esc(&format!("{}: schedule and deliveries", c.id)),
+            );
+            for (d, _) in &schedule {
+                let _ = write!(
+                    svg,
+                    "<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"end\">day {d}</text>",
+                    x(*d),
+                    STEPS_HEIGHT_PX - 3
+                );
+            }
+            let _ = write!(
+                svg,
+                "<path class=\"due\" d=\"{}\"/>",
+                steps(&schedule, &x, &y, end)
+            );
+            if !cumulative.is_empty() {
+                let _ = write!(
+                    svg,
+                    "<path class=\"got\" data-received=\"{}\" d=\"{}\"/>",
+                    esc(&c.id),
+                    steps(&cumulative, &x, &y, end)
+                );
+            }
+            svg.push_str("</svg>");
+            let schedule_text: Vec<String> = c
+                .schedule
+                .iter()
+                .map(|s| format!("by day {}: {}", s.day, s.quantity))
+                .collect();
+            let _ = writeln!(
+                body,
+                "<tr data-commitment=\"{}\"><td><code>{}</code><br>{}</td><td class=\"num\">{} {}</td><td>{}</td><td class=\"num\">{}</td><td>{svg}</td></tr>",
+                esc(&c.id),
+                esc(&c.id),
+                esc(if c.item.is_empty() {
+                    &c.category
+                } else {
+                    &c.item
+                }),
+                c.quantity,
+                esc(&c.unit),
+                esc(&schedule_text.join("; ")),
+                if received.is_some() {
+                    total.to_string()
+                } else {
+                    "—".to_string()
+                }
+            );
+        }
+        body.push_str("</tbody></table>\n");
+    }
+}
