@@ -622,15 +622,11 @@ fn checked_plan(fw: &framework::Framework, path: &Path) -> Result<(plan::Plan, p
             e.column()
         )
     })?;
-    let inst = plan::Instance::new(fw, p.days).map_err(|errors| {
+    let inst = plan::instance_for(fw, &p).map_err(|errors| {
         anyhow!(
             "the rotation plan `{}` cannot be checked against this framework:\n  {}",
             path.display(),
-            errors
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("\n  ")
+            errors.join("\n  ")
         )
     })?;
     let report = plan::check(&inst, &p);

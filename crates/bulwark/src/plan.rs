@@ -36,7 +36,9 @@ enum PlanCommand {
     #[command(after_help = "Examples:\n  \
 bulwark plan rotations examples/ukraine-2025 --days 180 --out plan.json\n  \
 bulwark plan rotations examples/rotations/tight.toml --format json\n  \
-bulwark plan rotations examples/rotations/short.toml --model model.json   # the program, for another solver\n\n\
+bulwark plan rotations examples/rotations/short.toml --model model.json   # the program, for another solver\n  \
+bulwark plan rotations examples/ukraine-2025 --from plan.json --day 30 --order a1-ad-surge --out plan-2.json\n      \
+# the ladder ordered a surge on day 30: keep days 0-29, plan the rest again\n\n\
 The model and the plan format: docs/rotations.md")]
     Rotations(RotationsArgs),
     /// Proves a plan gap-free, or lists each gap: every unit's stays,
@@ -57,9 +59,23 @@ The plan format: docs/rotations.md")]
 pub struct RotationsArgs {
     /// The framework file, or a directory with `framework.toml`.
     framework: PathBuf,
-    /// Days to plan, from day 0.
-    #[arg(long, default_value_t = 180)]
-    days: u32,
+    /// Days to plan, from day 0 (180; with `--from`, as many as the
+    /// earlier plan).
+    #[arg(long)]
+    days: Option<u32>,
+    /// Re-plan from an earlier plan: what it did before `--day` is kept
+    /// (units on the road keep going), everything after is planned again.
+    #[arg(long, value_name = "PLAN.json", requires = "day")]
+    from: Option<PathBuf>,
+    /// With `--from`: today, as a day of the plan. Days before it are kept.
+    #[arg(long, value_name = "N")]
+    day: Option<u32>,
+    /// A surge order to answer: an `air_defence_surge` action with a
+    /// `[tier.action.surge]`, as `ACTION` (its tier activated on `--day`)
+    /// or `ACTION@DAY`. Its sites need more units from the action's
+    /// deadline for as long as the surge lasts. Repeatable.
+    #[arg(long, value_name = "ACTION[@DAY]")]
+    order: Vec<String>,
     /// Write the plan here (JSON, `bulwark-rotation-plan/1`).
     #[arg(long, value_name = "PLAN.json")]
     out: Option<PathBuf>,
@@ -96,8 +112,12 @@ pub fn run(args: &PlanArgs) -> Result<u8> {
     }
 }
 
-/// The instance, or `Err(2)` after the reasons are printed.
-fn instance(framework: &Path, days: u32) -> Result<std::result::Result<Instance, u8>> {
+/// The framework and its instance, or `Err(2)` after the reasons are
+/// printed.
+fn instance(
+    framework: &Path,
+    days: u32,
+) -> Result<std::result::Result<(framework::Framework, Instance), u8>> {
     let (fw, diags) = crate::check::load_only(framework)?;
     let errors: Vec<&base::Diagnostic> = diags
         .iter()
@@ -114,7 +134,7 @@ fn instance(framework: &Path, days: u32) -> Result<std::result::Result<Instance,
         return Ok(Err(2));
     }
     match Instance::new(&fw, days) {
-        Ok(i) => Ok(Ok(i)),
+        Ok(i) => Ok(Ok((fw, i))),
         Err(errors) => {
             for e in &errors {
                 eprintln!("{e}");
@@ -125,11 +145,132 @@ fn instance(framework: &Path, days: u32) -> Result<std::result::Result<Instance,
     }
 }
 
+/// Reads a plan file, or prints where it is wrong.
+fn read_plan(path: &Path) -> Result<std::result::Result<Plan, u8>> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    match serde_json::from_slice(&bytes) {
+        Ok(p) => Ok(Ok(p)),
+        Err(e) => {
+            eprintln!(
+                "{}:{}:{}: not a rotation plan: {}",
+                path.display(),
+                e.line(),
+                e.column(),
+                strip_position(&e.to_string())
+            );
+            Ok(Err(2))
+        }
+    }
+}
+
+/// `ACTION` or `ACTION@DAY`.
+fn parse_order(text: &str, today: Option<u32>) -> std::result::Result<(String, u32), String> {
+    match text.split_once('@') {
+        Some((action, day)) => day
+            .parse::<u32>()
+            .map(|d| (action.to_string(), d))
+            .map_err(|_| {
+                format!("`--order {text}`: `{day}` is not a day of the plan (0, 1, 2, …)")
+            }),
+        None => today.map(|d| (text.to_string(), d)).ok_or_else(|| {
+            format!("`--order {text}`: on which day? Give `--day N` or write `{text}@N`")
+        }),
+    }
+}
+
+/// Applies surge orders to an instance, or prints why one cannot be.
+fn apply_orders(
+    fw: &framework::Framework,
+    inst: &mut Instance,
+    orders: &[(String, u32)],
+) -> std::result::Result<(), u8> {
+    for (action, day) in orders {
+        if let Err(why) = inst.order(fw, action, *day) {
+            eprintln!("bulwark: {why}");
+            return Err(2);
+        }
+    }
+    Ok(())
+}
+
 fn rotations(a: &RotationsArgs) -> Result<u8> {
-    let inst = match instance(&a.framework, a.days)? {
+    let earlier = match &a.from {
+        Some(path) => match read_plan(path)? {
+            Ok(p) => Some((path, p)),
+            Err(code) => return Ok(code),
+        },
+        None => None,
+    };
+    let days = a
+        .days
+        .or(earlier.as_ref().map(|(_, p)| p.days))
+        .unwrap_or(180);
+    let (fw, mut inst) = match instance(&a.framework, days)? {
         Ok(i) => i,
         Err(code) => return Ok(code),
     };
+    let mut orders: Vec<(String, u32)> = Vec::new();
+    if let Some((path, old)) = &earlier {
+        let today = a.day.unwrap_or(0);
+        if old.framework != inst.framework {
+            eprintln!(
+                "bulwark: `{}` was made for another framework (or an earlier version of this one): re-plan from scratch, without --from",
+                path.display()
+            );
+            return Ok(2);
+        }
+        if today > old.days || today >= days {
+            eprintln!(
+                "bulwark: --day {today} is past the end of `{}` ({} days) or of the new plan ({days} days)",
+                path.display(),
+                old.days
+            );
+            return Ok(2);
+        }
+        // The earlier plan must itself be sound: its past is kept as it is.
+        let before: Vec<(String, u32)> = old
+            .orders
+            .iter()
+            .map(|o| (o.action.clone(), o.day))
+            .collect();
+        let old_inst = match plan::instance_for(&fw, old) {
+            Ok(i) => i,
+            Err(errors) => {
+                for e in &errors {
+                    eprintln!("bulwark: `{}`: {e}", path.display());
+                }
+                return Ok(2);
+            }
+        };
+        let report = plan::check(&old_inst, old);
+        if !report.violations.is_empty() {
+            eprintln!(
+                "bulwark: `{}` breaks rules, so its past cannot be kept (see `bulwark plan check`):",
+                path.display()
+            );
+            for v in &report.violations {
+                eprintln!("  - {v}");
+            }
+            return Ok(2);
+        }
+        orders = before;
+        inst.kept = Some(plan::instance::Kept {
+            until: today,
+            units: old.units.clone(),
+        });
+    }
+    for text in &a.order {
+        match parse_order(text, a.day) {
+            Ok(o) => orders.push(o),
+            Err(why) => {
+                eprintln!("bulwark: {why}");
+                return Ok(2);
+            }
+        }
+    }
+    if let Err(code) = apply_orders(&fw, &mut inst, &orders) {
+        return Ok(code);
+    }
     if let Some(path) = &a.model {
         let model = plan::model::build(&inst, &plan::model::Relax::default());
         let text = serde_json::to_string(&model.milp.to_json())?;
@@ -165,6 +306,17 @@ fn rotations(a: &RotationsArgs) -> Result<u8> {
     let p = &outcome.plan;
     // The planner's own plan goes through the same check as any other.
     let report = plan::check(&inst, p);
+    if let Some((path, old)) = &earlier {
+        let changed = changed_past(old, p, a.day.unwrap_or(0));
+        if !changed.is_empty() {
+            eprintln!(
+                "bulwark: the re-plan would rewrite the past of `{}` (was it edited by hand?): {}",
+                path.display(),
+                changed.join("; ")
+            );
+            return Ok(2);
+        }
+    }
     if let Some(path) = &a.out {
         let text = serde_json::to_string_pretty(p)?;
         std::fs::write(path, text + "\n")
@@ -207,6 +359,21 @@ fn rotations(a: &RotationsArgs) -> Result<u8> {
                     "the fewest found in the search allowed"
                 }
             );
+            if let (Some((path, _)), Some(today)) = (&earlier, a.day) {
+                println!(
+                    "re-planned from day {today}: days 0–{} kept from {}",
+                    today.saturating_sub(1),
+                    path.display()
+                );
+            }
+            for o in &p.orders {
+                for x in &o.sites {
+                    println!(
+                        "surge `{}` (ordered day {}): +{} unit(s) at `{}`, days {}–{}",
+                        o.action, o.day, x.units, x.site, x.from, x.to
+                    );
+                }
+            }
             println!();
             print!("{}", calendar_text(&inst, p));
             print_gaps(&p.gaps);
@@ -243,25 +410,39 @@ fn rotations(a: &RotationsArgs) -> Result<u8> {
     })
 }
 
-fn check(a: &CheckArgs) -> Result<u8> {
-    let bytes =
-        std::fs::read(&a.plan).with_context(|| format!("cannot read `{}`", a.plan.display()))?;
-    let plan: Plan = match serde_json::from_slice(&bytes) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!(
-                "{}:{}:{}: not a rotation plan: {}",
-                a.plan.display(),
-                e.line(),
-                e.column(),
-                strip_position(&e.to_string())
-            );
-            return Ok(2);
+/// Site-days before `today` whose units differ between two plans.
+fn changed_past(old: &Plan, new: &Plan, today: u32) -> Vec<String> {
+    let mut out = Vec::new();
+    for cal in &new.sites {
+        let before = old.sites.iter().find(|c| c.site == cal.site);
+        for d in cal.days.iter().filter(|d| d.day < today) {
+            let was = before.and_then(|c| c.days.iter().find(|x| x.day == d.day));
+            if was.map(|x| &x.units) != Some(&d.units) {
+                out.push(format!("`{}` day {}", cal.site, d.day));
+                break;
+            }
         }
+    }
+    out
+}
+
+fn check(a: &CheckArgs) -> Result<u8> {
+    let plan = match read_plan(&a.plan)? {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
     };
-    let inst = match instance(&a.framework, plan.days)? {
+    let (fw, _) = match instance(&a.framework, plan.days)? {
         Ok(i) => i,
         Err(code) => return Ok(code),
+    };
+    let inst = match plan::instance_for(&fw, &plan) {
+        Ok(i) => i,
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("bulwark: {e}");
+            }
+            return Ok(2);
+        }
     };
     let report = plan::check(&inst, &plan);
     match a.format {

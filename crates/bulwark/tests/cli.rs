@@ -2754,3 +2754,188 @@ fn supply_days_posture_and_finance_print_what_docs_supply_shows() {
     }
     assert_eq!(checked, 4, "the page's days, posture and finance examples");
 }
+
+fn ukraine_dir() -> String {
+    ukraine().to_str().unwrap().to_string()
+}
+
+fn read_json(path: &str) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+/// Each site's units on each day before `until`, as written in a plan.
+fn past(plan: &serde_json::Value, until: u64) -> Vec<(String, u64, serde_json::Value)> {
+    let mut out = Vec::new();
+    for site in plan["sites"].as_array().unwrap() {
+        for day in site["days"].as_array().unwrap() {
+            if day["day"].as_u64().unwrap() < until {
+                out.push((
+                    site["site"].as_str().unwrap().to_string(),
+                    day["day"].as_u64().unwrap(),
+                    day["units"].clone(),
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(feature = "highs")]
+#[test]
+fn a_surge_order_is_re_planned_from_the_day_it_comes_keeping_the_past() {
+    let dir = scratch("replan");
+    let fw = ukraine_dir();
+    let first = dir.join("first.json").to_str().unwrap().to_string();
+    let out = bulwark(&[
+        "plan",
+        "rotations",
+        &fw,
+        "--days",
+        "90",
+        "--out",
+        &first,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+
+    // Day 30: the first tier orders its air-defence surge (one more unit at
+    // Kharkiv and at Dnipro for 30 days, within 24 hours).
+    let second = dir.join("second.json").to_str().unwrap().to_string();
+    let out = bulwark(&[
+        "plan",
+        "rotations",
+        &fw,
+        "--from",
+        &first,
+        "--day",
+        "30",
+        "--order",
+        "a1-ad-surge",
+        "--out",
+        &second,
+    ]);
+    let text = stdout(&out);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{text}");
+    assert!(
+        text.contains("re-planned from day 30: days 0–29 kept"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "surge `a1-ad-surge` (ordered day 30): +1 unit(s) at `site-kharkiv`, days 31–60"
+        ),
+        "{text}"
+    );
+    let (a, b) = (read_json(&first), read_json(&second));
+    assert_eq!(b["days"], 90);
+    assert_eq!(b["kept_until"], 30);
+    assert_eq!(past(&a, 30), past(&b, 30), "the past changed");
+    assert_ne!(a["sites"], b["sites"], "the surge changed nothing");
+    // The surge is in the calendar: Kharkiv needs two units on days 31–60.
+    let kharkiv = b["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["site"] == "site-kharkiv")
+        .unwrap();
+    let need = |d: usize| kharkiv["days"][d]["required"].as_u64();
+    assert_eq!(
+        (need(30), need(31), need(60), need(61)),
+        (None, Some(2), Some(2), None)
+    );
+    // Every site-day from day 31 on has what it needs, or is a named gap
+    // with reasons; the check counts the same gaps the planner did.
+    let out = bulwark(&["plan", "check", &fw, &second, "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["violations"], serde_json::json!([]), "{report}");
+    assert_eq!(report["gap_days"], b["solver"]["gap_days"], "{report}");
+    for gap in b["gaps"].as_array().unwrap() {
+        assert!(
+            gap["from"].as_u64().unwrap() >= 30,
+            "a gap in the past: {gap}"
+        );
+        assert!(!gap["reasons"].as_array().unwrap().is_empty(), "{gap}");
+    }
+
+    // A plan that drops the order it answers is caught: the check works the
+    // surge out again from the framework.
+    let mut forged = b.clone();
+    forged["orders"][0]["sites"][0]["units"] = serde_json::json!(0);
+    let forged_path = write(&dir, "forged.json", &forged.to_string());
+    let out = bulwark(&["plan", "check", &fw, &forged_path]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("surge orders") && stdout(&out).contains("re-plan with `--order`"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn a_surge_order_the_framework_cannot_carry_out_is_refused_with_the_ones_it_can() {
+    let out = bulwark(&[
+        "plan",
+        "rotations",
+        &ukraine_dir(),
+        "--days",
+        "10",
+        "--order",
+        "a1-intel@3",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("order `a1-intel`: the action has no `[tier.action.surge]`")
+            && err.contains("actions with one: a1-ad-surge"),
+        "{err}"
+    );
+    let out = bulwark(&[
+        "plan",
+        "rotations",
+        &ukraine_dir(),
+        "--order",
+        "a1-ad-surge",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("on which day? Give `--day N` or write `a1-ad-surge@N`"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[cfg(feature = "highs")]
+#[test]
+fn a_re_plan_refuses_a_plan_made_for_another_framework() {
+    let dir = scratch("replan-other");
+    let first = dir.join("first.json").to_str().unwrap().to_string();
+    let out = bulwark(&[
+        "plan",
+        "rotations",
+        &ukraine_dir(),
+        "--days",
+        "20",
+        "--out",
+        &first,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let tight =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/rotations/tight.toml");
+    let out = bulwark(&[
+        "plan",
+        "rotations",
+        tight.to_str().unwrap(),
+        "--from",
+        &first,
+        "--day",
+        "5",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("was made for another framework"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

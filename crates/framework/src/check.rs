@@ -542,6 +542,22 @@ impl<'a> Checker<'a> {
                 if let Some(s) = &action.sanctions {
                     self.reference(&["sanctions"], s, at("sanctions"), &ctx);
                 }
+                if let Some(surge) = &action.surge {
+                    for (i, site) in surge.sites.iter().enumerate() {
+                        let at = fw.locate(
+                            "tier",
+                            k,
+                            &[
+                                Seg::Key("action"),
+                                Seg::Index(a),
+                                Seg::Key("surge"),
+                                Seg::Key("sites"),
+                                Seg::Index(i),
+                            ],
+                        );
+                        self.reference(&["ad_site"], site, at, &ctx);
+                    }
+                }
             }
         }
         for (k, tr) in fw.tranches.iter().enumerate() {
@@ -1707,6 +1723,48 @@ impl<'a> Checker<'a> {
         }
     }
 
+    fn surges(&mut self) {
+        let fw = self.fw;
+        for (k, tier) in fw.tiers.iter().enumerate() {
+            for (a, action) in tier.actions.iter().enumerate() {
+                let Some(surge) = &action.surge else {
+                    continue;
+                };
+                let problem = if action.kind != ActionKind::AirDefenceSurge {
+                    Some(format!(
+                        "it is on an action of kind `{}`, not `air_defence_surge`",
+                        serde_json::to_value(action.kind)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default()
+                    ))
+                } else if surge.units == 0 {
+                    Some("it asks for 0 more units".to_string())
+                } else if surge.sites.is_empty() {
+                    Some("it names no site".to_string())
+                } else if surge.lasts.seconds() < 86_400 {
+                    Some(format!("it lasts {}, less than a day", surge.lasts))
+                } else {
+                    None
+                };
+                if let Some(problem) = problem {
+                    self.emit(
+                        codes::BAD_SURGE,
+                        fw.locate(
+                            "tier",
+                            k,
+                            &[Seg::Key("action"), Seg::Index(a), Seg::Key("surge")],
+                        ),
+                        format!(
+                            "the surge of action `{}` is inconsistent: {problem}",
+                            action.id
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
     fn logistics(&mut self) {
         let fw = self.fw;
         if fw.commitments.is_empty() {
@@ -1754,6 +1812,7 @@ impl<'a> Checker<'a> {
             }
         }
         self.stocks();
+        self.surges();
         for (k, unit) in fw.ad_units.iter().enumerate() {
             let Some(hub_id) = unit.hub.as_deref() else {
                 continue;

@@ -199,6 +199,8 @@ catalogue! {
         "No `[[commitment]]` of the stock's category and unit delivers into it, so every day of consumption is lost for good: add a commitment, or write the category and unit exactly as the commitments do.";
     STOCK_BELOW_FLOOR = "B610", Logistics, Warning, "a stock line starts below its floor",
         "At entry into force the stock already lasts fewer days than its alert floor at the normal rate: the alert is raised from the first day. Raise the stock on hand, or say why the floor is set where it is.";
+    BAD_SURGE = "B611", Logistics, Error, "an air-defence surge is inconsistent",
+        "A `[tier.action.surge]` belongs to an `air_defence_surge` action and asks for at least one more unit, at one site or more, for at least a day: otherwise the planner cannot re-plan for it.";
 }
 
 /// Codes that mean an area is missing entirely: any of them sets its

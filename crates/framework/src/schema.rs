@@ -662,6 +662,24 @@ pub struct Action {
     /// The sanctions package it imposes.
     #[serde(default)]
     pub sanctions: Option<String>,
+    /// `[tier.action.surge]`, for an `air_defence_surge`: the sites that
+    /// need more units, how many and for how long. `bulwark plan rotations
+    /// --from PLAN --order ACTION` re-plans with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub surge: Option<Surge>,
+}
+
+/// `[tier.action.surge]`: extra air-defence cover an order asks for, from
+/// the action's deadline after the tier's activation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Surge {
+    /// `[[ad_site]]` ids that need more units.
+    pub sites: Vec<String>,
+    /// Units each of those sites needs on top of its `units_required`.
+    pub units: u32,
+    /// How long the extra cover is kept, e.g. `30d`.
+    pub lasts: Duration,
 }
 
 /// `[[tier]]`: a rung of the response ladder.

@@ -41,6 +41,13 @@ pub fn check(inst: &Instance, plan: &Plan) -> Report {
             short(&inst.framework)
         ));
     }
+    if plan.orders != inst.orders {
+        v.push(format!(
+            "the plan's surge orders ({}) are not what the framework gives for them ({}): re-plan with `--order`",
+            orders(&plan.orders),
+            orders(&inst.orders)
+        ));
+    }
     let days = inst.days;
     // Units: each known, once; each stay and overhaul where the rules allow.
     let mut seen = BTreeSet::new();
@@ -220,13 +227,25 @@ pub fn check(inst: &Instance, plan: &Plan) -> Report {
             ));
         }
         let mut given: BTreeMap<u32, &Vec<String>> = BTreeMap::new();
+        let mut misstated = Vec::new();
         for d in &cal.days {
+            if d.required.unwrap_or(cal.required) != inst.required(s, d.day) {
+                misstated.push(d.day);
+            }
             if given.insert(d.day, &d.units).is_some() {
                 v.push(format!(
                     "site `{}`: day {} is listed twice",
                     cal.site, d.day
                 ));
             }
+        }
+        if !misstated.is_empty() {
+            v.push(format!(
+                "site `{}`: on {} day(s) ({}) the calendar misstates the units needed (its requirement and the surge orders)",
+                cal.site,
+                misstated.len(),
+                runs(&misstated)
+            ));
         }
         let missing: Vec<u32> = (0..days).filter(|d| !given.contains_key(d)).collect();
         if !missing.is_empty() {
@@ -296,6 +315,23 @@ pub fn check(inst: &Instance, plan: &Plan) -> Report {
         gap_days,
         violations: v,
     }
+}
+
+fn orders(o: &[crate::instance::Order]) -> String {
+    if o.is_empty() {
+        return "none".into();
+    }
+    o.iter()
+        .map(|x| {
+            let sites: Vec<String> = x
+                .sites
+                .iter()
+                .map(|s| format!("+{} at `{}` days {}–{}", s.units, s.site, s.from, s.to))
+                .collect();
+            format!("`{}` on day {}: {}", x.action, x.day, sites.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn short(hash: &str) -> &str {

@@ -62,6 +62,46 @@ pub struct Instance {
     pub units: Vec<Unit>,
     /// The framework's identity hash, hex.
     pub framework: String,
+    /// Surge orders given to the plan, in the order given: each raises the
+    /// cover some sites need for a while.
+    pub orders: Vec<Order>,
+    /// Days kept from an earlier plan: a re-plan changes nothing before
+    /// `until` (what has happened stays as it happened).
+    pub kept: Option<Kept>,
+}
+
+/// A surge order: an `air_defence_surge` action with a `[tier.action.surge]`,
+/// activated on a day of the plan.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Order {
+    /// The framework action's id.
+    pub action: String,
+    /// The day of the plan the tier was activated.
+    pub day: u32,
+    /// The sites it raises, by id, and for each the days (first and last,
+    /// within the plan) and the units added. Worked out from the framework
+    /// by [`Instance::order`]; a plan check works it out again.
+    pub sites: Vec<SurgeSite>,
+}
+
+/// Extra cover an order asks of one site.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurgeSite {
+    pub site: String,
+    pub from: u32,
+    pub to: u32,
+    pub units: u32,
+}
+
+/// The part of an earlier plan a re-plan keeps.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Kept {
+    /// The first day the re-plan may change.
+    pub until: u32,
+    /// The earlier plan's units (their stints before `until` are kept).
+    pub units: Vec<crate::plan::UnitPlan>,
 }
 
 /// What stops an instance from being built, where and why.
@@ -260,10 +300,92 @@ impl Instance {
                 hubs,
                 units,
                 framework: fw.hash_hex(),
+                orders: Vec::new(),
+                kept: None,
             })
         } else {
             Err(errors)
         }
+    }
+
+    /// Adds a surge order: the framework's action `action` (an
+    /// `air_defence_surge` with a `[tier.action.surge]`), its tier activated
+    /// on `day`. Its extra units are needed from the action's deadline (in
+    /// whole days, rounded up) for as long as the surge lasts, cut at the
+    /// plan's end.
+    pub fn order(&mut self, fw: &Framework, action: &str, day: u32) -> Result<(), String> {
+        let found = fw
+            .tiers
+            .iter()
+            .flat_map(|t| t.actions.iter())
+            .find(|a| a.id == action);
+        let Some(a) = found else {
+            return Err(format!(
+                "order `{action}`: the framework has no action with that id"
+            ));
+        };
+        let Some(surge) = &a.surge else {
+            let with: Vec<&str> = fw
+                .tiers
+                .iter()
+                .flat_map(|t| t.actions.iter())
+                .filter(|a| a.surge.is_some())
+                .map(|a| a.id.as_str())
+                .collect();
+            return Err(format!(
+                "order `{action}`: the action has no `[tier.action.surge]` saying which sites need more units (actions with one: {})",
+                if with.is_empty() {
+                    "none".to_string()
+                } else {
+                    with.join(", ")
+                }
+            ));
+        };
+        if day >= self.days {
+            return Err(format!(
+                "order `{action}` on day {day}: the plan covers days 0 to {}",
+                self.days.saturating_sub(1)
+            ));
+        }
+        let from = day.saturating_add(a.deadline.map_or(0, days_of));
+        let lasts = days_of(surge.lasts);
+        let to = from
+            .saturating_add(lasts.saturating_sub(1))
+            .min(self.days.saturating_sub(1));
+        let mut sites = Vec::new();
+        if lasts > 0 && from < self.days {
+            for id in &surge.sites {
+                if self.site_index(id).is_none() {
+                    return Err(format!(
+                        "order `{action}`: its surge names `{id}`, which is not an `[[ad_site]]`"
+                    ));
+                }
+                sites.push(SurgeSite {
+                    site: id.clone(),
+                    from,
+                    to,
+                    units: surge.units,
+                });
+            }
+        }
+        self.orders.push(Order {
+            action: action.into(),
+            day,
+            sites,
+        });
+        Ok(())
+    }
+
+    /// Units site `s` needs on `day`: its own requirement and every surge.
+    pub fn required(&self, s: usize, day: u32) -> u32 {
+        let Some(site) = self.sites.get(s) else {
+            return 0;
+        };
+        self.orders
+            .iter()
+            .flat_map(|o| o.sites.iter())
+            .filter(|x| x.site == site.id && x.from <= day && day <= x.to)
+            .fold(site.required, |n, x| n.saturating_add(x.units))
     }
 
     /// Days of travel between unit `u`'s hub and site `s`.

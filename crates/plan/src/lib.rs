@@ -23,6 +23,26 @@ pub use plan::Plan;
 
 use model::Relax;
 
+/// The instance a plan file is checked against: the framework's, for the
+/// plan's days, with the plan's surge orders worked out again from the
+/// framework (so that a plan cannot claim a smaller surge than was
+/// ordered). Every reason it cannot be built, in words.
+pub fn instance_for(fw: &framework::Framework, plan: &Plan) -> Result<Instance, Vec<String>> {
+    let mut inst = Instance::new(fw, plan.days)
+        .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+    let mut errors = Vec::new();
+    for o in &plan.orders {
+        if let Err(why) = inst.order(fw, &o.action, o.day) {
+            errors.push(why);
+        }
+    }
+    if errors.is_empty() {
+        Ok(inst)
+    } else {
+        Err(errors)
+    }
+}
+
 /// Why planning failed.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum PlanError {

@@ -32,7 +32,7 @@ use std::collections::BTreeMap;
 
 use framework::schema::AdSystem;
 
-use crate::instance::{Instance, Start};
+use crate::instance::{Instance, Kept, Start};
 use crate::milp::Milp;
 
 /// Units that are interchangeable for the plan.
@@ -269,12 +269,15 @@ pub fn build(inst: &Instance, relax: &Relax) -> Model {
             }
         }
     }
+    if let Some(kept) = &inst.kept {
+        keep(inst, kept, &classes, &arrived, &left, &mut m);
+    }
     // Cover, with the gap counted.
     let mut gap = Vec::new();
     for (s, site) in inst.sites.iter().enumerate() {
-        let req = i64::from(site.required);
         let mut row_gap = Vec::new();
         for t in 0..days {
+            let req = i64::from(inst.required(s, t as u32));
             if req == 0 {
                 row_gap.push(None);
                 continue;
@@ -304,6 +307,56 @@ pub fn build(inst: &Instance, relax: &Relax) -> Model {
         left,
         gap,
         moves,
+    }
+}
+
+/// Fixes what the earlier plan did before `kept.until`: who had left each
+/// site by each day, and who had set out for it (arrived by each day up to
+/// `until` plus the journey: a unit on the road keeps going). The plan is
+/// read back day by day, so the same totals give the same units the same
+/// past.
+fn keep(
+    inst: &Instance,
+    kept: &Kept,
+    classes: &[Class],
+    arrived: &[Vec<Vec<usize>>],
+    left: &[Vec<Vec<usize>>],
+    m: &mut Milp,
+) {
+    let until = (kept.until as usize).min(inst.days as usize);
+    for (ci, c) in classes.iter().enumerate() {
+        let stints: Vec<&crate::plan::Stint> = c
+            .units
+            .iter()
+            .filter_map(|&u| kept.units.iter().find(|p| p.unit == inst.units[u].id))
+            .flat_map(|p| p.stints.iter())
+            .collect();
+        for (k, &s) in c.sites.iter().enumerate() {
+            let site = &inst.sites[s].id;
+            let tr = inst.hubs[c.hub].transit.get(s).copied().unwrap_or(1) as usize;
+            let mut fix = |col: usize, value: usize| {
+                if let Some(c) = m.columns.get_mut(col) {
+                    c.lower = value as i64;
+                    c.upper = value as i64;
+                }
+            };
+            for (t, &col) in arrived[ci][k].iter().enumerate().take(until + tr) {
+                let day = t as u32;
+                let a = stints
+                    .iter()
+                    .filter(|x| &x.site == site && x.from <= day)
+                    .count();
+                fix(col, a);
+            }
+            for (t, &col) in left[ci][k].iter().enumerate().take(until) {
+                let day = t as u32;
+                let d = stints
+                    .iter()
+                    .filter(|x| &x.site == site && x.to < day)
+                    .count();
+                fix(col, d);
+            }
+        }
     }
 }
 

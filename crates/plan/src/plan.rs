@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::instance::{Instance, Start, system_name};
+use crate::instance::{Instance, Order, Start, system_name};
 use crate::model::Model;
 
 pub const FORMAT: &str = "bulwark-rotation-plan/1";
@@ -22,6 +22,13 @@ pub struct Plan {
     pub sites: Vec<SiteCalendar>,
     /// Runs of days when a site has fewer units than it needs.
     pub gaps: Vec<Gap>,
+    /// Surge orders the plan answers, each with the extra cover it asks
+    /// for (`plan check` works them out again from the framework).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub orders: Vec<Order>,
+    /// A re-plan: the days before this one were kept from the earlier plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kept_until: Option<u32>,
     /// How the plan was found (absent from a plan written by hand).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solver: Option<SolverReport>,
@@ -68,6 +75,10 @@ pub struct SiteCalendar {
 pub struct SiteDay {
     pub day: u32,
     pub units: Vec<String>,
+    /// Units needed that day when a surge order raises it above the
+    /// site's `required`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<u32>,
 }
 
 /// Days a site is short of units.
@@ -248,6 +259,8 @@ pub fn decode(inst: &Instance, model: &Model, values: &[i64]) -> Result<Plan, De
         units,
         sites,
         gaps,
+        orders: inst.orders.clone(),
+        kept_until: inst.kept.as_ref().map(|k| k.until),
         solver: None,
     })
 }
@@ -256,12 +269,14 @@ pub fn decode(inst: &Instance, model: &Model, values: &[i64]) -> Result<Plan, De
 pub fn calendar(inst: &Instance, units: &[UnitPlan]) -> Vec<SiteCalendar> {
     inst.sites
         .iter()
-        .map(|site| SiteCalendar {
+        .enumerate()
+        .map(|(s, site)| SiteCalendar {
             site: site.id.clone(),
             required: site.required,
             days: (0..inst.days)
                 .map(|day| SiteDay {
                     day,
+                    required: Some(inst.required(s, day)).filter(|r| *r != site.required),
                     units: units
                         .iter()
                         .filter(|u| {
@@ -280,7 +295,7 @@ pub fn calendar(inst: &Instance, units: &[UnitPlan]) -> Vec<SiteCalendar> {
 /// Runs of short days in calendars, by site then day.
 pub fn gaps_of(inst: &Instance, calendars: &[SiteCalendar]) -> Vec<Gap> {
     let mut out: Vec<Gap> = Vec::new();
-    for site in &inst.sites {
+    for (s, site) in inst.sites.iter().enumerate() {
         let have = |day: u32| -> u32 {
             calendars
                 .iter()
@@ -289,7 +304,7 @@ pub fn gaps_of(inst: &Instance, calendars: &[SiteCalendar]) -> Vec<Gap> {
                 .map_or(0, |d| u32::try_from(d.units.len()).unwrap_or(u32::MAX))
         };
         for day in 0..inst.days {
-            let missing = site.required.saturating_sub(have(day));
+            let missing = inst.required(s, day).saturating_sub(have(day));
             if missing == 0 {
                 continue;
             }

@@ -33,13 +33,7 @@ pub struct Rotations {
 /// cannot carry a rotation plan at all (its air-defence sections are
 /// unusable), with every reason.
 pub fn check(fw: &Framework, plan: plan::Plan) -> Result<Rotations, String> {
-    let inst = plan::Instance::new(fw, plan.days).map_err(|errors| {
-        errors
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("\n  ")
-    })?;
+    let inst = plan::instance_for(fw, &plan).map_err(|errors| errors.join("\n  "))?;
     let report = plan::check(&inst, &plan);
     Ok(Rotations { plan, report })
 }
@@ -185,6 +179,8 @@ systems = ["patriot"]
             units,
             sites,
             gaps,
+            orders: Vec::new(),
+            kept_until: None,
             solver: None,
         };
         let r = check(&fw, p).unwrap();

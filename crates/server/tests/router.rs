@@ -566,6 +566,8 @@ async fn the_rotation_plan_is_served_with_its_check_and_commitments_with_their_s
         units,
         sites,
         gaps,
+        orders: Vec::new(),
+        kept_until: None,
         solver: None,
     };
     let data = std::env::temp_dir().join(format!("bulwark-rotations-{}", std::process::id()));

@@ -424,6 +424,8 @@ fn thin_plan(fw: &framework::Framework) -> (plan::Plan, plan::Report) {
         units,
         sites,
         gaps,
+        orders: Vec::new(),
+        kept_until: None,
         solver: None,
     };
     let report = plan::check(&inst, &p);
