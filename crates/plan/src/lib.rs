@@ -116,6 +116,7 @@ pub fn plan(inst: &Instance, options: &milp::Options) -> Result<Outcome, PlanErr
         }
         .into(),
         seconds: first.seconds + second.seconds,
+        gap_seconds: first.seconds,
         columns: model.milp.columns.len(),
         rows: model.milp.rows.len(),
     });

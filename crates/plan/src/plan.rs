@@ -108,7 +108,11 @@ pub struct SolverReport {
     /// `optimal`: no plan with as few gaps has fewer arrivals (proven);
     /// `feasible`: the fewest found in the search allowed.
     pub arrivals_status: String,
+    /// Wall time of both stages.
     pub seconds: f64,
+    /// Wall time of the first stage alone (the fewest gaps, proven).
+    #[serde(default)]
+    pub gap_seconds: f64,
     pub columns: usize,
     pub rows: usize,
 }
