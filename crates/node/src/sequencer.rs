@@ -278,10 +278,13 @@ impl Sequencer {
         for step in &steps {
             self.rec.step(step, self.decider.engine());
         }
-        if let Input::Delivery(d) = input {
-            // Live, `stage` checked the step first, so it is taken. On
-            // replay a stored step the book refuses is kept out of the book
-            // as it was kept out before: history is not rewritten.
+        if let Input::Delivery(d) = input
+            && input.validate().is_empty()
+        {
+            // An invalid step is logged with the engine's rejection and
+            // never reaches the book. Live, `stage` checked the step first,
+            // so it is taken; on replay a stored step the book refuses is
+            // kept out of it as it was before: history is not rewritten.
             let _ = self.book.apply(d);
         }
         self.receipts.insert(input.id().to_string(), (index, at));

@@ -13,7 +13,8 @@
 //! data:
 //!
 //! - refused: a step from a party that does not own it; a commitment the
-//!   framework lacks; a negative quantity; too many shipments;
+//!   framework lacks; no shipment id; a negative quantity; too many
+//!   shipments;
 //! - flagged, counted once: the same step of the same shipment again (a
 //!   *repeat*: the first stands);
 //! - flagged, counted: a receipt with no `shipped` step before it; a
@@ -267,6 +268,12 @@ impl Book {
                 }
             )));
         };
+        if d.shipment.trim().is_empty() {
+            return Err(refuse(format!(
+                "step `{}` for `{}` names no shipment: give each delivery an id (`shipment`) that its every step repeats",
+                d.step, d.commitment
+            )));
+        }
         if d.quantity < 0 {
             return Err(refuse(format!(
                 "step `{}` of shipment `{}`: a negative quantity ({}); report how many units the step covers",
@@ -792,6 +799,18 @@ unit = "missiles"
             ))
             .unwrap_err();
         assert!(why.reason.contains("negative quantity"), "{why}");
+        let why = b
+            .apply(&step(
+                "us",
+                "x",
+                "c-pac",
+                " ",
+                Shipped,
+                1,
+                "2026-01-02T00:00:00Z",
+            ))
+            .unwrap_err();
+        assert!(why.reason.contains("names no shipment"), "{why}");
         assert_eq!(b, book());
     }
 
