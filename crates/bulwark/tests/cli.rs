@@ -2838,3 +2838,33 @@ fn supply_examples_print_what_docs_supply_shows() {
         "the page's commitments, days, posture and finance examples"
     );
 }
+
+/// The example's deliveries are whole chains from their owners: nothing
+/// refused, nothing flagged, one shipment of 155mm still on the way.
+#[test]
+fn the_example_deliveries_read_clean() {
+    let fw = ukraine();
+    let file = fw.join("supply/deliveries.jsonl");
+    let out = bulwark(&[
+        "supply",
+        "commitments",
+        fw.to_str().unwrap(),
+        file.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["refused"], serde_json::json!([]));
+    assert_eq!(doc["flags"], serde_json::json!([]));
+    let ammo = &doc["chains"][0];
+    assert_eq!(ammo["id"], "c-artillery-ammunition");
+    assert_eq!(
+        (ammo["shipped"].as_i64(), ammo["received"].as_i64()),
+        (Some(60_000), Some(40_000))
+    );
+}
