@@ -79,7 +79,6 @@ kiel="$root/fuzz/corpus/supply_kiel"
 mkdir -p "$kiel"
 printf 'land,financial_allocation,humanitarian_allocation,military_allocation,total_allocation,financial_commitment,humanitarian_commitment,military_commitment,total_commitment\nA,1.5,0.25,2.0,3.75,2.0,0.25,3.0,5.25\nB,0,0,6e-05,6e-05,0,0,1,1\n' >"$kiel/summary.csv"
 printf 'giver,dato,kategori,maal,verdi_eur,verdi_eur_redistr,verdi_eur_activity,maaned_nr,maaned_finnes,verdi_eur_mrd\nA,2022-03-01,Military,Allocation,100.5,0,100.5,3,True,0\nA,,Humanitarian,Commitment,0,0,7,0,False,0\n"A, B",2024-02-29,Financial,Allocation,-2.25,0,-2.25,26,True,0\n' >"$kiel/activities.csv"
-printf '{"id":"r1","commitment":"c","quantity":40,"day":28,"confirmed":true}\n{"id":"r1","commitment":"c","quantity":1,"day":2}\n' >"$kiel/receipts.jsonl"
 if [ -n "${BULWARK_REAL_DATA:-}" ]; then
     head -20 "$BULWARK_REAL_DATA/kiel_support_tracker/country_summary.csv" >"$kiel/real-summary.csv" 2>/dev/null || true
     head -60 "$BULWARK_REAL_DATA/kiel_support_tracker/bilateral_activities.csv" >"$kiel/real-activities.csv" 2>/dev/null || true
@@ -93,6 +92,15 @@ printf '{"category":"155mm","on_hand":300000,"day":30}\n{"category":"155mm","on_
 printf '{"target":"pos-black-sea","level":1,"at":"2026-04-15T00:00:00Z"}\n' >"$views/posture.jsonl"
 printf '{"tranche":"tr-windfall","step":"disbursed","amount_millions":500,"at":"2026-02-01T00:00:00Z"}\n' >"$views/finance.jsonl"
 echo "seeded $views"
+
+# Delivery chains: the example's deliveries and the wire format's golden
+# lines (the fuzz framework's commitment is `c`, so a copy renamed to it).
+chain="$root/fuzz/corpus/supply_chain"
+mkdir -p "$chain"
+cp "$root/examples/ukraine-2025/supply/deliveries.jsonl" "$chain/example.jsonl"
+cp "$root/crates/model/test_data/golden/delivery.jsonl" "$chain/golden.jsonl"
+sed -e 's/"commitment":"[^"]*"/"commitment":"c"/' "$chain/example.jsonl" >"$chain/example-c.jsonl"
+echo "seeded $chain"
 
 # Signed notes: the vectors' notes, one file each, when the data is there.
 notes="$root/fuzz/corpus/ledger_note"

@@ -5,8 +5,8 @@
 
 use base::Timestamp;
 use model::{
-    Amendment, Attestation, Choice, Delivery, Finding, Input, InputId, Observation, Observed,
-    OrderReport, Outage, Retraction, Review, Side, Vote,
+    Amendment, Attestation, Choice, Delivery, DeliveryStep, Finding, Input, InputId, Observation,
+    Observed, OrderReport, Outage, Retraction, Review, Vote,
 };
 
 fn id(party: &str) -> InputId {
@@ -59,9 +59,11 @@ pub fn input(kind: &str, party: &str) -> Option<Input> {
         "delivery" => Input::Delivery(Delivery {
             id: id(party),
             commitment: "c".into(),
+            shipment: "s".into(),
+            step: DeliveryStep::Shipped,
             quantity: 1,
-            delivered: Timestamp::from_seconds(0),
-            side: Side::Sent,
+            at: Timestamp::from_seconds(0),
+            note: None,
         }),
         "retraction" => Input::Retraction(Retraction {
             id: id(party),

@@ -51,6 +51,11 @@ pub struct ServeArgs {
     /// plan with gaps or broken rules is served with its report.
     #[arg(long, value_name = "PLAN.json")]
     rotation_plan: Option<PathBuf>,
+    /// When the framework entered into force (RFC 3339): the day 0 of the
+    /// deliveries' `received_series` at `/api/v1/supply` and on the
+    /// dashboard. Default: the framework's `adopted` date, at midnight UTC.
+    #[arg(long, value_name = "TIME")]
+    in_force: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -127,6 +132,10 @@ pub fn run(args: &ServeArgs) -> Result<u8> {
     options.roots = roots;
     options.rotation_plan = match &args.rotation_plan {
         Some(path) => Some(read_plan(path)?),
+        None => None,
+    };
+    options.in_force = match &args.in_force {
+        Some(text) => Some(base::Timestamp::parse(text).map_err(|e| anyhow!("--in-force: {e}"))?),
         None => None,
     };
     options.rate_limit = server::ratelimit::Limit::parse(&args.rate_limit)

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 use supply::kiel::{self, Category, Ledger, billions};
 use supply::schedule::{self, StepStatus};
-use supply::{Refused, finance, percent, posture, stock};
+use supply::{Refused, chain, finance, percent, posture, stock};
 
 use crate::Format;
 
@@ -39,25 +39,36 @@ bulwark supply kiel path/to/kiel_support_tracker --donor 'United States'\n  \
 bulwark supply kiel path/to/kiel_support_tracker --format json\n\n\
 The terms and the source: docs/supply.md")]
     Kiel(KielArgs),
-    /// A framework's `[[commitment]]`s against delivery receipts: what is
-    /// due by the day judged, what was delivered, the shortfall, and how
+    /// A framework's `[[commitment]]`s against their deliveries: each
+    /// delivery's chain (committed, allocated, shipped, received), what is
+    /// due by the day judged, what was received, the shortfall, and how
     /// late each schedule step was met.
     ///
-    /// DELIVERIES is a JSON-lines file, one receipt a line:
-    /// `{"id":"r1","commitment":"c-iris-t-missiles","quantity":40,"day":28,"confirmed":true}`
-    /// (`day`: days after entry into force; or `"at":"2026-01-29T10:00:00Z"`
-    /// with `--in-force`, a started day counting as a day). Only confirmed receipts count;
-    /// a receipt id given twice counts once; receipts after the day judged
-    /// wait. Without DELIVERIES nothing is delivered and everything due is
-    /// short. `--day N` judges on day N (default: the last scheduled day).
-    /// Exit status: 0 nothing short, 1 something short or a receipt
-    /// refused, 2 a file could not be read.
+    /// DELIVERIES holds delivery inputs in the wire format, one JSON input
+    /// a line, as `bulwark submit` sends them to a node — each step from the
+    /// party that owns it: `committed`, `allocated` and `shipped` from the
+    /// commitment's party, `received` from the protected state:
+    /// `{"v":1,"type":"delivery","id":{"party":"ukraine","source":"log-command","message":"rx-1"},"commitment":"c-iris-t-missiles","shipment":"IRIS-01","step":"received","quantity":40,"at":"2026-01-17T09:30:00Z"}`.
+    /// Only received steps count as delivered; a shipment shipped and not
+    /// yet received is shown as in transit. A step from the wrong party,
+    /// for a commitment the framework lacks, or not a delivery is refused
+    /// as FILE:LINE:COLUMN with its reason, the rest still read; a step
+    /// repeated counts once and is flagged. Days count from the entry into
+    /// force (`--in-force`, default the framework's `adopted` date at
+    /// midnight UTC), a started day counting as a day. Without DELIVERIES
+    /// nothing is delivered and everything due is short. `--day N` judges
+    /// on day N (default: the last scheduled day). Exit status: 0 nothing
+    /// short, 1 something short or a line refused, 2 a file could not be
+    /// read or no entry into force is known.
     #[command(after_help = "Examples:\n  \
 bulwark supply commitments examples/ukraine-2025\n  \
-bulwark supply commitments examples/ukraine-2025 deliveries.jsonl --day 60\n  \
-bulwark supply commitments examples/ukraine-2025 deliveries.jsonl --format json\n  \
-bulwark supply commitments examples/ukraine-2025 receipts.jsonl --in-force 2026-01-01T00:00:00Z\n\n\
-The rules: docs/supply.md")]
+bulwark supply commitments examples/ukraine-2025 examples/ukraine-2025/supply/deliveries.jsonl --day 40\n  \
+bulwark supply commitments examples/ukraine-2025 examples/ukraine-2025/supply/deliveries.jsonl --format json\n  \
+bulwark supply commitments examples/ukraine-2025 deliveries.jsonl --in-force 2026-01-01T00:00:00Z\n\n\
+A delivery's chain (one shipment, each step from its owner):\n  \
+{\"v\":1,\"type\":\"delivery\",\"id\":{\"party\":\"germany\",\"source\":\"bmvg\",\"message\":\"IRIS-01-S\"},\"commitment\":\"c-iris-t-missiles\",\"shipment\":\"IRIS-01\",\"step\":\"shipped\",\"quantity\":40,\"at\":\"2026-01-15T08:00:00Z\"}\n  \
+{\"v\":1,\"type\":\"delivery\",\"id\":{\"party\":\"ukraine\",\"source\":\"log-command\",\"message\":\"RX-IRIS-01\"},\"commitment\":\"c-iris-t-missiles\",\"shipment\":\"IRIS-01\",\"step\":\"received\",\"quantity\":40,\"at\":\"2026-01-17T09:30:00Z\"}\n\n\
+The chain and the rules: docs/supply.md")]
     Commitments(CommitmentsArgs),
     /// Days of supply of each `[[stock]]` line (155mm, interceptors …),
     /// projected day by day against its alert floor — with and without the
@@ -68,8 +79,9 @@ The rules: docs/supply.md")]
     /// day viewed (`--stock`, JSON lines
     /// `{"category":"155mm","on_hand":410000,"day":40}` or with
     /// `"at":TIME` and `--in-force`), else from the framework's `on_hand`
-    /// on day 0. It adds confirmed receipts after that report (`--receipts`,
-    /// the receipts of `bulwark supply commitments`), and — on the *with
+    /// on day 0. It adds what was received after that report (`--receipts`,
+    /// the delivery inputs of `bulwark supply commitments`: only `received`
+    /// steps count), and — on the *with
     /// promised* curve — each schedule step as it falls due (steps already
     /// missed are not assumed to arrive: they are missing deliveries). It
     /// subtracts `per_day`, or `surge_per_day` for `surge_days` days from
@@ -81,7 +93,7 @@ The rules: docs/supply.md")]
     #[command(after_help = "Examples:\n  \
 bulwark supply days examples/ukraine-2025\n  \
 bulwark supply days examples/ukraine-2025 --breach-at 45 --days 120\n  \
-bulwark supply days examples/ukraine-2025 --stock examples/ukraine-2025/supply/stock.jsonl --receipts examples/ukraine-2025/supply/receipts.jsonl --day 40\n  \
+bulwark supply days examples/ukraine-2025 --stock examples/ukraine-2025/supply/stock.jsonl --receipts examples/ukraine-2025/supply/deliveries.jsonl --day 40\n  \
 bulwark supply days examples/ukraine-2025 --in-force 2026-01-01T00:00:00Z --breach-at 2026-02-14T03:00:00Z --fail-on-alert\n\n\
 A stock report line:  {\"category\":\"155mm\",\"on_hand\":410000,\"day\":40}\n\
 The rules: docs/supply.md, \"Days of supply\"")]
@@ -129,14 +141,16 @@ pub struct DaysArgs {
     /// Stock reports, JSON lines. None: the framework's `on_hand` on day 0.
     #[arg(long, value_name = "STOCK.jsonl")]
     stock: Option<PathBuf>,
-    /// Delivery receipts, JSON lines (as for `bulwark supply commitments`).
-    #[arg(long, value_name = "RECEIPTS.jsonl")]
+    /// Delivery inputs, JSON lines in the wire format (as for `bulwark
+    /// supply commitments`): only `received` steps count.
+    #[arg(long, visible_alias = "deliveries", value_name = "DELIVERIES.jsonl")]
     receipts: Option<PathBuf>,
     /// A certified breach: a day after entry into force, or an RFC 3339
     /// time (with `--in-force`). Each starts a surge. Repeatable.
     #[arg(long, value_name = "DAY|TIME")]
     breach_at: Vec<String>,
-    /// When the framework entered into force (RFC 3339): needed by times.
+    /// When the framework entered into force (RFC 3339): days count from
+    /// it (default: the framework's `adopted` date, at midnight UTC).
     #[arg(long, value_name = "TIME")]
     in_force: Option<String>,
     /// The day viewed (default: the latest stock report's day, else 0).
@@ -200,14 +214,15 @@ pub struct KielArgs {
 pub struct CommitmentsArgs {
     /// The framework file, or a directory with `framework.toml`.
     framework: PathBuf,
-    /// Delivery receipts, JSON lines. None: nothing delivered yet.
+    /// Delivery inputs, JSON lines in the wire format. None: nothing
+    /// delivered yet.
     deliveries: Option<PathBuf>,
     /// The day judged, after entry into force (default: the last scheduled day).
     #[arg(long, value_name = "N")]
     day: Option<u32>,
     /// When the framework entered into force (RFC 3339, e.g.
-    /// `2026-01-01T00:00:00Z`): needed by receipts that give their time
-    /// `at` rather than their `day`.
+    /// `2026-01-01T00:00:00Z`): days count from it (default: the
+    /// framework's `adopted` date, at midnight UTC).
     #[arg(long, value_name = "TIME")]
     in_force: Option<String>,
     /// Readable text, or one JSON document.
@@ -378,53 +393,88 @@ fn print_donor(d: &kiel::Donor) {
     }
 }
 
-fn run_commitments(args: &CommitmentsArgs) -> Result<u8> {
-    let (fw, diags) = crate::check::load(&args.framework)?;
-    let errors = diags
-        .iter()
-        .filter(|d| d.severity == base::Severity::Error)
-        .count();
-    if errors > 0 {
-        eprintln!(
-            "bulwark: the framework has {errors} error{} (`bulwark check` says more); its commitments that loaded are judged",
-            if errors == 1 { "" } else { "s" }
-        );
+/// The entry into force: `--in-force`, else the framework's `adopted`
+/// date at midnight UTC; `None` when neither is known.
+fn entry_into_force(
+    flag: Option<&str>,
+    fw: &framework::Framework,
+) -> Result<Option<base::Timestamp>> {
+    match flag {
+        Some(text) => Ok(Some(parse_time("--in-force", text)?)),
+        None => Ok(chain::adopted_in_force(
+            fw.meta.as_ref().and_then(|m| m.adopted.as_deref()),
+        )),
     }
-    let in_force = match &args.in_force {
-        Some(text) => {
-            Some(base::Timestamp::parse(text).map_err(|e| anyhow::anyhow!("--in-force: {e}"))?)
-        }
-        None => None,
+}
+
+/// The delivery inputs of `path` read through the framework's book, with
+/// the entry into force they are counted from.
+struct Chains {
+    book: chain::Book,
+    read: chain::Read,
+}
+
+fn read_chains(fw: &framework::Framework, path: Option<&Path>) -> Result<Chains> {
+    let mut book = chain::Book::new(&fw.commitments, &fw.parties);
+    let read = match path {
+        Some(path) => chain::read_lines(&mut book, &path.display().to_string(), &read(path)?),
+        None => chain::Read::default(),
     };
-    let (deliveries, refused) = match &args.deliveries {
-        Some(path) => {
-            schedule::read_deliveries(&path.display().to_string(), &read(path)?, in_force)
-        }
-        None => (Vec::new(), Vec::new()),
+    Ok(Chains { book, read })
+}
+
+/// The in-force time needed to count days, or the error that says how to
+/// give one.
+fn need_in_force(in_force: Option<base::Timestamp>) -> Result<base::Timestamp> {
+    in_force.ok_or_else(|| {
+        anyhow::anyhow!(
+            "days count from the entry into force, and the framework has no `adopted` date: give it with --in-force (e.g. `--in-force 2026-01-01T00:00:00Z`)"
+        )
+    })
+}
+
+fn run_commitments(args: &CommitmentsArgs) -> Result<u8> {
+    let fw = load_framework(&args.framework, "commitments")?;
+    let in_force = entry_into_force(args.in_force.as_deref(), &fw)?;
+    let chains = read_chains(&fw, args.deliveries.as_deref())?;
+    let deliveries = match &args.deliveries {
+        Some(_) => chains.book.deliveries(need_in_force(in_force)?),
+        None => Vec::new(),
     };
     let as_of = args
         .day
         .unwrap_or_else(|| schedule::last_day(&fw.commitments));
     let report = schedule::judge(&fw.commitments, &deliveries, as_of);
     let short = report.commitments.iter().any(|c| c.shortfall > 0);
+    let refused = &chains.read.refused;
     match args.format {
         Format::Json => {
+            let ledgers: Vec<&chain::Ledger> = chains.book.commitments().collect();
+            let flags: Vec<serde_json::Value> = chains
+                .read
+                .flags
+                .iter()
+                .map(|(line, f)| serde_json::json!({"line": line, "flag": f}))
+                .collect();
             let doc = serde_json::json!({
                 "deliveries_given": args.deliveries.is_some(),
+                "in_force": in_force,
                 "report": report,
+                "chains": ledgers,
+                "flags": flags,
                 "refused": refused,
             });
             say!("{}", serde_json::to_string_pretty(&doc)?);
         }
-        Format::Text => print_commitments(&report, args.deliveries.is_none()),
+        Format::Text => print_commitments(&report, &chains, args.deliveries.is_none()),
     }
-    for r in &refused {
+    for r in refused {
         eprintln!("{r}");
     }
     Ok(u8::from(short || !refused.is_empty()))
 }
 
-fn print_commitments(report: &schedule::Report, no_deliveries: bool) {
+fn print_commitments(report: &schedule::Report, chains: &Chains, no_deliveries: bool) {
     if report.commitments.is_empty() {
         say!("the framework has no [[commitment]]");
         return;
@@ -448,8 +498,21 @@ fn print_commitments(report: &schedule::Report, no_deliveries: bool) {
             share(c.delivered_share_bp),
             c.shortfall
         );
+        if let Some(l) = chains.book.commitment(&c.commitment)
+            && !l.shipments.is_empty()
+        {
+            say!(
+                "  chain: committed {}, allocated {}, shipped {}, received {} — {} shipment{}",
+                l.committed,
+                l.allocated,
+                l.shipped,
+                l.received,
+                l.shipments.len(),
+                if l.shipments.len() == 1 { "" } else { "s" }
+            );
+        }
         if c.pending > 0 {
-            say!("  unconfirmed, not counted: {}", c.pending);
+            say!("  shipped, not yet received (not counted): {}", c.pending);
         }
         if c.over_delivered > 0 {
             say!("  delivered beyond the commitment: {}", c.over_delivered);
@@ -522,12 +585,10 @@ fn print_commitments(report: &schedule::Report, no_deliveries: bool) {
         }
     }
     for s in &report.set_aside {
-        say!(
-            "set aside: receipt `{}` (line {}): {}",
-            s.id,
-            s.line,
-            s.reason
-        );
+        say!("set aside: shipment `{}`: {}", s.id, s.reason);
+    }
+    for (line, f) in &chains.read.flags {
+        say!("flag (line {line}): {}", f.message);
     }
 }
 
@@ -576,10 +637,7 @@ fn run_days(args: &DaysArgs) -> Result<u8> {
         bail!("--days: at most {} (ten years)", stock::HORIZON_DAYS_MAX);
     }
     let fw = load_framework(&args.framework, "stock lines and commitments")?;
-    let in_force = match &args.in_force {
-        Some(text) => Some(parse_time("--in-force", text)?),
-        None => None,
-    };
+    let in_force = entry_into_force(args.in_force.as_deref(), &fw)?;
     if args.breach_at.len() > stock::BREACHES_MAX {
         bail!(
             "--breach-at: {} breaches, more than the limit of {}",
@@ -594,7 +652,7 @@ fn run_days(args: &DaysArgs) -> Result<u8> {
             Err(_) => {
                 let Some(start) = in_force else {
                     bail!(
-                        "--breach-at `{text}`: a time needs --in-force (or give the day after entry into force, e.g. `--breach-at 45`)"
+                        "--breach-at `{text}`: a time needs the entry into force, and the framework has no `adopted` date: give --in-force (or give the day after entry into force, e.g. `--breach-at 45`)"
                     );
                 };
                 let at = parse_time("--breach-at", text)?;
@@ -614,10 +672,9 @@ fn run_days(args: &DaysArgs) -> Result<u8> {
     };
     let deliveries = match &args.receipts {
         Some(path) => {
-            let (d, bad) =
-                schedule::read_deliveries(&path.display().to_string(), &read(path)?, in_force);
-            refused.extend(bad);
-            d
+            let chains = read_chains(&fw, Some(path))?;
+            refused.extend(chains.read.refused);
+            chains.book.deliveries(need_in_force(in_force)?)
         }
         None => Vec::new(),
     };

@@ -2311,6 +2311,28 @@ fn supply_kiel_on_the_real_tracker() {
     );
 }
 
+/// One delivery input in the wire format, at a time on `day` after the
+/// example's entry into force (its `adopted` date, 2025-12-20).
+fn delivery(
+    party: &str,
+    message: &str,
+    commitment: &str,
+    shipment: &str,
+    step: &str,
+    quantity: i64,
+    day: u32,
+) -> String {
+    let at = ::base::Timestamp::parse("2025-12-20T00:00:00Z")
+        .unwrap()
+        .millis()
+        + (i64::from(day) - 1) * 86_400_000
+        + 10 * 3_600_000;
+    let at = ::base::Timestamp::from_millis(at);
+    format!(
+        "{{\"v\":1,\"type\":\"delivery\",\"id\":{{\"party\":\"{party}\",\"source\":\"logistics\",\"message\":\"{message}\"}},\"commitment\":\"{commitment}\",\"shipment\":\"{shipment}\",\"step\":\"{step}\",\"quantity\":{quantity},\"at\":\"{at}\"}}\n"
+    )
+}
+
 #[test]
 fn supply_commitments_without_and_with_deliveries() {
     let fw = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/ukraine-2025");
@@ -2321,15 +2343,28 @@ fn supply_commitments_without_and_with_deliveries() {
     assert!(text.contains("c-iris-t-missiles (germany, interceptors): 120 missiles committed; due by day 90: 120; delivered: 0 (0.00%); short: 120"), "{text}");
 
     let dir = scratch("deliveries");
-    let receipts = write(
-        &dir,
-        "d.jsonl",
-        "{\"id\":\"r1\",\"commitment\":\"c-iris-t-missiles\",\"quantity\":40,\"day\":28,\"confirmed\":true}\n\
-{\"id\":\"r2\",\"commitment\":\"c-iris-t-missiles\",\"quantity\":40,\"day\":66,\"confirmed\":true}\n\
-{\"id\":\"r2\",\"commitment\":\"c-iris-t-missiles\",\"quantity\":40,\"day\":67,\"confirmed\":true}\n\
-{\"id\":\"r3\",\"commitment\":\"c-patriot-interceptors\",\"quantity\":30,\"day\":20}\n\
-{\"id\":\"r4\",\"commitment\":\"c-iris-t-missiles\",\"quantity\":\"many\",\"day\":1}\n",
-    );
+    let iris = "c-iris-t-missiles";
+    let lines = [
+        delivery("germany", "s1", iris, "IRIS-1", "shipped", 40, 27),
+        delivery("ukraine", "r1", iris, "IRIS-1", "received", 40, 28),
+        delivery("ukraine", "r2", iris, "IRIS-2", "received", 40, 66),
+        // The same step of IRIS-2 again: counted once, flagged.
+        delivery("ukraine", "r2-again", iris, "IRIS-2", "received", 40, 67),
+        // Shipped by the United States, not yet received: not counted.
+        delivery(
+            "us",
+            "s3",
+            "c-patriot-interceptors",
+            "PAC-1",
+            "shipped",
+            30,
+            20,
+        ),
+        // A receipt the donor wrote: only the recipient confirms one.
+        delivery("germany", "r4", iris, "IRIS-3", "received", 40, 1),
+        "{\"v\":1,\"type\":\"delivery\",\"quantity\":\"many\"}\n".to_string(),
+    ];
+    let receipts = write(&dir, "d.jsonl", &lines.concat());
     let out = bulwark(&[
         "supply",
         "commitments",
@@ -2346,9 +2381,20 @@ fn supply_commitments_without_and_with_deliveries() {
         ),
         "{text}"
     );
-    assert!(text.contains("unconfirmed, not counted: 30"), "{text}");
     assert!(
-        text.contains("receipt id seen before (line 2): counted once"),
+        text.contains("shipped, not yet received (not counted): 30"),
+        "{text}"
+    );
+    assert!(
+        text.contains("chain: committed 0, allocated 0, shipped 40, received 80 — 2 shipments"),
+        "{text}"
+    );
+    assert!(
+        text.contains("flag (line 4): step `received` of shipment `IRIS-2` was reported again"),
+        "{text}"
+    );
+    assert!(
+        text.contains("flag (line 3): shipment `IRIS-2` was received (40) with no `shipped` step"),
         "{text}"
     );
     assert!(text.contains("day  90: not come by day 70"), "{text}");
@@ -2358,7 +2404,12 @@ fn supply_commitments_without_and_with_deliveries() {
         ),
         "{text}"
     );
-    assert!(err.contains("d.jsonl:5:"), "{err}");
+    assert!(
+        err.contains("d.jsonl:6:1: step `received` of shipment `IRIS-3` must come from `ukraine`, the protected state; it came from `germany`"),
+        "{err}"
+    );
+    assert!(err.contains("d.jsonl:7:"), "{err}");
+    assert_eq!(out.status.code(), Some(1));
 
     let out = bulwark(&[
         "supply",
@@ -2378,21 +2429,39 @@ fn supply_commitments_without_and_with_deliveries() {
     assert_eq!(iris["steps"][1]["status"], "late");
     assert_eq!(iris["steps"][1]["slip_days"], 6);
     assert_eq!(iris["shortfall"], 40);
+    assert_eq!(doc["in_force"], "2025-12-20T00:00:00Z");
+    let chain = doc["chains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "c-iris-t-missiles")
+        .unwrap();
+    assert_eq!(chain["received"], 80);
+    assert_eq!(
+        chain["shipments"]["IRIS-1"]["steps"]["shipped"]["quantity"],
+        40
+    );
+    assert_eq!(doc["refused"].as_array().unwrap().len(), 2);
+    assert_eq!(doc["flags"][0]["line"], 3);
 }
 
 #[test]
-fn supply_commitments_receipts_with_times_need_the_entry_into_force() {
-    let fw = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/ukraine-2025");
+fn supply_commitments_count_days_from_the_entry_into_force() {
     let dir = scratch("receipt-times");
     let receipts = write(
         &dir,
         "t.jsonl",
-        "{\"id\":\"t1\",\"commitment\":\"c-spare-parts\",\"quantity\":100,\"at\":\"2026-01-30T12:00:00Z\",\"confirmed\":true}\n",
+        "{\"v\":1,\"type\":\"delivery\",\"id\":{\"party\":\"ua\",\"source\":\"lc\",\"message\":\"t1\"},\"commitment\":\"shells\",\"shipment\":\"S-1\",\"step\":\"received\",\"quantity\":30000,\"at\":\"2026-01-30T12:00:00Z\"}\n",
     );
+    // The minimal framework has no `adopted` date: days cannot be counted.
+    let fw = base();
     let out = bulwark(&["supply", "commitments", fw.to_str().unwrap(), &receipts]);
+    assert_eq!(out.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&out.stderr)
-            .contains("t.jsonl:1:1: receipt `t1`: `at` needs the entry into force")
+            .contains("the framework has no `adopted` date: give it with --in-force"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
     let out = bulwark(&[
         "supply",
@@ -2405,8 +2474,9 @@ fn supply_commitments_receipts_with_times_need_the_entry_into_force() {
         "30",
     ]);
     let text = stdout(&out);
+    // 29½ days after entry into force is day 30: in time.
     assert!(
-        text.contains("day  30:      100 due,      100 delivered by then — met on day 30, on time"),
+        text.contains("day  30:    30000 due,    30000 delivered by then — met on day 30, on time"),
         "{text}"
     );
 }
@@ -2455,15 +2525,20 @@ fn supply_days_on_the_example_charts_each_line_and_a_breach_brings_an_alert() {
     failing.push("--fail-on-alert");
     assert_eq!(bulwark(&failing).status.code(), Some(1));
 
+    // A time counts from the framework's `adopted` date without --in-force:
+    // 2026-02-14T03:00Z is 56 days and 3 hours after 2025-12-20, day 57.
     let out = bulwark(&[
         "supply",
         "days",
         fw.to_str().unwrap(),
         "--breach-at",
         "2026-02-14T03:00:00Z",
+        "--format",
+        "json",
     ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("a time needs --in-force"));
+    assert_eq!(out.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["projection"]["breach_days"], serde_json::json!([57]));
     let out = bulwark(&["supply", "days", fw.to_str().unwrap(), "--days", "100000"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--days: at most 3650"));
@@ -2492,11 +2567,17 @@ fn supply_days_from_a_stock_report_with_receipts_and_a_refused_line() {
 {\"category\":\"155mm\",\"on_hand\":\"lots\",\"day\":31}\n\
 {\"category\":\"mines\",\"on_hand\":5,\"day\":31}\n",
     );
+    let c = "c-artillery-ammunition";
     let receipts = write(
         &dir,
         "r.jsonl",
-        "{\"id\":\"r1\",\"commitment\":\"c-artillery-ammunition\",\"quantity\":60000,\"day\":35,\"confirmed\":true}\n\
-{\"id\":\"r2\",\"commitment\":\"c-artillery-ammunition\",\"quantity\":9000,\"day\":36}\n",
+        &[
+            delivery("coalition", "s1", c, "LOT-1", "shipped", 60000, 34),
+            delivery("ukraine", "r1", c, "LOT-1", "received", 60000, 35),
+            // Shipped, not yet received: it waits.
+            delivery("coalition", "s2", c, "LOT-2", "shipped", 9000, 36),
+        ]
+        .concat(),
     );
     let fw = ukraine();
     let args = [
@@ -2534,7 +2615,7 @@ fn supply_days_from_a_stock_report_with_receipts_and_a_refused_line() {
     let out = bulwark(&json);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let line = &doc["projection"]["lines"][0];
-    // 300,000 + 60,000 (confirmed) − 10 days × 2,500; the unconfirmed 9,000 waits.
+    // 300,000 + 60,000 (received) − 10 days × 2,500; the 9,000 shipped and not received wait.
     assert_eq!(line["with_promised"][0]["day"], 40);
     assert_eq!(line["with_promised"][0]["stock"], 335_000);
     assert_eq!(line["with_promised"][0]["days_of_supply"], 134);
@@ -2719,7 +2800,7 @@ fn shown_as(expected: &[&str], actual: &[&str]) -> Result<(), String> {
 }
 
 #[test]
-fn supply_days_posture_and_finance_print_what_docs_supply_shows() {
+fn supply_examples_print_what_docs_supply_shows() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
     let page = std::fs::read_to_string(root.join("docs/supply.md")).unwrap();
     let mut checked = 0;
@@ -2728,7 +2809,7 @@ fn supply_days_posture_and_finance_print_what_docs_supply_shows() {
         let Some(command) = line.strip_prefix("$ bulwark supply ") else {
             continue;
         };
-        if !["days ", "posture ", "finance "]
+        if !["commitments ", "days ", "posture ", "finance "]
             .iter()
             .any(|c| command.starts_with(c))
         {
@@ -2752,7 +2833,40 @@ fn supply_days_posture_and_finance_print_what_docs_supply_shows() {
         }
         checked += 1;
     }
-    assert_eq!(checked, 4, "the page's days, posture and finance examples");
+    assert_eq!(
+        checked, 5,
+        "the page's commitments, days, posture and finance examples"
+    );
+}
+
+/// The example's deliveries are whole chains from their owners: nothing
+/// refused, nothing flagged, one shipment of 155mm still on the way.
+#[test]
+fn the_example_deliveries_read_clean() {
+    let fw = ukraine();
+    let file = fw.join("supply/deliveries.jsonl");
+    let out = bulwark(&[
+        "supply",
+        "commitments",
+        fw.to_str().unwrap(),
+        file.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["refused"], serde_json::json!([]));
+    assert_eq!(doc["flags"], serde_json::json!([]));
+    let ammo = &doc["chains"][0];
+    assert_eq!(ammo["id"], "c-artillery-ammunition");
+    assert_eq!(
+        (ammo["shipped"].as_i64(), ammo["received"].as_i64()),
+        (Some(60_000), Some(40_000))
+    );
 }
 
 fn ukraine_dir() -> String {

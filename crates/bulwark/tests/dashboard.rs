@@ -194,6 +194,35 @@ fn the_dashboard_shows_a_live_scenario_every_figure_traced_and_verifies_evidence
     assert_eq!(status, 200, "{answer}");
     assert!(answer.to_string().contains("receipt"), "{answer}");
 
+    // A delivery chain: the United States ships 30 interceptors, Ukraine
+    // confirms receiving them; a second shipment is still on the way.
+    let step = |party: &str, message: &str, shipment: &str, step: &str, days_ago: i64| {
+        json!({
+            "v": 1, "type": "delivery",
+            "id": {"party": party, "source": "logistics", "message": message},
+            "commitment": "c-patriot-interceptors", "shipment": shipment, "step": step,
+            "quantity": 30,
+            "at": base::Timestamp::from_millis(now_ms() - days_ago * 86_400_000).to_string()
+        })
+    };
+    let (status, answer) = post(
+        port,
+        &t["us"],
+        &[
+            step("us", "pac-1-s", "PAC-1", "shipped", 3),
+            step("us", "pac-2-s", "PAC-2", "shipped", 1),
+        ],
+    )
+    .unwrap();
+    assert_eq!(status, 200, "{answer}");
+    let (status, answer) = post(
+        port,
+        &t["ukraine"],
+        &[step("ukraine", "rx-pac-1", "PAC-1", "received", 2)],
+    )
+    .unwrap();
+    assert_eq!(status, 200, "{answer}");
+
     let artefacts = artefacts();
     let mut child = Command::new("node")
         .arg("browser.mjs")

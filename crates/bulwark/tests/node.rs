@@ -1,7 +1,8 @@
 //! `bulwark serve` end to end over loopback: inputs acknowledged only when
 //! durable, idempotent by identity, and a node killed with SIGKILL many
 //! times during a long ingest loses nothing it acknowledged and never
-//! decides anything twice.
+//! decides anything twice; delivery chains kept by the node, a step from
+//! the wrong party refused at submission.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
@@ -99,6 +100,106 @@ fn inputs_are_acknowledged_idempotent_and_refused_to_strangers() {
         metrics.contains("bulwark_inputs_total{outcome=\"duplicate\"} 1"),
         "{metrics}"
     );
+    node.kill().unwrap();
+    node.wait().unwrap();
+}
+
+/// One delivery step, `days` days after the example's adoption (its entry
+/// into force, 2025-12-20) at 10:00 UTC.
+fn delivery(
+    party: &str,
+    message: &str,
+    commitment: &str,
+    shipment: &str,
+    step: &str,
+    quantity: i64,
+    day: i64,
+) -> Value {
+    let at = base::Timestamp::parse("2025-12-20T00:00:00Z")
+        .unwrap()
+        .millis()
+        + (day - 1) * 86_400_000
+        + 10 * 3_600_000;
+    json!({
+        "v": 1, "type": "delivery",
+        "id": {"party": party, "source": "logistics", "message": message},
+        "commitment": commitment, "shipment": shipment, "step": step,
+        "quantity": quantity, "at": base::Timestamp::from_millis(at).to_string()
+    })
+}
+
+#[test]
+fn delivery_chains_over_http_count_receipts_and_refuse_a_step_from_the_wrong_party() {
+    let data = scratch("supply");
+    let port = free_port();
+    let mut node = start(&data, port);
+    let t = tokens(&data);
+    let pac = "c-patriot-interceptors";
+    let (status, body) = post(
+        port,
+        &t["us"],
+        &[
+            delivery("us", "pac-1-c", pac, "PAC-1", "committed", 30, 2),
+            delivery("us", "pac-1-s", pac, "PAC-1", "shipped", 30, 26),
+            delivery("us", "pac-2-s", pac, "PAC-2", "shipped", 30, 40),
+        ],
+    )
+    .unwrap();
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = post(
+        port,
+        &t["ukraine"],
+        &[delivery(
+            "ukraine", "rx-pac-1", pac, "PAC-1", "received", 30, 28,
+        )],
+    )
+    .unwrap();
+    assert_eq!(status, 200, "{body}");
+    // Germany ships for the United States' commitment: refused, with why.
+    let head = http(port, "GET", "/api/v1/checkpoint", None, "").unwrap().1;
+    let (_, body) = post(
+        port,
+        &t["germany"],
+        &[delivery(
+            "germany", "pac-9-s", pac, "PAC-9", "shipped", 30, 30,
+        )],
+    )
+    .unwrap();
+    let reason = body["answers"][0]["refused"]["reason"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        reason.contains("step `shipped` of shipment `PAC-9` must come from `us`, the committing party of `c-patriot-interceptors`; it came from `germany`"),
+        "{body}"
+    );
+    assert_eq!(
+        http(port, "GET", "/api/v1/checkpoint", None, "").unwrap().1,
+        head,
+        "a refused step logs nothing"
+    );
+    let (status, text) = http(port, "GET", "/api/v1/supply", None, "").unwrap();
+    assert_eq!(status, 200, "{text}");
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["in_force"], "2025-12-20T00:00:00Z");
+    let c = v["commitments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == pac)
+        .unwrap();
+    assert_eq!(
+        (&c["committed"], &c["shipped"], &c["received"]),
+        (&json!(30), &json!(60), &json!(30))
+    );
+    assert_eq!(c["received_series"], json!([[28, 30]]));
+    assert_eq!(c["shipments"].as_array().unwrap().len(), 2);
+    assert_eq!(c["entries"].as_array().unwrap().len(), 1);
+    node.kill().unwrap();
+    node.wait().unwrap();
+    // A restart rebuilds the same book from the log.
+    let mut node = start(&data, port);
+    let (_, again) = http(port, "GET", "/api/v1/supply", None, "").unwrap();
+    assert_eq!(serde_json::from_str::<Value>(&again).unwrap(), v);
     node.kill().unwrap();
     node.wait().unwrap();
 }

@@ -180,9 +180,9 @@ plan from `bulwark plan rotations`, checked against the framework) it
 gains a Logistics section: the plan's rotation calendar — a row per site,
 gaps in red with the units missing, a row per unit with its stays and
 overhauls — and each `[[commitment]]` schedule as steps against the
-deliveries the scenario injects, counting those confirmed by their
-recipient (`side = "received"`) on the day after the scenario's start
-they were delivered. A scenario that delivers against a commitment gets
+deliveries the scenario injects, counting only the steps confirmed by
+their recipient (`step = "received"`) on the day after the scenario's
+start they were received. A scenario that delivers against a commitment gets
 the section without a plan too; with no delivery, the schedules are drawn
 alone.
 

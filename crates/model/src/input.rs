@@ -359,7 +359,11 @@ pub enum OrderStatus {
     Failed,
 }
 
-/// A delivery against a commitment, confirmed by the sender or the receiver.
+/// One step of a delivery against a commitment, reported by the party that
+/// owns it. A delivery (a *shipment*) is a chain — `committed` →
+/// `allocated` → `shipped` → `received` — whose first three steps are the
+/// committing party's and whose last is the protected state's: only a
+/// `received` step counts as delivered (docs/supply.md).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Delivery {
@@ -367,23 +371,64 @@ pub struct Delivery {
     pub id: InputId,
     /// The commitment delivered against (a framework `commitment` id).
     pub commitment: String,
-    /// How many units, in the commitment's unit; within ±9007199254740991
-    /// (2⁵³ − 1), the largest the canonical encoding keeps exactly.
+    /// The delivery's own id, unique within its commitment: every step of
+    /// the same delivery names the same shipment.
+    pub shipment: String,
+    /// Which step of the chain this input reports.
+    pub step: DeliveryStep,
+    /// How many units, in the commitment's unit: 0 to 9007199254740991
+    /// (2⁵³ − 1, the largest the canonical encoding keeps exactly). A
+    /// receipt of 0 says the shipment arrived with nothing usable.
     pub quantity: i64,
-    /// When it was handed over (sent) or taken in (received).
-    pub delivered: Timestamp,
-    /// `sent` by the committing party or `received` by the recipient.
-    pub side: Side,
+    /// When the step happened: promised, earmarked, handed over, taken in.
+    pub at: Timestamp,
+    /// Free text for people; never decisive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
-/// Which side confirms a delivery.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+/// The steps of a delivery, in their order. Named `DeliveryStep` in code so
+/// that it is not confused with the engine's `Step` (a decision); on the
+/// wire it is the field `step`.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
-pub enum Side {
-    /// The committing party sent it.
-    Sent,
-    /// The recipient received it.
+pub enum DeliveryStep {
+    /// The committing party commits this shipment (a quantity of the commitment).
+    Committed,
+    /// The committing party earmarks it: stock or a contract set aside.
+    Allocated,
+    /// The committing party hands it over for transport.
+    Shipped,
+    /// The protected state takes it in: the only step that counts as delivered.
     Received,
+}
+
+impl DeliveryStep {
+    /// Every step, in chain order.
+    pub const ALL: [DeliveryStep; 4] = [
+        DeliveryStep::Committed,
+        DeliveryStep::Allocated,
+        DeliveryStep::Shipped,
+        DeliveryStep::Received,
+    ];
+
+    /// The step's name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryStep::Committed => "committed",
+            DeliveryStep::Allocated => "allocated",
+            DeliveryStep::Shipped => "shipped",
+            DeliveryStep::Received => "received",
+        }
+    }
+}
+
+impl fmt::Display for DeliveryStep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Withdraws an earlier input; opens a review of what rested on it.

@@ -65,9 +65,15 @@ impl Input {
             Input::OrderReport(x) => v.name("order", &x.order),
             Input::Delivery(x) => {
                 v.name("commitment", &x.commitment);
-                if x.quantity.unsigned_abs() > SAFE_INTEGER_MAX.unsigned_abs() {
+                v.name("shipment", &x.shipment);
+                if x.quantity < 0 {
                     v.push(format!(
-                        "`quantity` {} is beyond ±{SAFE_INTEGER_MAX}, the largest whole number the canonical encoding (RFC 8785) keeps exactly",
+                        "`quantity` {} is negative: a step reports how many units it covers, 0 or more (a correction is a retraction of the step and a new one)",
+                        x.quantity
+                    ));
+                } else if x.quantity > SAFE_INTEGER_MAX {
+                    v.push(format!(
+                        "`quantity` {} is beyond {SAFE_INTEGER_MAX}, the largest whole number the canonical encoding (RFC 8785) keeps exactly",
                         x.quantity
                     ));
                 }
@@ -516,21 +522,44 @@ mod tests {
         );
     }
 
+    fn delivery(quantity: i64) -> Delivery {
+        Delivery {
+            id: id("d"),
+            commitment: "c-patriot-interceptors".into(),
+            shipment: "pac-1".into(),
+            step: DeliveryStep::Shipped,
+            quantity,
+            at: t("2025-11-18T14:00:00Z"),
+            note: None,
+        }
+    }
+
     #[test]
     fn quantity_beyond_exact_doubles() {
-        let delivery = |quantity| {
-            Input::Delivery(Delivery {
-                id: id("d"),
-                commitment: "c-patriot-interceptors".into(),
-                quantity,
-                delivered: t("2025-11-18T14:00:00Z"),
-                side: Side::Sent,
-            })
-        };
-        assert!(delivery(SAFE_INTEGER_MAX).validate().is_empty());
-        assert!(delivery(-SAFE_INTEGER_MAX).validate().is_empty());
-        assert_eq!(delivery(SAFE_INTEGER_MAX + 1).validate().len(), 1);
-        assert_eq!(delivery(i64::MIN).validate().len(), 1);
+        let v = |q| Input::Delivery(delivery(q)).validate();
+        assert!(v(SAFE_INTEGER_MAX).is_empty());
+        assert!(v(0).is_empty());
+        assert_eq!(v(SAFE_INTEGER_MAX + 1).len(), 1);
+        assert!(v(i64::MAX)[0].contains("beyond"));
+    }
+
+    #[test]
+    fn negative_quantities_are_refused() {
+        let found = Input::Delivery(delivery(-1)).validate();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("`quantity` -1 is negative"), "{found:?}");
+        assert_eq!(Input::Delivery(delivery(i64::MIN)).validate().len(), 1);
+    }
+
+    #[test]
+    fn a_delivery_names_its_commitment_and_shipment() {
+        let mut d = delivery(1);
+        d.shipment = " ".into();
+        d.commitment = String::new();
+        assert_eq!(
+            Input::Delivery(d).validate(),
+            vec!["`commitment` is empty", "`shipment` is empty"]
+        );
     }
 
     #[test]

@@ -11,6 +11,12 @@
 //! its downtime as an `outage` input, so clocks waiting on parties are
 //! extended, and moves the clock to now, so overdue clocks fire at once —
 //! once, since what fired before the crash is in the replayed state.
+//!
+//! Beside the engine it keeps the delivery chains (`supply::chain::Book`):
+//! a delivery step the book would refuse (from a party that does not own
+//! the step, for a commitment the framework lacks) is refused at
+//! submission, like an input from another party, and nothing is logged;
+//! the replay at start rebuilds the book from the stored inputs.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -125,6 +131,9 @@ pub struct Sequencer {
     registry: keyring::Registry,
     /// Each observation's reported position, by its log index (the map).
     positions: BTreeMap<u64, (i32, i32)>,
+    /// Every commitment's delivery chains, as the delivery inputs
+    /// sequenced so far made them (rebuilt by the replay at start).
+    book: supply::chain::Book,
 }
 
 impl Sequencer {
@@ -168,6 +177,7 @@ impl Sequencer {
             pending_nonces: Vec::new(),
             registry: keyring::Registry::default(),
             positions: BTreeMap::new(),
+            book: supply::chain::Book::new(&fw.commitments, &fw.parties),
         };
         let now_s = now.millis().div_euclid(1000);
         for n in s.store.nonces(now_s)? {
@@ -268,6 +278,15 @@ impl Sequencer {
         for step in &steps {
             self.rec.step(step, self.decider.engine());
         }
+        if let Input::Delivery(d) = input
+            && input.validate().is_empty()
+        {
+            // An invalid step is logged with the engine's rejection and
+            // never reaches the book. Live, `stage` checked the step first,
+            // so it is taken; on replay a stored step the book refuses is
+            // kept out of it as it was before: history is not rewritten.
+            let _ = self.book.apply(d);
+        }
         self.receipts.insert(input.id().to_string(), (index, at));
         Ok((index, steps))
     }
@@ -345,6 +364,16 @@ impl Sequencer {
                     "you are authenticated as `{p}`, and this input is from `{}`: a party submits only its own inputs",
                     input.id().party
                 ),
+            }));
+        }
+        if let Input::Delivery(d) = &input
+            && let Err(why) = self.book.check(d)
+        {
+            // A step the book would refuse is refused here, before it is
+            // logged: nothing changes.
+            return Ok(Err(Refused {
+                input: id,
+                reason: why.reason,
             }));
         }
         let bytes = model::canonical::to_vec(&input);
@@ -578,6 +607,16 @@ impl Sequencer {
     /// or its track's first): `(lon_e7, lat_e7)`.
     pub fn position(&self, index: u64) -> Option<(i32, i32)> {
         self.positions.get(&index).copied()
+    }
+
+    /// The log index of an input sequenced, by its identity.
+    pub fn log_index(&self, id: &InputId) -> Option<u64> {
+        self.receipts.get(&id.to_string()).map(|(index, _)| *index)
+    }
+
+    /// Every commitment's delivery chains (`supply::chain`).
+    pub fn book(&self) -> &supply::chain::Book {
+        &self.book
     }
 
     pub fn decider(&self) -> &Decider {

@@ -240,3 +240,61 @@ fn downtime_extends_a_sign_off_clock_waiting_on_parties() {
     );
     assert_eq!(extended[0]["by_ms"], 2 * 3_600_000);
 }
+
+/// One delivery step, as a party submits it.
+fn step(party: &str, message: &str, shipment: &str, step: &str, quantity: i64) -> model::Input {
+    let line = format!(
+        "{{\"v\":1,\"type\":\"delivery\",\"id\":{{\"party\":\"{party}\",\"source\":\"logistics\",\"message\":\"{message}\"}},\"commitment\":\"c-iris-t-missiles\",\"shipment\":\"{shipment}\",\"step\":\"{step}\",\"quantity\":{quantity},\"at\":\"2026-01-20T10:00:00Z\"}}"
+    );
+    model::decode_line(&line, 1).unwrap()
+}
+
+#[test]
+fn delivery_steps_keep_the_book_a_wrong_party_is_refused_and_a_restart_rebuilds_it() {
+    let fw = framework();
+    let dir = scratch("book");
+    let t0 = Timestamp::parse("2026-01-21T00:00:00Z").unwrap();
+    let (mut s, _) = open(&fw, &dir, t0);
+    let (answers, _) = s
+        .submit(
+            t0,
+            Some("germany"),
+            vec![step("germany", "s1", "IRIS-1", "shipped", 40)],
+        )
+        .unwrap();
+    assert!(answers[0].is_ok(), "{answers:?}");
+    let (answers, _) = s
+        .submit(
+            t0,
+            Some("ukraine"),
+            vec![step("ukraine", "r1", "IRIS-1", "received", 40)],
+        )
+        .unwrap();
+    assert!(answers[0].is_ok(), "{answers:?}");
+    // A donor confirming its own delivery: refused, nothing logged.
+    let head = s.log_head();
+    let (answers, logged) = s
+        .submit(
+            t0,
+            Some("germany"),
+            vec![step("germany", "r2", "IRIS-2", "received", 40)],
+        )
+        .unwrap();
+    let refused = answers[0].clone().unwrap_err();
+    assert!(
+        refused
+            .reason
+            .contains("step `received` of shipment `IRIS-2` must come from `ukraine`, the protected state; it came from `germany`"),
+        "{}",
+        refused.reason
+    );
+    assert!(logged.is_empty());
+    assert_eq!(s.log_head(), head);
+    let iris = s.book().commitment("c-iris-t-missiles").unwrap();
+    assert_eq!((iris.shipped, iris.received), (40, 40));
+    let before = s.book().clone();
+    drop(s);
+    let later = Timestamp::from_millis(t0.millis() + 60_000);
+    let (s, _) = open(&fw, &dir, later);
+    assert_eq!(s.book(), &before, "the replay rebuilds the same book");
+}

@@ -530,15 +530,25 @@ function renderCommitments(supply) {
   const got = new Map();
   if (supply.ok) for (const x of supply.body?.commitments || []) if (x && x.id !== undefined) got.set(String(x.id), x);
   const note = supply.ok
-    ? `<p class="muted">Received: as the node's <code>/api/v1/supply</code> reports the deliveries logged against each commitment.</p>`
+    ? `<p class="muted">Received: only what the protected state confirmed receiving, as the node's <code>/api/v1/supply</code> reports the delivery steps logged against each commitment (committed, allocated and shipped by the donor; received by the recipient).</p>`
     : supply.status === 404
       ? `<p class="muted" data-no-supply>This node does not report deliveries (<code>/api/v1/supply</code> answered 404): the schedule alone is shown.</p>`
       : `<p class="muted" data-no-supply>Deliveries could not be loaded (${esc(supply.error)}): the schedule alone is shown.</p>`;
   const parties = [...new Set(list.map((c) => c.party))];
   const received = (r) => {
     const n = Number(r.received) || 0;
-    if (Array.isArray(r.entries)) return fig(n, pick(r.entries), `${r.id}: received`);
-    return `<span class="supplyfig" data-supply title="${esc(r.id)}: received, as /api/v1/supply reports">${esc(n)}</span>`;
+    const main = Array.isArray(r.entries)
+      ? fig(n, pick(r.entries), `${r.id}: received`)
+      : `<span class="supplyfig" data-supply title="${esc(r.id)}: received, as /api/v1/supply reports">${esc(n)}</span>`;
+    // The rest of the chain: what the donor says it shipped, and what is
+    // still on the way (shipped, not yet confirmed by the recipient).
+    const shipped = Number(r.shipped) || 0;
+    const shipments = Array.isArray(r.shipments) ? r.shipments : [];
+    const transit = shipments.filter((s) => s?.steps?.shipped && !s?.steps?.received).reduce((a, s) => a + (Number(s.steps.shipped.quantity) || 0), 0);
+    const flags = Array.isArray(r.flags) ? r.flags : [];
+    const chain = r.shipped === undefined ? "" : `<br><span class="muted" data-supply data-chain="${esc(r.id)}" title="${esc(r.id)}: the delivery chain, as /api/v1/supply reports">shipped ${esc(shipped)}${transit ? `, in transit ${esc(transit)}` : ""} · ${esc(shipments.length)} shipment(s)</span>`;
+    const warn = flags.length ? `<br><span class="muted" data-supply data-flags="${esc(r.id)}" title="${esc(flags.map((f) => f.message).join("\n"))}">${esc(flags.length)} flag(s): ${esc([...new Set(flags.map((f) => String(f.kind).replace(/_/g, " ")))].join(", "))}</span>` : "";
+    return main + chain + warn;
   };
   const groups = parties.map((party) => {
     const rows = list.filter((c) => c.party === party).map((c) => {

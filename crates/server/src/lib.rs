@@ -38,6 +38,7 @@ pub mod outbox;
 pub mod ratelimit;
 pub mod rotations;
 pub mod security;
+pub mod supply;
 
 /// How to run a node.
 #[derive(Clone, Debug)]
@@ -70,6 +71,9 @@ pub struct Options {
     /// The air-defence rotation plan to serve (`GET /api/v1/rotations`),
     /// checked against the framework at start.
     pub rotation_plan: Option<plan::Plan>,
+    /// The entry into force, from which `/api/v1/supply` counts days;
+    /// `None`: the framework's `adopted` date at midnight UTC.
+    pub in_force: Option<Timestamp>,
 }
 
 impl Options {
@@ -87,6 +91,7 @@ impl Options {
                 burst: 400,
             },
             rotation_plan: None,
+            in_force: None,
         }
     }
 }
@@ -142,6 +147,8 @@ enum Query {
     Outbox,
     /// Every restricted input with its salt and the parties it names.
     Released,
+    /// The delivery chains a reader of this party (`None`: the public) may see.
+    Supply(Arc<supply::Access>, Option<String>),
     Keys,
     /// The dashboard's board, for a reader.
     Board(board::Reader),
@@ -168,6 +175,8 @@ struct App {
     /// The rotation plan and its check as the public sees them
     /// (`/api/v1/rotations`), if one was given.
     rotations: Arc<Option<Value>>,
+    /// Who may see each commitment's deliveries (`/api/v1/supply`).
+    supply: Arc<supply::Access>,
     guard: Arc<auth::Guard>,
     events: broadcast::Sender<String>,
     metrics: Arc<Metrics>,
@@ -328,6 +337,7 @@ pub fn start(fw: &Framework, options: &Options) -> Result<Node> {
         None => None,
     };
     let rotations = Arc::new(rotations);
+    let supply = Arc::new(supply::Access::new(fw, options.in_force));
     let tokens = match options.auth {
         auth::Mode::LocalTokens => tokens(data, &parties)?,
         auth::Mode::Signatures => BTreeMap::new(),
@@ -378,6 +388,7 @@ pub fn start(fw: &Framework, options: &Options) -> Result<Node> {
             jobs,
             framework,
             rotations,
+            supply,
             guard,
             events,
             metrics,
@@ -471,6 +482,7 @@ fn router(app: App) -> Router {
         .route("/assets/{file}", get(dashboard::asset))
         .route("/api/v1/framework", get(framework_view))
         .route("/api/v1/rotations", get(rotations_view))
+        .route("/api/v1/supply", get(supply_view))
         .route("/api/v1/board", get(board_public))
         .route("/api/v1/board/restricted", get(board_restricted))
         .route("/healthz", get(|| async { "ok\n" }))
@@ -781,6 +793,9 @@ fn read(seq: &Sequencer, what: &Query) -> Value {
         ),
         Query::Keys => seq.registry().to_json(),
         Query::Board(reader) => board::build(seq, reader, now()),
+        Query::Supply(access, party) => {
+            supply::view(seq.book(), access, party.as_deref(), |id| seq.log_index(id))
+        }
         Query::Outbox => match seq.store().outbox() {
             Ok(rows) => Value::Array(
                 rows.into_iter()
@@ -1106,6 +1121,17 @@ async fn rotations_view(State(app): State<App>) -> Response {
     }
 }
 
+/// `GET /api/v1/supply`: every commitment's delivery chains — totals per
+/// step, shipments, flags, the cumulative received by day — without the
+/// restricted commitments the reader's party is not in `releasable_to` of.
+async fn supply_view(
+    State(app): State<App>,
+    axum::Extension(auth): axum::Extension<auth::Authenticated>,
+) -> Response {
+    let party = auth.principal.party().map(str::to_string);
+    ask(&app, Query::Supply(app.supply.clone(), party)).await
+}
+
 /// `GET /api/v1/board`: the dashboard's public board.
 async fn board_public(State(app): State<App>) -> Response {
     let reader = board::Reader {
@@ -1317,6 +1343,7 @@ pub fn openapi_document() -> Value {
             "/api/v1/framework": {"get": read("The framework as the dashboard draws it: triggers, tiers, standards, parties, zones as GeoJSON, the log's key")},
             "/api/v1/rotations": {"get": {"summary": "The air-defence rotation plan the node was started with (`--rotation-plan`) and its check (gaps, uncovered site-days, broken rules); restricted sites and units left out",
                 "responses": {"200": {"description": "{\"plan\": …, \"report\": …}"}, "404": {"description": "no plan was given (the reason)"}}}},
+            "/api/v1/supply": {"get": read("Every commitment's deliveries as chains of inputs (committed, allocated, shipped by the donor; received by the protected state): totals per step, each shipment's steps with their times and log entries, flags (repeats, receipts without shipment, received over shipped, over-shipped), and `received_series` `[[day, cumulative]]` from the entry into force; restricted commitments only for the parties they are releasable to")},
             "/api/v1/board": {"get": read("The dashboard's board, public view: every trigger's window, breaches, incidents with their place, tiers and orders, votes, missed deadlines; each row with the log entries behind it")},
             "/api/v1/board/restricted": {"get": {"summary": "The board with the restricted inputs released to the principal (as the policy says)", "security": bearer, "responses": {"200": {"description": "JSON"}, "401": {"description": "no credentials"}, "403": {"description": "the policy does not let this principal read restricted views"}}}},
             "/api/v1/status": {"get": read("The status board: breaches, incidents, activations and orders, votes, missed deadlines, the log's head")},

@@ -600,3 +600,108 @@ async fn the_rotation_plan_is_served_with_its_check_and_commitments_with_their_s
     assert_eq!(v["proven"], false);
     let _ = std::fs::remove_dir_all(&data);
 }
+
+/// A delivery step of France's spare parts.
+fn spare_parts(party: &str, message: &str, step: &str) -> String {
+    format!(
+        "{{\"v\":1,\"type\":\"delivery\",\"id\":{{\"party\":\"{party}\",\"source\":\"logistics\",\"message\":\"{message}\"}},\"commitment\":\"c-spare-parts\",\"shipment\":\"SP-1\",\"step\":\"{step}\",\"quantity\":100,\"at\":\"2026-01-10T10:00:00Z\"}}"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restricted_commitments_deliveries_are_served_only_to_the_parties_it_is_released_to() {
+    let text = std::fs::read_to_string(example().join("framework.toml"))
+        .unwrap()
+        .replace(
+            "id = \"c-spare-parts\"\n",
+            "id = \"c-spare-parts\"\nvisibility = \"restricted\"\nreleasable_to = [\"france\", \"ukraine\"]\n",
+        );
+    let fw = framework::load_and_check("framework.toml", &text, &DirFiles(example())).0;
+    let data = std::env::temp_dir().join(format!("bulwark-supply-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let policy = std::fs::read_to_string(example().join("policy.cedar")).unwrap();
+    let mut options = server::Options::new(&data, &policy, "policy.cedar");
+    options.auth = server::auth::Mode::LocalTokens;
+    let node = server::start(&fw, &options).unwrap();
+    let app = node.router();
+    let t = tokens(&data);
+    let (status, body) = json(
+        &app,
+        "POST",
+        "/api/v1/inputs",
+        Some(&t["france"]),
+        &spare_parts("france", "sp-1-s", "shipped"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = json(
+        &app,
+        "POST",
+        "/api/v1/inputs",
+        Some(&t["ukraine"]),
+        &spare_parts("ukraine", "sp-1-r", "received"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // France cannot confirm its own delivery.
+    let (_, body) = json(
+        &app,
+        "POST",
+        "/api/v1/inputs",
+        Some(&t["france"]),
+        &spare_parts("france", "sp-1-r-fr", "received"),
+    )
+    .await;
+    assert!(
+        body["answers"][0]["refused"]["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("must come from `ukraine`, the protected state"),
+        "{body}"
+    );
+    let ids = |v: &Value| -> Vec<String> {
+        v["commitments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    for (who, sees) in [
+        (None, false),
+        (Some("us"), false),
+        (Some("russia"), false),
+        (Some("france"), true),
+        (Some("ukraine"), true),
+    ] {
+        let token = who.map(|p| t[p].as_str());
+        let (status, v) = json(&app, "GET", "/api/v1/supply", token, "").await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        assert_eq!(
+            ids(&v).iter().any(|id| id == "c-spare-parts"),
+            sees,
+            "{who:?}: {v}"
+        );
+        assert_eq!(ids(&v).len(), fw.commitments.len() - usize::from(!sees));
+        assert_eq!(
+            serde_json::to_string(&v).unwrap().contains("SP-1"),
+            sees,
+            "{who:?}: nothing of it leaks"
+        );
+        if sees {
+            let c = v["commitments"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["id"] == "c-spare-parts")
+                .unwrap();
+            assert_eq!(
+                (&c["shipped"], &c["received"]),
+                (&Value::from(100), &Value::from(100))
+            );
+        }
+    }
+    let (_, doc) = json(&app, "GET", "/openapi.json", None, "").await;
+    assert!(doc["paths"].get("/api/v1/supply").is_some());
+    let _ = std::fs::remove_dir_all(&data);
+}

@@ -216,6 +216,9 @@ impl World {
 /// The wire JSON of a sample input of `kind` from `party`, with a fresh
 /// message id.
 fn input(kind: &str, party: &str, message: &str) -> Value {
+    if kind == "delivery" {
+        return delivery(party, message);
+    }
     let i = match kind {
         "vote" => authz::sample::vote(party, "t3-energy-shipping"),
         "attestation" => authz::sample::attestation(party, "rel-pullback", "ground-monitors"),
@@ -224,6 +227,32 @@ fn input(kind: &str, party: &str, message: &str) -> Value {
     let mut v: Value = serde_json::from_str(&model::canonical::to_string(&i)).unwrap();
     v["id"]["message"] = json!(message);
     v
+}
+
+/// A delivery step of the example as `party` would report it: a donor
+/// ships against its own commitment, Ukraine (the protected state) confirms
+/// a receipt; a party with neither reports a shipment of the United
+/// States' commitment, which the node's delivery book refuses (it is not
+/// that party's step), after the policy has let it through.
+fn delivery(party: &str, message: &str) -> Value {
+    let own = [
+        ("coalition", "c-artillery-ammunition"),
+        ("us", "c-patriot-interceptors"),
+        ("germany", "c-iris-t-missiles"),
+        ("uk", "c-counter-uas"),
+        ("france", "c-spare-parts"),
+    ];
+    let (commitment, step) = match own.iter().find(|(p, _)| *p == party) {
+        Some((_, c)) => (*c, "shipped"),
+        None if party == "ukraine" => ("c-patriot-interceptors", "received"),
+        None => ("c-patriot-interceptors", "shipped"),
+    };
+    json!({
+        "v": 1, "type": "delivery",
+        "id": {"party": party, "source": "sample", "message": message},
+        "commitment": commitment, "shipment": "matrix-1", "step": step,
+        "quantity": 1, "at": "2026-01-15T00:00:00Z"
+    })
 }
 
 /// A restricted observation from `party`, releasable to `to`.

@@ -9,11 +9,16 @@
 //! - [`schedule`]: a framework's `[[commitment]]` schedules against a list
 //!   of delivery receipts: shortfall per commitment, per party and
 //!   category, per period, and the slip of each schedule step in days.
+//! - [`chain`]: deliveries as chains of inputs (`model::Delivery`) —
+//!   committed, allocated, shipped by the donor, received by the protected
+//!   state — kept in a [`chain::Book`]; only receipts count as delivered,
+//!   and the book hands them to [`schedule`] as its receipts.
 //!
 //! Every bad row is refused with its `file:line:column` and a reason; the
 //! rest is still read. Amounts and quantities are integers: no floating
 //! point reaches a figure.
 
+pub mod chain;
 mod csvtext;
 pub mod finance;
 pub mod jsonl;

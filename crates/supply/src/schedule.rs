@@ -2,7 +2,10 @@
 //!
 //! A schedule step `{ day = 60, quantity = 130000 }` says: by day 60 after
 //! entry into force, 130 000 delivered in all. Receipts say what arrived,
-//! on which day, and whether the receiving party confirmed it. The rules:
+//! on which day, and whether the receiving party confirmed it; they come
+//! from the delivery chains of [`crate::chain::Book::deliveries`] (a
+//! confirmed receipt per shipment received, an unconfirmed one per
+//! shipment shipped and not yet received). The rules:
 //!
 //! - only confirmed receipts count as delivered; unconfirmed ones are
 //!   listed as pending;
@@ -20,9 +23,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use framework::schema::Commitment;
-use serde::{Deserialize, Serialize};
-
-use crate::Refused;
+use serde::Serialize;
 
 /// One receipt, as judged.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -41,22 +42,6 @@ pub struct Delivery {
     pub line: u32,
 }
 
-/// A receipt as written: a `day`, or an RFC 3339 time `at` (turned into a
-/// day with the entry into force).
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Written {
-    id: String,
-    commitment: String,
-    quantity: i64,
-    #[serde(default)]
-    day: Option<u32>,
-    #[serde(default)]
-    at: Option<String>,
-    #[serde(default)]
-    confirmed: bool,
-}
-
 /// The day after `in_force` on which `at` falls, counting a started day as
 /// a day: 29½ days after entry into force is day 30, in time for a step of
 /// day 30; the moment of entry into force is day 0.
@@ -69,69 +54,6 @@ pub fn day_of(at: base::Timestamp, in_force: base::Timestamp) -> Result<u32, Str
     }
     let day = (seconds + 86_399_999) / 86_400_000;
     u32::try_from(day).map_err(|_| format!("`{at}` is too far after the entry into force"))
-}
-
-/// Reads deliveries, one JSON object a line; blank lines and lines
-/// starting with `#` are skipped. A receipt gives its `day` after entry
-/// into force, or its time `at` (RFC 3339), which needs `in_force`. Each
-/// bad line is refused with its place.
-pub fn read_deliveries(
-    file: &str,
-    bytes: &[u8],
-    in_force: Option<base::Timestamp>,
-) -> (Vec<Delivery>, Vec<Refused>) {
-    let mut out = Vec::new();
-    let mut refused = Vec::new();
-    for (i, raw) in bytes.split(|b| *b == b'\n').enumerate() {
-        let line = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        let trimmed = raw.trim_ascii();
-        if trimmed.is_empty() || trimmed.starts_with(b"#") {
-            continue;
-        }
-        let refuse = |column: usize, reason: String| Refused {
-            file: file.into(),
-            line,
-            column: u32::try_from(column).unwrap_or(u32::MAX).max(1),
-            reason,
-        };
-        let w = match serde_json::from_slice::<Written>(raw) {
-            Ok(w) => w,
-            Err(e) => {
-                refused.push(refuse(e.column(), format!("not a delivery receipt: {e}")));
-                continue;
-            }
-        };
-        if w.quantity < 0 {
-            refused.push(refuse(
-                1,
-                format!("receipt `{}`: a negative quantity ({})", w.id, w.quantity),
-            ));
-            continue;
-        }
-        let day = match (w.day, &w.at, in_force) {
-            (Some(d), None, _) => Ok(d),
-            (None, Some(at), Some(start)) => {
-                base::Timestamp::parse(at).and_then(|t| day_of(t, start))
-            }
-            (None, Some(_), None) => {
-                Err("`at` needs the entry into force to count days from (`--in-force`)".to_string())
-            }
-            (Some(_), Some(_), _) => Err("give `day` or `at`, not both".to_string()),
-            (None, None, _) => Err("no `day` and no `at`: when did it arrive?".to_string()),
-        };
-        match day {
-            Ok(day) => out.push(Delivery {
-                id: w.id,
-                commitment: w.commitment,
-                quantity: w.quantity,
-                day,
-                confirmed: w.confirmed,
-                line,
-            }),
-            Err(why) => refused.push(refuse(1, format!("receipt `{}`: {why}", w.id))),
-        }
-    }
-    (out, refused)
 }
 
 /// How one schedule step stands on the day judged.
@@ -591,31 +513,16 @@ mod tests {
     }
 
     #[test]
-    fn receipts_file_lines_are_located() {
-        let text = b"{\"id\":\"a\",\"commitment\":\"c\",\"quantity\":5,\"day\":3,\"confirmed\":true}\n\n# note\n{\"id\":\"b\",\"quantity\":5}\n{\"id\":\"c\",\"commitment\":\"c\",\"quantity\":-1,\"day\":3}\nnot json\n";
-        let (ds, refused) = read_deliveries("d.jsonl", text, None);
-        assert_eq!(ds.len(), 1);
-        assert_eq!(ds[0].line, 1);
-        let lines: Vec<u32> = refused.iter().map(|r| r.line).collect();
-        assert_eq!(lines, [4, 5, 6]);
-    }
-
-    #[test]
     fn times_become_days_after_entry_into_force() {
         let start = base::Timestamp::parse("2026-01-01T00:00:00Z").unwrap();
-        let text = b"{\"id\":\"a\",\"commitment\":\"c\",\"quantity\":1,\"at\":\"2026-01-30T12:00:00Z\",\"confirmed\":true}\n\
-{\"id\":\"b\",\"commitment\":\"c\",\"quantity\":1,\"at\":\"2026-01-31T00:00:00.001Z\"}\n\
-{\"id\":\"c\",\"commitment\":\"c\",\"quantity\":1,\"at\":\"2025-12-31T23:00:00Z\"}\n\
-{\"id\":\"d\",\"commitment\":\"c\",\"quantity\":1,\"day\":3,\"at\":\"2026-01-02T00:00:00Z\"}\n\
-{\"id\":\"e\",\"commitment\":\"c\",\"quantity\":1}\n";
-        let (ds, refused) = read_deliveries("d.jsonl", text, Some(start));
-        let days: Vec<u32> = ds.iter().map(|d| d.day).collect();
-        assert_eq!(days, [30, 31]);
-        let lines: Vec<u32> = refused.iter().map(|r| r.line).collect();
-        assert_eq!(lines, [3, 4, 5], "{refused:?}");
-        assert!(refused[0].reason.contains("before the entry into force"));
-        let (ds, refused) = read_deliveries("d.jsonl", text, None);
-        assert!(ds.is_empty());
-        assert!(refused[0].reason.contains("--in-force"));
+        let day = |at: &str| day_of(base::Timestamp::parse(at).unwrap(), start);
+        assert_eq!(day("2026-01-01T00:00:00Z"), Ok(0));
+        assert_eq!(day("2026-01-30T12:00:00Z"), Ok(30));
+        assert_eq!(day("2026-01-31T00:00:00.001Z"), Ok(31));
+        assert!(
+            day("2025-12-31T23:00:00Z")
+                .unwrap_err()
+                .contains("before the entry into force")
+        );
     }
 }

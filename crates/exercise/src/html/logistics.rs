@@ -69,8 +69,8 @@ fn received(s: &Scenario) -> BTreeMap<&str, Vec<Received>> {
     let mut out: BTreeMap<&str, Vec<Received>> = BTreeMap::new();
     for input in s.injects.iter().flat_map(|i| i.inputs.iter()) {
         if let model::Input::Delivery(d) = input
-            && d.side == model::Side::Received
-            && let Some(day) = day_of(d.delivered, s.start)
+            && d.step == model::DeliveryStep::Received
+            && let Some(day) = day_of(d.at, s.start)
         {
             out.entry(d.commitment.as_str())
                 .or_default()

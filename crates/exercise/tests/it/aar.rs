@@ -365,7 +365,7 @@ fn msel_reference_is_current() {
 }
 
 /// A scenario that delivers against two commitments, confirmed by their
-/// recipient (the `sent` side is not counted).
+/// recipient (the `shipped` step is not counted).
 const DELIVERIES: &str = r#"
 [scenario]
 id = "deliveries"
@@ -374,15 +374,15 @@ start = "2026-03-02T03:00:00Z"
 
 [[inject]]
 at = "T+20d"
-input = { type = "delivery", id = { party = "ukraine", source = "logistics", message = "rx-1" }, commitment = "c-patriot-interceptors", quantity = 24, delivered = "2026-03-20T03:00:00Z", side = "received" }
+input = { type = "delivery", id = { party = "ukraine", source = "logistics", message = "rx-1" }, commitment = "c-patriot-interceptors", shipment = "pac-1", step = "received", quantity = 24, at = "2026-03-20T03:00:00Z" }
 
 [[inject]]
 at = "T+20d"
-input = { type = "delivery", id = { party = "us", source = "dsca", message = "tx-1" }, commitment = "c-patriot-interceptors", quantity = 24, delivered = "2026-03-19T03:00:00Z", side = "sent" }
+input = { type = "delivery", id = { party = "us", source = "dsca", message = "tx-1" }, commitment = "c-patriot-interceptors", shipment = "pac-1", step = "shipped", quantity = 24, at = "2026-03-19T03:00:00Z" }
 
 [[inject]]
 at = "T+21d"
-input = { type = "delivery", id = { party = "ukraine", source = "logistics", message = "rx-2" }, commitment = "c-iris-t-missiles", quantity = 40, delivered = "2026-03-21T03:00:00Z", side = "received" }
+input = { type = "delivery", id = { party = "ukraine", source = "logistics", message = "rx-2" }, commitment = "c-iris-t-missiles", shipment = "iris-1", step = "received", quantity = 40, at = "2026-03-21T03:00:00Z" }
 
 [[expect]]
 id = "no-breach"
@@ -477,7 +477,7 @@ fn the_logistics_section_draws_the_rotation_calendar_and_deliveries_against_sche
     ));
     assert!(html.contains(">−1</text>"));
     assert_eq!(count(&html, "class=\"cal-gap\""), 1);
-    // Deliveries received, as steps against the schedule; the sent side
+    // Deliveries received, as steps against the schedule; the shipped step
     // is not counted; a commitment with none shows its schedule alone.
     assert!(html.contains("<path class=\"got\" data-received=\"c-patriot-interceptors\""));
     assert!(html.contains("<path class=\"got\" data-received=\"c-iris-t-missiles\""));

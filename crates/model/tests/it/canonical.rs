@@ -129,7 +129,7 @@ fn canonical_bytes_are_what_is_hashed() {
 fn quantities_beyond_two_to_the_53_collide() {
     let line = |q: &str| {
         format!(
-            r#"{{"v":1,"type":"delivery","id":{{"party":"us","source":"dsca","message":"d"}},"commitment":"c","quantity":{q},"delivered":"2025-11-18T14:00:00Z","side":"sent"}}"#
+            r#"{{"v":1,"type":"delivery","id":{{"party":"us","source":"dsca","message":"d"}},"commitment":"c","shipment":"s-1","step":"shipped","quantity":{q},"at":"2025-11-18T14:00:00Z"}}"#
         )
     };
     let a = model::decode_line(&line("9007199254740992"), 1).unwrap();

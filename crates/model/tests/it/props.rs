@@ -227,19 +227,27 @@ fn order_report() -> BoxedStrategy<OrderReport> {
         .boxed()
 }
 
-/// Quantities within ±(2⁵³ − 1): beyond, the canonical encoding is lossy
-/// by RFC 8785's design and `validate` refuses them (see canonical.rs).
+/// Quantities from 0 to 2⁵³ − 1: beyond, the canonical encoding is lossy
+/// by RFC 8785's design and `validate` refuses them (see canonical.rs), as
+/// it refuses negative ones.
 fn delivery() -> BoxedStrategy<Delivery> {
     let safe = model::validate::SAFE_INTEGER_MAX;
-    let side = prop_oneof![Just(Side::Sent), Just(Side::Received)];
-    (input_id(), text(), -safe..=safe, timestamp(), side)
-        .prop_map(|(id, commitment, quantity, delivered, side)| Delivery {
-            id,
-            commitment,
-            quantity,
-            delivered,
-            side,
-        })
+    let step = prop::sample::select(DeliveryStep::ALL.to_vec());
+    (
+        (input_id(), text(), text()),
+        (step, 0..=safe, timestamp(), option::of(text())),
+    )
+        .prop_map(
+            |((id, commitment, shipment), (step, quantity, at, note))| Delivery {
+                id,
+                commitment,
+                shipment,
+                step,
+                quantity,
+                at,
+                note,
+            },
+        )
         .boxed()
 }
 

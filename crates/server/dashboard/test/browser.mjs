@@ -220,6 +220,11 @@ try {
   check(await page.locator("svg.calendar .cal-gap").count() === plan.gaps.length, `the plan's gaps, none here, are drawn (${plan.gaps.length})`);
   check(await page.locator('#commitments tr[data-commitment="c-patriot-interceptors"] path[data-due]').count() === 1, "each commitment's schedule is drawn as steps");
   check(await page.locator("#commitments h4[data-party]").count() >= 2, "commitments are grouped by party");
+  check(await page.locator('#commitments tr[data-commitment="c-patriot-interceptors"] path[data-received]').count() === 1, "what the recipient confirmed is drawn against the schedule");
+  const chain = await page.locator('#commitments [data-chain="c-patriot-interceptors"]').textContent().catch(() => "");
+  check(/shipped 60, in transit 30/.test(chain || ""), `the delivery chain shows what was shipped and what is on the way (got ${JSON.stringify(chain)})`);
+  const got = await page.locator('#commitments tr[data-commitment="c-patriot-interceptors"] a.fig').allTextContents();
+  check(got.includes("30"), `only the confirmed receipt counts as received (got ${JSON.stringify(got)})`);
   const supplyNote = await page.locator("#commitments [data-no-supply]").count();
   const supplyOk = await page.evaluate(() => fetch("/api/v1/supply").then((r) => r.ok, () => false));
   check(supplyOk ? supplyNote === 0 : supplyNote === 1, `without /api/v1/supply the schedule alone is shown, with a note (supply route: ${supplyOk ? "present" : "absent"})`);
