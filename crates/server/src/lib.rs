@@ -38,6 +38,7 @@ pub mod outbox;
 pub mod ratelimit;
 pub mod rotations;
 pub mod security;
+pub mod stock;
 
 /// How to run a node.
 #[derive(Clone, Debug)]
@@ -145,6 +146,8 @@ enum Query {
     Keys,
     /// The dashboard's board, for a reader.
     Board(board::Reader),
+    /// Days of supply of the public stock lines, as of now.
+    Stock(Arc<stock::Public>),
 }
 
 /// Counters for `/metrics`.
@@ -168,6 +171,8 @@ struct App {
     /// The rotation plan and its check as the public sees them
     /// (`/api/v1/rotations`), if one was given.
     rotations: Arc<Option<Value>>,
+    /// The stock lines and commitments the public may see (`/api/v1/stock`).
+    stock: Arc<stock::Public>,
     guard: Arc<auth::Guard>,
     events: broadcast::Sender<String>,
     metrics: Arc<Metrics>,
@@ -328,6 +333,7 @@ pub fn start(fw: &Framework, options: &Options) -> Result<Node> {
         None => None,
     };
     let rotations = Arc::new(rotations);
+    let stock = Arc::new(stock::Public::new(fw));
     let tokens = match options.auth {
         auth::Mode::LocalTokens => tokens(data, &parties)?,
         auth::Mode::Signatures => BTreeMap::new(),
@@ -378,6 +384,7 @@ pub fn start(fw: &Framework, options: &Options) -> Result<Node> {
             jobs,
             framework,
             rotations,
+            stock,
             guard,
             events,
             metrics,
@@ -471,6 +478,7 @@ fn router(app: App) -> Router {
         .route("/assets/{file}", get(dashboard::asset))
         .route("/api/v1/framework", get(framework_view))
         .route("/api/v1/rotations", get(rotations_view))
+        .route("/api/v1/stock", get(stock_view))
         .route("/api/v1/board", get(board_public))
         .route("/api/v1/board/restricted", get(board_restricted))
         .route("/healthz", get(|| async { "ok\n" }))
@@ -781,6 +789,25 @@ fn read(seq: &Sequencer, what: &Query) -> Value {
         ),
         Query::Keys => seq.registry().to_json(),
         Query::Board(reader) => board::build(seq, reader, now()),
+        Query::Stock(public) => {
+            let size = seq.log_head().0.min(stock::LOG_ENTRIES_MAX);
+            let entries = seq.store().log_range(0, size).unwrap_or_default();
+            let certified: Vec<Timestamp> = seq
+                .decider()
+                .engine()
+                .breaches()
+                .iter()
+                .filter_map(|b| b.certified_at)
+                .collect();
+            stock::view(
+                public,
+                &stock::Known {
+                    entries: &entries,
+                    certified: &certified,
+                    now: now(),
+                },
+            )
+        }
         Query::Outbox => match seq.store().outbox() {
             Ok(rows) => Value::Array(
                 rows.into_iter()
@@ -1106,6 +1133,12 @@ async fn rotations_view(State(app): State<App>) -> Response {
     }
 }
 
+/// `GET /api/v1/stock`: days of supply of the public `[[stock]]` lines
+/// as of now, or 404 before the log has its first entry (day 0).
+async fn stock_view(State(app): State<App>) -> Response {
+    ask(&app, Query::Stock(app.stock.clone())).await
+}
+
 /// `GET /api/v1/board`: the dashboard's public board.
 async fn board_public(State(app): State<App>) -> Response {
     let reader = board::Reader {
@@ -1317,6 +1350,7 @@ pub fn openapi_document() -> Value {
             "/api/v1/framework": {"get": read("The framework as the dashboard draws it: triggers, tiers, standards, parties, zones as GeoJSON, the log's key")},
             "/api/v1/rotations": {"get": {"summary": "The air-defence rotation plan the node was started with (`--rotation-plan`) and its check (gaps, uncovered site-days, broken rules); restricted sites and units left out",
                 "responses": {"200": {"description": "{\"plan\": …, \"report\": …}"}, "404": {"description": "no plan was given (the reason)"}}}},
+            "/api/v1/stock": {"get": read("Days of supply of each public `[[stock]]` line as of now (supply::stock): both curves (with and without promised deliveries), the floor alerts with their reasons, surges from the days of certified breaches, deliveries received as logged; day 0 is the log's first entry")},
             "/api/v1/board": {"get": read("The dashboard's board, public view: every trigger's window, breaches, incidents with their place, tiers and orders, votes, missed deadlines; each row with the log entries behind it")},
             "/api/v1/board/restricted": {"get": {"summary": "The board with the restricted inputs released to the principal (as the policy says)", "security": bearer, "responses": {"200": {"description": "JSON"}, "401": {"description": "no credentials"}, "403": {"description": "the policy does not let this principal read restricted views"}}}},
             "/api/v1/status": {"get": read("The status board: breaches, incidents, activations and orders, votes, missed deadlines, the log's head")},
