@@ -231,7 +231,7 @@ try {
   const charts = await page.$$eval("#stock figure[data-stock]", (fs) => fs.map((f) => f.dataset.stock));
   check(JSON.stringify(charts) === JSON.stringify(stockLines.map((l) => l.stock)), `a days-of-supply chart per stock line (${charts.length} of ${stockLines.length})`);
   check(await page.locator("#stock polyline.dos-without").count() === stockLines.length && await page.locator("#stock polyline.dos-with").count() === stockLines.length, "one curve of each kind per stock line");
-  check(await page.locator("#stock line.dos-floor").count() === stockLines.length, "each chart draws its floor");
+  check(await page.locator("#stock figure line.dos-floor").count() === stockLines.length, "each chart draws its floor");
   const surging = stockLines.filter((l) => (l.without_promised || []).some((p) => p.surge)).length;
   check(await page.locator("#stock figure:has(rect.dos-surge)").count() === surging, `the surges are shaded where the node reports them (${surging} line(s))`);
   const unmarked = await page.evaluate(() => {
