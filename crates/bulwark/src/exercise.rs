@@ -137,6 +137,7 @@ pub fn run(args: &ExerciseArgs) -> Result<u8> {
         let logistics = exercise::html::Logistics {
             rotations: rotations.as_ref().map(|(p, r)| (p, r)),
             commitments: &fw.commitments,
+            stocks: &fw.stocks,
         };
         write_report(file, &exercise::html::report_with(report, s, &logistics))?;
     }

@@ -158,8 +158,9 @@ pub fn report(r: &Report, s: &Scenario) -> String {
 
 /// The after-action report with its Logistics section: the rotation
 /// calendar of a plan (`--rotation-plan`) and the commitments' schedules
-/// against the scenario's deliveries. The section appears when a plan is
-/// given or the scenario delivers against a commitment.
+/// against the scenario's deliveries, and a days-of-supply chart per
+/// `[[stock]]` line. The section appears when a plan is given, the
+/// scenario delivers against a commitment, or the framework has stock lines.
 pub fn report_with(r: &Report, s: &Scenario, logistics: &Logistics) -> String {
     let mut body = String::new();
     header(&mut body, r, s);
@@ -175,7 +176,7 @@ pub fn report_with(r: &Report, s: &Scenario, logistics: &Logistics) -> String {
     measures(&mut body, r);
     ladder(&mut body, r);
     if logistics::wanted(logistics, s) {
-        logistics::section(&mut body, logistics, s);
+        logistics::section(&mut body, logistics, s, r);
     }
     decision_log(&mut body, r);
     page(&format!("After-action report: {}", r.scenario.title), &body)

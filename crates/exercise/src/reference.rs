@@ -186,6 +186,22 @@ start they were received. A scenario that delivers against a commitment gets
 the section without a plan too; with no delivery, the schedules are drawn
 alone.
 
+With a framework that has `[[stock]]` lines, the Logistics section also
+draws each line's **days of supply** (docs/supply.md, "Days of supply"),
+computed by the same projection as `bulwark supply days`. The x axis is
+the day after the scenario's start (standing for entry into force, day 0
+at the line's `on_hand`), the y axis days of supply (stock ÷ the day's
+consumption). Up to the exercise's last day the curve is the stock as it
+stood each day, counting the deliveries received by then; from there it
+is projected 90 days on two curves: with the deliveries the commitments'
+schedules still promise (solid) and with the confirmed deliveries only
+(dashed). The floor is a dashed line, the days the confirmed-only curve is
+below it are marked in red along the axis, and each surge — `surge_days`
+from the day the run certified a breach — is shaded. Each chart has a
+title and a sentence saying the same, e.g. "155mm: 180 days of supply on
+day 0, below its 90-day floor from day 7 on both curves". A framework
+without `[[stock]]` gets no such chart.
+
 `bulwark explain FRAMEWORK SCENARIO [--breach ID | --tier ID]` runs the
 scenario and says why each breach was or was not certified and why each
 tier did or did not fire, with the votes counted and not counted and the

@@ -565,13 +565,76 @@ function renderCommitments(supply) {
   host.innerHTML = note + `<ul class="legend"><li><svg width="22" height="12" aria-hidden="true"><line x1="0" y1="6" x2="22" y2="6" class="due-line"/></svg> due, cumulative (framework)</li><li><svg width="22" height="12" aria-hidden="true"><line x1="0" y1="6" x2="22" y2="6" class="got-line"/></svg> received</li></ul>` + groups.join("");
 }
 
+/** Runs of consecutive days for which `on(point)` holds: `[[from, to], …]`. */
+function dayRuns(points, on) {
+  const out = [];
+  for (const p of points) {
+    if (!on(p)) continue;
+    const last = out[out.length - 1];
+    if (last && last[1] + 1 === p.day) last[1] = p.day; else out.push([p.day, p.day]);
+  }
+  return out;
+}
+
+/** A days-of-supply chart of one `/api/v1/stock` line: both curves, the
+ * floor, the surges shaded and the days below the floor marked. */
+function dosChart(line, today) {
+  const W = 640, H = 170, L = 44, R = 10, T = 10, B = 22;
+  const withP = (line.with_promised || []).filter((p) => p && Number.isFinite(Number(p.day)));
+  const without = (line.without_promised || []).filter((p) => p && Number.isFinite(Number(p.day)));
+  const all = withP.concat(without);
+  const floor = Number(line.floor_days) || 0;
+  const max = Math.max(1, floor * 2, ...all.map((p) => Number(p.days_of_supply ?? 0)));
+  const from = Math.min(...all.map((p) => Number(p.day)), today);
+  const to = Math.max(from + 1, ...all.map((p) => Number(p.day)));
+  const X = (d) => Math.round(L + ((d - from) * (W - L - R)) / (to - from));
+  const Y = (v) => Math.round(H - B - (Math.min(Math.max(v, 0), max) * (H - T - B)) / max);
+  const val = (p) => (p.days_of_supply === null || p.days_of_supply === undefined ? max : Number(p.days_of_supply));
+  const poly = (pts, cls, curve) => `<polyline class="${cls}" data-curve="${curve}" data-stock-line="${esc(line.stock)}" points="${pts.map((p) => `${X(p.day)},${Y(val(p))}`).join(" ")}"/>`;
+  const surges = dayRuns(without, (p) => p.surge).map(([a, b]) => `<rect class="dos-surge" data-surge-from="${a}" data-surge-to="${b}" x="${X(a)}" y="${T}" width="${Math.max(1, X(b + 1) - X(a))}" height="${H - T - B}"><title>surge, ${esc(dayText(a, b))}</title></rect>`).join("");
+  const below = dayRuns(without, (p) => p.below_floor).map(([a, b]) => `<rect class="dos-below" data-below-from="${a}" data-below-to="${b}" x="${X(a)}" y="${H - B - 4}" width="${Math.max(1, X(b + 1) - X(a))}" height="4"><title>below the floor without promised deliveries, ${esc(dayText(a, b))}</title></rect>`).join("");
+  const step = to - from <= 60 ? 10 : to - from <= 200 ? 30 : 90;
+  let ticks = "";
+  for (let d = from; d <= to; d += step) ticks += `<line class="cal-tick" x1="${X(d)}" y1="${T}" x2="${X(d)}" y2="${H - B}"/><text class="cal-axis" x="${X(d)}" y="${H - 6}" text-anchor="middle">day ${d}</text>`;
+  const yAxis = [0, Math.floor(max / 2), max].map((v) => `<text class="cal-axis" x="${L - 4}" y="${Y(v) + 4}" text-anchor="end">${v} d</text>`).join("");
+  const first = (pts) => pts.find((p) => p.below_floor)?.day;
+  const fw = first(withP), fo = first(without);
+  const start = without[0];
+  const summary = `${line.category}: ${start ? (start.days_of_supply === null ? `nothing used on day ${start.day}` : `${start.days_of_supply} days of supply on day ${start.day}`) : "no days"}, ${fo === undefined && fw === undefined ? `never below its ${floor}-day floor up to day ${to}` : `below its ${floor}-day floor ${fo !== undefined ? `from day ${fo} without promised deliveries` : "never without promised deliveries"}, ${fw !== undefined ? `from day ${fw} with them` : "never with them"}`}`;
+  return `<figure class="dos" data-stock="${esc(line.stock)}"><figcaption><strong>${esc(`${line.category} (${line.stock}, ${line.unit})`)}</strong> — <span data-dos-summary>${esc(summary)}</span></figcaption>
+    <svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(summary)}"><title>${esc(summary)}</title>${surges}${ticks}${yAxis}
+    <line class="dos-floor" data-floor-days="${floor}" x1="${L}" y1="${Y(floor)}" x2="${X(to)}" y2="${Y(floor)}"><title>floor: ${floor} days of supply</title></line>${below}
+    ${poly(withP, "dos-with", "with_promised")}${poly(without, "dos-without", "without_promised")}</svg></figure>`;
+}
+
+function renderStock(v) {
+  const host = $("stock");
+  if (!v.ok) {
+    host.innerHTML = v.status === 404
+      ? `<p class="muted" data-no-stock>No days of supply: the node has no entry into force to count days from (start it with --in-force, or give the framework an adopted date).</p>`
+      : `<p class="bad">Days of supply could not be loaded: ${esc(v.error)}.</p>`;
+    return;
+  }
+  const p = v.body.projection || {};
+  const lines = p.lines || [];
+  if (!lines.length) {
+    host.innerHTML = `<p class="muted" data-no-stock>The framework has no <code>[[stock]]</code> line visible to this view.</p>`;
+    return;
+  }
+  const breaches = (p.breach_days || []).map((d) => `day ${esc(d)}`).join(", ") || "none";
+  host.innerHTML = `<p class="muted">Each <code>[[stock]]</code> line from today (day ${esc(v.body.today)} after the entry into force, ${esc(v.body.day0)}) for ${esc((p.to ?? 0) - (p.from ?? 0))} days: with the deliveries the schedules still promise (solid) and without them (dashed), the receipts the protected state confirmed; surges after the certified breaches (${breaches}) shaded, the floor dashed, days below it in red.</p>
+    <ul class="legend"><li><svg width="22" height="12" aria-hidden="true"><line x1="0" y1="6" x2="22" y2="6" class="dos-with"/></svg> with promised deliveries</li><li><svg width="22" height="12" aria-hidden="true"><line x1="0" y1="6" x2="22" y2="6" class="dos-without"/></svg> without</li><li><svg width="22" height="12" aria-hidden="true"><line x1="0" y1="6" x2="22" y2="6" class="dos-floor"/></svg> floor</li><li><svg width="22" height="12" aria-hidden="true"><rect width="22" height="12" class="dos-surge"/></svg> surge</li><li><svg width="22" height="12" aria-hidden="true"><rect y="8" width="22" height="4" class="dos-below"/></svg> below the floor</li></ul>`
+    + lines.map((l) => dosChart(l, Number(v.body.today) || 0)).join("");
+}
+
 /** The logistics section: the plan is fetched once (it is fixed at the
  * node's start); deliveries at each draw. */
 async function renderLogistics() {
   state.rotations ??= getJson("/api/v1/rotations");
-  const [rot, supply] = await Promise.all([state.rotations, getJson("/api/v1/supply")]);
+  const [rot, supply, stock] = await Promise.all([state.rotations, getJson("/api/v1/supply"), getJson("/api/v1/stock")]);
   try { renderRotations(rot); } catch (e) { $("rotations").innerHTML = `<p class="bad">The rotation plan could not be drawn: ${esc(e.message)}.</p>`; }
   try { renderCommitments(supply); } catch (e) { $("commitments").innerHTML = `<p class="bad">The commitments could not be drawn: ${esc(e.message)}.</p>`; }
+  try { renderStock(stock); } catch (e) { $("stock").innerHTML = `<p class="bad">Days of supply could not be drawn: ${esc(e.message)}.</p>`; }
   $("tab-logistics").dataset.drawn = "1";
 }
 

@@ -38,6 +38,7 @@ pub mod outbox;
 pub mod ratelimit;
 pub mod rotations;
 pub mod security;
+pub mod stock;
 pub mod supply;
 
 /// How to run a node.
@@ -152,6 +153,8 @@ enum Query {
     Keys,
     /// The dashboard's board, for a reader.
     Board(board::Reader),
+    /// Days of supply of the public stock lines, as of now.
+    Stock(Arc<stock::Public>, Option<Timestamp>),
 }
 
 /// Counters for `/metrics`.
@@ -177,6 +180,8 @@ struct App {
     rotations: Arc<Option<Value>>,
     /// Who may see each commitment's deliveries (`/api/v1/supply`).
     supply: Arc<supply::Access>,
+    /// The stock lines and commitments the public may see (`/api/v1/stock`).
+    stock: Arc<stock::Public>,
     guard: Arc<auth::Guard>,
     events: broadcast::Sender<String>,
     metrics: Arc<Metrics>,
@@ -338,6 +343,7 @@ pub fn start(fw: &Framework, options: &Options) -> Result<Node> {
     };
     let rotations = Arc::new(rotations);
     let supply = Arc::new(supply::Access::new(fw, options.in_force));
+    let stock = Arc::new(stock::Public::new(fw));
     let tokens = match options.auth {
         auth::Mode::LocalTokens => tokens(data, &parties)?,
         auth::Mode::Signatures => BTreeMap::new(),
@@ -389,6 +395,7 @@ pub fn start(fw: &Framework, options: &Options) -> Result<Node> {
             framework,
             rotations,
             supply,
+            stock,
             guard,
             events,
             metrics,
@@ -483,6 +490,7 @@ fn router(app: App) -> Router {
         .route("/api/v1/framework", get(framework_view))
         .route("/api/v1/rotations", get(rotations_view))
         .route("/api/v1/supply", get(supply_view))
+        .route("/api/v1/stock", get(stock_view))
         .route("/api/v1/board", get(board_public))
         .route("/api/v1/board/restricted", get(board_restricted))
         .route("/healthz", get(|| async { "ok\n" }))
@@ -795,6 +803,24 @@ fn read(seq: &Sequencer, what: &Query) -> Value {
         Query::Board(reader) => board::build(seq, reader, now()),
         Query::Supply(access, party) => {
             supply::view(seq.book(), access, party.as_deref(), |id| seq.log_index(id))
+        }
+        Query::Stock(public, in_force) => {
+            let certified: Vec<Timestamp> = seq
+                .decider()
+                .engine()
+                .breaches()
+                .iter()
+                .filter_map(|b| b.certified_at)
+                .collect();
+            stock::view(
+                public,
+                &stock::Known {
+                    book: seq.book(),
+                    certified: &certified,
+                    in_force: *in_force,
+                    now: now(),
+                },
+            )
         }
         Query::Outbox => match seq.store().outbox() {
             Ok(rows) => Value::Array(
@@ -1132,6 +1158,13 @@ async fn supply_view(
     ask(&app, Query::Supply(app.supply.clone(), party)).await
 }
 
+/// `GET /api/v1/stock`: days of supply of the public `[[stock]]` lines
+/// as of now, or 404 without an entry into force (`--in-force`, or the
+/// framework's `adopted` date).
+async fn stock_view(State(app): State<App>) -> Response {
+    ask(&app, Query::Stock(app.stock.clone(), app.supply.in_force)).await
+}
+
 /// `GET /api/v1/board`: the dashboard's public board.
 async fn board_public(State(app): State<App>) -> Response {
     let reader = board::Reader {
@@ -1344,6 +1377,7 @@ pub fn openapi_document() -> Value {
             "/api/v1/rotations": {"get": {"summary": "The air-defence rotation plan the node was started with (`--rotation-plan`) and its check (gaps, uncovered site-days, broken rules); restricted sites and units left out",
                 "responses": {"200": {"description": "{\"plan\": …, \"report\": …}"}, "404": {"description": "no plan was given (the reason)"}}}},
             "/api/v1/supply": {"get": read("Every commitment's deliveries as chains of inputs (committed, allocated, shipped by the donor; received by the protected state): totals per step, each shipment's steps with their times and log entries, flags (repeats, receipts without shipment, received over shipped, over-shipped), and `received_series` `[[day, cumulative]]` from the entry into force; restricted commitments only for the parties they are releasable to")},
+            "/api/v1/stock": {"get": read("Days of supply of each public `[[stock]]` line as of now (supply::stock): both curves (with and without promised deliveries), the floor alerts with their reasons, surges from the days of certified breaches, only the protected state's confirmed receipts in the delivery book counted; day 0 the entry into force (`--in-force`, else the framework's `adopted` date)")},
             "/api/v1/board": {"get": read("The dashboard's board, public view: every trigger's window, breaches, incidents with their place, tiers and orders, votes, missed deadlines; each row with the log entries behind it")},
             "/api/v1/board/restricted": {"get": {"summary": "The board with the restricted inputs released to the principal (as the policy says)", "security": bearer, "responses": {"200": {"description": "JSON"}, "401": {"description": "no credentials"}, "403": {"description": "the policy does not let this principal read restricted views"}}}},
             "/api/v1/status": {"get": read("The status board: breaches, incidents, activations and orders, votes, missed deadlines, the log's head")},

@@ -705,3 +705,65 @@ async fn a_restricted_commitments_deliveries_are_served_only_to_the_parties_it_i
     assert!(doc["paths"].get("/api/v1/supply").is_some());
     let _ = std::fs::remove_dir_all(&data);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn days_of_supply_surge_from_the_day_the_node_certified_a_breach() {
+    let (fw, data, node) = local_node("stock");
+    let app = node.router();
+    let t = tokens(&data);
+    // Day 0 is the framework's adoption: the projection is there before
+    // anything is logged, with no surge.
+    let (status, v) = json(&app, "GET", "/api/v1/stock", None, "").await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["projection"]["breach_days"], serde_json::json!([]), "{v}");
+    for (party, v) in scenario_now(&fw, "01-missile-salvo.toml") {
+        let (status, body) = json(
+            &app,
+            "POST",
+            "/api/v1/inputs",
+            Some(&t[&party]),
+            &v.to_string(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let (_, breaches) = json(&app, "GET", "/api/v1/breaches", None, "").await;
+    let certified = breaches
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|b| b["certified_at"].as_str().map(str::to_string))
+        .unwrap_or_else(|| panic!("nothing certified: {breaches}"));
+    let (status, v) = json(&app, "GET", "/api/v1/stock", None, "").await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let day0 = base::Timestamp::parse(v["day0"].as_str().unwrap()).unwrap();
+    let certified = base::Timestamp::parse(&certified).unwrap();
+    let breach_day = supply::schedule::day_of(certified, day0).unwrap();
+    let p = &v["projection"];
+    assert_eq!(p["breach_days"], serde_json::json!([breach_day]), "{p}");
+    let lines = p["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), fw.stocks.len());
+    for line in lines {
+        for curve in ["with_promised", "without_promised"] {
+            let points = line[curve].as_array().unwrap();
+            assert!(!points.is_empty(), "{line}");
+            for point in points {
+                let day = u32::try_from(point["day"].as_u64().unwrap()).unwrap();
+                let surge_days = u32::try_from(line["surge_days"].as_u64().unwrap()).unwrap();
+                let expected = day >= breach_day && day < breach_day + surge_days;
+                assert_eq!(point["surge"], expected, "{}: day {day}", line["stock"]);
+            }
+        }
+    }
+
+    // A restricted stock line or commitment never reaches the route.
+    let mut hidden = framework();
+    hidden.stocks[0].visibility = framework::schema::Visibility::Restricted;
+    for c in &mut hidden.commitments {
+        c.visibility = framework::schema::Visibility::Restricted;
+    }
+    let public = server::stock::Public::new(&hidden);
+    assert_eq!(public.stocks.len(), fw.stocks.len() - 1);
+    assert!(public.commitments.is_empty());
+    assert!(public.stocks.iter().all(|s| s.id != fw.stocks[0].id));
+}

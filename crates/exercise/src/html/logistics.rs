@@ -2,16 +2,21 @@
 //! plan given with `--rotation-plan` (the same picture as the dashboard's:
 //! a row per site, covered or short in red with the number missing, then a
 //! row per unit, its stays coloured by site and its overhauls hatched),
-//! and each `[[commitment]]` schedule as steps against the deliveries the
-//! scenario injects. Static SVG, integer coordinates, no script.
+//! each `[[commitment]]` schedule as steps against the deliveries the
+//! scenario injects, and each `[[stock]]` line's days of supply
+//! (`supply::stock`): the two curves, the floor, the days below it and the
+//! surges after the breaches the run certified. Static SVG, integer
+//! coordinates, no script.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use framework::schema::Commitment;
+use framework::schema::{Commitment, Stock};
+use supply::stock;
 
 use super::esc;
 use crate::load::Scenario;
+use crate::run::Report;
 
 /// What the Logistics section draws.
 #[derive(Clone, Copy, Debug, Default)]
@@ -20,6 +25,8 @@ pub struct Logistics<'a> {
     pub rotations: Option<(&'a plan::Plan, &'a plan::Report)>,
     /// The framework's commitments.
     pub commitments: &'a [Commitment],
+    /// The framework's stock lines: a days-of-supply chart each.
+    pub stocks: &'a [Stock],
 }
 
 /// Width of the calendar, in pixels.
@@ -31,6 +38,14 @@ const CALENDAR_ROW_PX: i64 = 18;
 /// Width and height of one commitment's step chart.
 const STEPS_WIDTH_PX: i64 = 320;
 const STEPS_HEIGHT_PX: i64 = 90;
+/// Width and height of one days-of-supply chart.
+const DAYS_WIDTH_PX: i64 = 640;
+const DAYS_HEIGHT_PX: i64 = 170;
+/// How far past the exercise's last day the curves are projected, in days.
+const PROJECTED_DAYS: u32 = stock::HORIZON_DAYS_DEFAULT;
+/// The longest exercise whose days are drawn one by one (each past day is
+/// its own view, as the stock stood that day).
+const EXERCISE_DAYS_MAX: u32 = 400;
 /// The most days drawn (a plan is at most ten years: `plan::instance::MAX_DAYS`).
 const DAYS_MAX: u32 = plan::instance::MAX_DAYS;
 
@@ -45,6 +60,10 @@ svg .covered { fill: #7fbf8e; } svg .gap { fill: var(--bad); }
 svg .missing { fill: #fff; font-weight: 700; text-anchor: middle; }
 svg .tick { stroke: #e6e9ed; } svg .due { fill: none; stroke: var(--key); stroke-width: 2; }
 svg .got { fill: none; stroke: var(--good); stroke-width: 2; stroke-dasharray: 4 2; }
+svg .surge { fill: #fbe3c0; } svg .floor { stroke: var(--warn); stroke-width: 1.5; stroke-dasharray: 6 3; }
+svg .dos-with { fill: none; stroke: var(--key); stroke-width: 2; }
+svg .dos-confirmed { fill: none; stroke: var(--ink); stroke-width: 2; stroke-dasharray: 5 3; }
+svg .below { fill: var(--bad); } svg .now { stroke: var(--muted); stroke-dasharray: 2 2; }
 "#;
 
 /// One delivery received, as the scenario injects it.
@@ -86,18 +105,51 @@ fn received(s: &Scenario) -> BTreeMap<&str, Vec<Received>> {
     out
 }
 
+/// The deliveries received as `supply::stock` counts them: every one
+/// confirmed (the recipient said so), each its own receipt.
+fn receipts(s: &Scenario) -> Vec<supply::schedule::Delivery> {
+    let mut out = Vec::new();
+    for (commitment, list) in received(s) {
+        for (i, r) in list.iter().enumerate() {
+            out.push(supply::schedule::Delivery {
+                id: format!("{commitment}#{i}"),
+                commitment: commitment.to_string(),
+                quantity: r.quantity,
+                day: r.day,
+                confirmed: true,
+                line: 0,
+            });
+        }
+    }
+    out
+}
+
+/// The days the run certified a breach on: each starts a surge.
+fn breach_days(r: &Report, s: &Scenario) -> Vec<u32> {
+    r.breaches
+        .iter()
+        .filter_map(|b| b.certified_at)
+        .filter_map(|at| day_of(at, s.start))
+        .collect()
+}
+
 /// Whether the section has anything to show.
 pub(super) fn wanted(l: &Logistics, s: &Scenario) -> bool {
-    l.rotations.is_some() || (!l.commitments.is_empty() && !received(s).is_empty())
+    l.rotations.is_some()
+        || !l.stocks.is_empty()
+        || (!l.commitments.is_empty() && !received(s).is_empty())
 }
 
 /// The section.
-pub(super) fn section(body: &mut String, l: &Logistics, s: &Scenario) {
+pub(super) fn section(body: &mut String, l: &Logistics, s: &Scenario, r: &Report) {
     body.push_str("<h2>Logistics</h2>\n");
     if let Some((plan, report)) = l.rotations {
         calendar(body, plan, report);
     }
     commitments(body, l.commitments, &received(s));
+    if !l.stocks.is_empty() {
+        days_of_supply(body, l, s, r);
+    }
 }
 
 fn day_text(from: u32, to: u32) -> String {
@@ -449,4 +501,225 @@ fn commitments(body: &mut String, list: &[Commitment], got: &BTreeMap<&str, Vec<
         }
         body.push_str("</tbody></table>\n");
     }
+}
+
+/// One line's two curves over the whole chart: the days of the exercise
+/// as the stock stood each day, then the projection from its last day.
+struct Curves<'p> {
+    line: &'p stock::Line,
+    with_promised: Vec<&'p stock::Point>,
+    confirmed: Vec<&'p stock::Point>,
+}
+
+/// The first day a curve is below its floor.
+fn first_below(points: &[&stock::Point]) -> Option<u32> {
+    points.iter().find(|p| p.below_floor).map(|p| p.day)
+}
+
+/// The chart's accessible summary, e.g. "155mm: 180 days of supply on day
+/// 0, below its 90-day floor from day 41 on the confirmed-only curve".
+fn summary(c: &Curves, to: u32) -> String {
+    let l = c.line;
+    let start = c
+        .confirmed
+        .first()
+        .map(|p| match p.days_of_supply {
+            Some(d) => format!("{d} days of supply on day {}", p.day),
+            None => format!("nothing used on day {}", p.day),
+        })
+        .unwrap_or_default();
+    let with = first_below(&c.with_promised);
+    let confirmed = first_below(&c.confirmed);
+    let floor = format!("its {}-day floor", l.floor_days);
+    let below = match (confirmed, with) {
+        (None, None) => format!("never below {floor} up to day {to}"),
+        (Some(a), Some(b)) if a == b => {
+            format!("below {floor} from day {a} on both curves")
+        }
+        (Some(a), None) => format!(
+            "below {floor} from day {a} on the confirmed-only curve, never with the promised deliveries"
+        ),
+        (Some(a), Some(b)) => format!(
+            "below {floor} from day {a} on the confirmed-only curve, from day {b} with the promised deliveries"
+        ),
+        (None, Some(b)) => format!("below {floor} from day {b} with the promised deliveries"),
+    };
+    format!("{}: {start}, {below}", l.category)
+}
+
+/// A days-of-supply chart per `[[stock]]` line.
+fn days_of_supply(body: &mut String, l: &Logistics, s: &Scenario, r: &Report) {
+    let end = day_of(s.end, s.start).unwrap_or(0).min(EXERCISE_DAYS_MAX);
+    let deliveries = receipts(s);
+    let breaches = breach_days(r, s);
+    let ask = |from: u32, horizon_days: u32| {
+        stock::project(&stock::Ask {
+            stocks: l.stocks,
+            commitments: l.commitments,
+            reports: &[],
+            deliveries: &deliveries,
+            breach_days: &breaches,
+            from,
+            horizon_days,
+        })
+    };
+    // Each day of the exercise seen from that day: what had arrived by
+    // then, nothing promised (both curves are the same there).
+    let past: Vec<stock::Projection> = (0..end).map(|d| ask(d, 0)).collect();
+    let ahead = ask(end, PROJECTED_DAYS);
+    let to = ahead.to;
+    let _ = writeln!(
+        body,
+        "<h3>Days of supply</h3>\n<p class=\"sub\">Each <code>[[stock]]</code> line from its <code>on_hand</code> on day 0 (the scenario's start standing for entry into force), day by day: up to day {end} (the exercise's last day) as it stood with the deliveries received by then; from there {PROJECTED_DAYS} days on two curves, with the deliveries the schedules still promise (solid) and with the confirmed deliveries only (dashed). The floor is the dashed line, days below it on the confirmed-only curve are marked in red, and the surges after the breaches the run certified ({}) are shaded.</p>",
+        if breaches.is_empty() {
+            "none".to_string()
+        } else {
+            let mut days = breaches.clone();
+            days.sort_unstable();
+            days.dedup();
+            let days: Vec<String> = days.iter().map(|d| format!("day {d}")).collect();
+            days.join(", ")
+        }
+    );
+    for (i, line) in ahead.lines.iter().enumerate() {
+        let before: Vec<&stock::Point> = past
+            .iter()
+            .filter_map(|p| p.lines.get(i))
+            .filter_map(|l| l.without_promised.first())
+            .collect();
+        let curves = Curves {
+            line,
+            with_promised: before.iter().copied().chain(&line.with_promised).collect(),
+            confirmed: before
+                .iter()
+                .copied()
+                .chain(&line.without_promised)
+                .collect(),
+        };
+        let text = summary(&curves, to);
+        let _ = writeln!(
+            body,
+            "<h3>{}</h3>\n<p>{}</p>",
+            esc(&format!(
+                "{} ({}, {})",
+                line.category, line.stock, line.unit
+            )),
+            esc(&text)
+        );
+        body.push_str(&chart(&curves, end, to, &text));
+        body.push('\n');
+    }
+}
+
+/// The SVG of one line.
+fn chart(c: &Curves, end: u32, to: u32, text: &str) -> String {
+    let (left, right, top, bottom) = (44i64, 10i64, 10i64, 22i64);
+    let all = c.with_promised.iter().chain(&c.confirmed);
+    let max = all
+        .filter_map(|p| p.days_of_supply)
+        .chain([i64::from(c.line.floor_days) * 2, 1])
+        .max()
+        .unwrap_or(1);
+    let days = i64::from(to.max(1));
+    let x = |d: u32| left + i64::from(d) * (DAYS_WIDTH_PX - left - right) / days;
+    let y = |v: i64| {
+        let h = i128::from(DAYS_HEIGHT_PX - top - bottom);
+        let v = i128::from(v.clamp(0, max));
+        DAYS_HEIGHT_PX - bottom - i64::try_from(v * h / i128::from(max)).unwrap_or(0)
+    };
+    let value = |p: &stock::Point| p.days_of_supply.unwrap_or(max);
+    let base = DAYS_HEIGHT_PX - bottom;
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{DAYS_WIDTH_PX}\" height=\"{DAYS_HEIGHT_PX}\" viewBox=\"0 0 {DAYS_WIDTH_PX} {DAYS_HEIGHT_PX}\" role=\"img\" aria-label=\"{}\" data-stock=\"{}\"><title>{}</title>",
+        esc(text),
+        esc(&c.line.stock),
+        esc(text)
+    );
+    // Surges, shaded (the same days on both curves).
+    let mut surge: Option<(u32, u32)> = None;
+    let mut runs: Vec<(u32, u32)> = Vec::new();
+    for p in &c.confirmed {
+        match (&mut surge, p.surge) {
+            (Some((_, last)), true) if *last + 1 == p.day => *last = p.day,
+            (_, true) => {
+                runs.extend(surge.take());
+                surge = Some((p.day, p.day));
+            }
+            (_, false) => runs.extend(surge.take()),
+        }
+    }
+    runs.extend(surge);
+    for (from, last) in runs {
+        let _ = write!(
+            svg,
+            "<rect class=\"surge\" data-surge-from=\"{from}\" data-surge-to=\"{last}\" x=\"{}\" y=\"{top}\" width=\"{}\" height=\"{}\"><title>surge, {}</title></rect>",
+            x(from),
+            (x(last + 1) - x(from)).max(1),
+            base - top,
+            day_text(from, last)
+        );
+    }
+    // Axes and ticks.
+    let step = match to {
+        0..=60 => 10,
+        61..=200 => 30,
+        201..=800 => 90,
+        _ => 365,
+    };
+    for d in (0..=to).step_by(step) {
+        let _ = write!(
+            svg,
+            "<line class=\"tick\" x1=\"{0}\" y1=\"{top}\" x2=\"{0}\" y2=\"{base}\"/><text class=\"axis\" x=\"{0}\" y=\"{1}\" text-anchor=\"middle\">day {d}</text>",
+            x(d),
+            DAYS_HEIGHT_PX - 6
+        );
+    }
+    for v in [0, max / 2, max] {
+        let _ = write!(
+            svg,
+            "<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{v} d</text>",
+            left - 4,
+            y(v) + 4
+        );
+    }
+    let _ = write!(
+        svg,
+        "<line class=\"now\" x1=\"{0}\" y1=\"{top}\" x2=\"{0}\" y2=\"{base}\"><title>the exercise's last day, day {end}</title></line>",
+        x(end)
+    );
+    let floor = i64::from(c.line.floor_days);
+    let _ = write!(
+        svg,
+        "<line class=\"floor\" data-floor-days=\"{floor}\" x1=\"{left}\" y1=\"{0}\" x2=\"{1}\" y2=\"{0}\"><title>floor: {floor} days of supply</title></line>",
+        y(floor),
+        x(to)
+    );
+    // Days below the floor on the confirmed-only curve.
+    for p in c.confirmed.iter().filter(|p| p.below_floor) {
+        let _ = write!(
+            svg,
+            "<rect class=\"below\" data-below=\"{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"4\"/>",
+            p.day,
+            x(p.day),
+            base - 4,
+            (x(p.day + 1) - x(p.day)).max(1)
+        );
+    }
+    for (class, points) in [
+        ("dos-with", &c.with_promised),
+        ("dos-confirmed", &c.confirmed),
+    ] {
+        let path: Vec<String> = points
+            .iter()
+            .map(|p| format!("{},{}", x(p.day), y(value(p))))
+            .collect();
+        let _ = write!(
+            svg,
+            "<polyline class=\"{class}\" data-first-below=\"{}\" points=\"{}\"/>",
+            first_below(points).map_or_else(|| "none".to_string(), |d| d.to_string()),
+            path.join(" ")
+        );
+    }
+    svg.push_str("</svg>");
+    svg
 }

@@ -448,6 +448,7 @@ fn the_logistics_section_draws_the_rotation_calendar_and_deliveries_against_sche
     let logistics = exercise::html::Logistics {
         rotations: Some((&p, &checked)),
         commitments: &fw.commitments,
+        stocks: &[],
     };
     let html = exercise::html::report_with(&report, &scenario, &logistics);
     assert_eq!(
@@ -499,6 +500,7 @@ fn the_logistics_section_draws_the_rotation_calendar_and_deliveries_against_sche
         &exercise::html::Logistics {
             rotations: None,
             commitments: &[],
+            stocks: &[],
         },
     );
     assert!(!plain.contains("<h2>Logistics</h2>"));
@@ -509,7 +511,125 @@ fn the_logistics_section_draws_the_rotation_calendar_and_deliveries_against_sche
         &exercise::html::Logistics {
             rotations: None,
             commitments: &fw.commitments,
+            stocks: &[],
         },
     );
     assert!(supply_only.contains("<h2>Logistics</h2>") && !supply_only.contains("data-site="));
+}
+
+/// The missile salvo of example 01, six days later: certified on day 7
+/// (a started day counts as a day).
+fn salvo_on_day_seven() -> String {
+    let text = std::fs::read_to_string(
+        repo().join("examples/ukraine-2025/scenarios/01-missile-salvo.toml"),
+    )
+    .unwrap();
+    text.replace("\"T+00:", "\"T+6d00:")
+        .replace("\"T+03:00\"", "\"T+6d03:00\"")
+}
+
+#[test]
+fn the_days_of_supply_charts_shade_the_surge_from_the_certified_breach_and_mark_the_floor() {
+    let fw = ukraine();
+    assert!(!fw.stocks.is_empty());
+    let text = salvo_on_day_seven();
+    let scenario =
+        exercise::load("salvo.toml", text.as_bytes(), &MemFiles::default(), &fw).unwrap();
+    let report = exercise::run(&fw, &scenario).unwrap();
+    let certified: Vec<_> = report
+        .breaches
+        .iter()
+        .filter_map(|b| b.certified_at)
+        .collect();
+    assert_eq!(certified.len(), 1, "{:?}", report.breaches);
+    let ms = certified[0].millis() - scenario.start.millis();
+    let breach_day = u32::try_from((ms + 86_399_999) / 86_400_000).unwrap();
+    assert_eq!(breach_day, 7);
+    let logistics = exercise::html::Logistics {
+        rotations: None,
+        commitments: &fw.commitments,
+        stocks: &fw.stocks,
+    };
+    let html = exercise::html::report_with(&report, &scenario, &logistics);
+    assert_eq!(
+        html,
+        exercise::html::report_with(&report, &scenario, &logistics)
+    );
+    assert!(html.contains("<h3>Days of supply</h3>"));
+    // The same curve as `supply days` with the breach: nothing delivered in
+    // this scenario, so the confirmed-only curve is the projection from
+    // day 0 without promised deliveries.
+    let end =
+        u32::try_from((scenario.end.millis() - scenario.start.millis() + 86_399_999) / 86_400_000)
+            .unwrap();
+    let projection = supply::stock::project(&supply::stock::Ask {
+        stocks: &fw.stocks,
+        commitments: &fw.commitments,
+        reports: &[],
+        deliveries: &[],
+        breach_days: &[breach_day],
+        from: 0,
+        horizon_days: end + supply::stock::HORIZON_DAYS_DEFAULT,
+    });
+    assert_eq!(
+        count(&html, "<polyline class=\"dos-with\""),
+        fw.stocks.len()
+    );
+    assert_eq!(
+        count(&html, "<polyline class=\"dos-confirmed\""),
+        fw.stocks.len()
+    );
+    for line in &projection.lines {
+        let start = html
+            .find(&format!("data-stock=\"{}\"", line.stock))
+            .unwrap_or_else(|| panic!("no chart for {}", line.stock));
+        let svg = &html[start..start + html[start..].find("</svg>").unwrap()];
+        // The surge is shaded from the day the run certified the breach.
+        assert!(
+            svg.contains(&format!(
+                "<rect class=\"surge\" data-surge-from=\"{breach_day}\" data-surge-to=\"{}\"",
+                breach_day + line.surge_days - 1
+            )),
+            "{}: {svg}",
+            line.stock
+        );
+        assert_eq!(count(svg, "<rect class=\"surge\""), 1);
+        // The first day below the floor is `stock::project`'s alert day.
+        let alert = line
+            .alerts
+            .iter()
+            .find(|a| a.curve == supply::stock::Curve::WithoutPromised)
+            .unwrap_or_else(|| panic!("{}: no alert", line.stock));
+        assert!(
+            svg.contains(&format!(
+                "<polyline class=\"dos-confirmed\" data-first-below=\"{}\"",
+                alert.day
+            )),
+            "{}: alert on day {}: {svg}",
+            line.stock,
+            alert.day
+        );
+        assert!(svg.contains(&format!("data-below=\"{}\"", alert.day)));
+        assert!(svg.contains(&format!("data-floor-days=\"{}\"", line.floor_days)));
+        // The text summary says it too.
+        assert!(
+            html.contains(&format!(
+                "below its {}-day floor from day {}",
+                line.floor_days, alert.day
+            )),
+            "{}",
+            line.stock
+        );
+    }
+    // A framework without `[[stock]]`: no chart.
+    let none = exercise::html::report_with(
+        &report,
+        &scenario,
+        &exercise::html::Logistics {
+            rotations: None,
+            commitments: &fw.commitments,
+            stocks: &[],
+        },
+    );
+    assert!(!none.contains("<h3>Days of supply</h3>") && !none.contains("<polyline class=\"dos-"));
 }

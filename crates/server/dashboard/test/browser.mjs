@@ -228,6 +228,17 @@ try {
   const supplyNote = await page.locator("#commitments [data-no-supply]").count();
   const supplyOk = await page.evaluate(() => fetch("/api/v1/supply").then((r) => r.ok, () => false));
   check(supplyOk ? supplyNote === 0 : supplyNote === 1, `without /api/v1/supply the schedule alone is shown, with a note (supply route: ${supplyOk ? "present" : "absent"})`);
+  // Days of supply: one chart per stock line the node reports, each with
+  // its two curves and its floor; surges shaded when a breach was certified.
+  const stockView = await page.evaluate(() => fetch("/api/v1/stock").then((r) => (r.ok ? r.json() : null), () => null));
+  const stockLines = stockView?.projection?.lines || [];
+  check(stockLines.length > 0, `/api/v1/stock reports the framework's stock lines (${stockLines.length})`);
+  const charts = await page.$$eval("#stock figure[data-stock]", (fs) => fs.map((f) => f.dataset.stock));
+  check(JSON.stringify(charts) === JSON.stringify(stockLines.map((l) => l.stock)), `a days-of-supply chart per stock line (${charts.length} of ${stockLines.length})`);
+  check(await page.locator("#stock polyline.dos-without").count() === stockLines.length && await page.locator("#stock polyline.dos-with").count() === stockLines.length, "one curve of each kind per stock line");
+  check(await page.locator("#stock figure line.dos-floor").count() === stockLines.length, "each chart draws its floor");
+  const surging = stockLines.filter((l) => (l.without_promised || []).some((p) => p.surge)).length;
+  check(await page.locator("#stock figure:has(rect.dos-surge)").count() === surging, `the surges are shaded where the node reports them (${surging} line(s))`);
   const unmarked = await page.evaluate(() => {
     const out = [];
     for (const root of document.querySelectorAll("#tab-logistics table, #tab-logistics > div > p")) {
