@@ -38,17 +38,17 @@ fn a_stay_longer_than_the_longest_allowed() {
         .enumerate()
         .find_map(|(ui, up)| {
             let max = inst.units[inst.unit_index(&up.unit)?].max_days?;
-            let k = up
-                .stints
-                .iter()
-                .position(|s| s.from + max < inst.days)?;
+            let k = up.stints.iter().position(|s| s.from + max < inst.days)?;
             Some((ui, k, max))
         })
         .unwrap();
     let st = &mut p.units[ui].stints[k];
     st.to = st.from + max;
     let report = plan::check(&inst, &p);
-    assert_violation(&report, &format!("longer than its {max} days between overhauls"));
+    assert_violation(
+        &report,
+        &format!("longer than its {max} days between overhauls"),
+    );
 }
 
 #[test]
@@ -63,7 +63,11 @@ fn two_stays_of_one_unit_overlap() {
 #[test]
 fn an_overhaul_too_short() {
     let (inst, mut p) = base();
-    let up = p.units.iter_mut().find(|u| !u.overhauls.is_empty()).unwrap();
+    let up = p
+        .units
+        .iter_mut()
+        .find(|u| !u.overhauls.is_empty())
+        .unwrap();
     up.overhauls[0].to -= 1;
     let name = up.unit.clone();
     let report = plan::check(&inst, &p);
@@ -76,7 +80,11 @@ fn an_overhaul_too_short() {
 #[test]
 fn an_overhaul_at_the_wrong_hub() {
     let (inst, mut p) = base();
-    let up = p.units.iter_mut().find(|u| !u.overhauls.is_empty()).unwrap();
+    let up = p
+        .units
+        .iter_mut()
+        .find(|u| !u.overhauls.is_empty())
+        .unwrap();
     let other = inst
         .hubs
         .iter()
@@ -96,7 +104,12 @@ fn an_overhaul_at_the_wrong_hub() {
 #[test]
 fn more_units_in_overhaul_than_the_hub_holds() {
     let (mut inst, p) = base();
-    let hub = p.units.iter().find(|u| !u.overhauls.is_empty()).unwrap().overhauls[0]
+    let hub = p
+        .units
+        .iter()
+        .find(|u| !u.overhauls.is_empty())
+        .unwrap()
+        .overhauls[0]
         .hub
         .clone();
     let h = inst.hubs.iter_mut().find(|h| h.id == hub).unwrap();
@@ -136,20 +149,17 @@ fn a_unit_at_a_site_its_system_does_not_cover() {
 #[test]
 fn a_plan_thinned_by_one_stay_has_a_gap_at_that_site_and_those_days() {
     let (inst, mut p) = base();
-    let ui = p
-        .units
-        .iter()
-        .position(|u| !u.stints.is_empty())
-        .unwrap();
+    let ui = p.units.iter().position(|u| !u.stints.is_empty()).unwrap();
     let removed = p.units[ui].stints.pop().unwrap();
     // Keep the calendars true to the stays, so what is left is the gap.
     p.sites = plan::plan::calendar(&inst, &p.units);
     let report = plan::check(&inst, &p);
     assert!(report.gap_days > 0);
     assert!(
-        report.gaps.iter().any(|g| g.site == removed.site
-            && g.from <= removed.to
-            && g.to >= removed.from),
+        report
+            .gaps
+            .iter()
+            .any(|g| g.site == removed.site && g.from <= removed.to && g.to >= removed.from),
         "no gap at `{}` days {}–{}: {:#?}",
         removed.site,
         removed.from,

@@ -1,8 +1,8 @@
 //! A small instance whose optimum is worked out by hand.
 
+use plan::Instance;
 use plan::instance::{Hub, Site, Start, Unit};
 use plan::milp::Status;
-use plan::Instance;
 
 use crate::common::solve;
 
@@ -48,6 +48,8 @@ fn instance() -> Instance {
             unit("c", Start::Hub { ready: 5 }),
         ],
         framework: "hand".into(),
+        orders: Vec::new(),
+        kept: None,
     }
 }
 
@@ -65,7 +67,11 @@ fn the_solver_finds_the_optimum_worked_out_by_hand() {
             out.plan.gaps
         );
     }
-    assert!(out.plan.gaps.iter().all(|g| g.to <= 5), "{:#?}", out.plan.gaps);
+    assert!(
+        out.plan.gaps.iter().all(|g| g.to <= 5),
+        "{:#?}",
+        out.plan.gaps
+    );
     let report = plan::check(&inst, &out.plan);
     assert!(report.violations.is_empty(), "{:#?}", report.violations);
     assert_eq!(report.gap_days, 8);

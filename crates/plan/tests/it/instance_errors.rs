@@ -28,7 +28,10 @@ fn first_unit_with(from: &str, to: &str) -> String {
 #[test]
 fn zero_days_and_too_many() {
     let text = rotations_text("tight.toml");
-    assert_error(&errors(&text, 0), "the plan must cover 1 to 3660 days, not 0");
+    assert_error(
+        &errors(&text, 0),
+        "the plan must cover 1 to 3660 days, not 0",
+    );
     assert_error(&errors(&text, 3661), "not 3661");
 }
 
@@ -44,7 +47,10 @@ fn a_unit_with_an_unknown_hub() {
 #[test]
 fn a_unit_with_no_hub() {
     let text = first_unit_with("hub = \"hub-north\"\nhome", "home");
-    assert_error(&errors(&text, 30), "unit `u-patriot-1` has no maintenance hub");
+    assert_error(
+        &errors(&text, 30),
+        "unit `u-patriot-1` has no maintenance hub",
+    );
 }
 
 #[test]
