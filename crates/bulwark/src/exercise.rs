@@ -138,6 +138,7 @@ pub fn run(args: &ExerciseArgs) -> Result<u8> {
             rotations: rotations.as_ref().map(|(p, r)| (p, r)),
             commitments: &fw.commitments,
             stocks: &fw.stocks,
+            parties: &fw.parties,
         };
         write_report(file, &exercise::html::report_with(report, s, &logistics))?;
     }

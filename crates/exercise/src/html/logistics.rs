@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use framework::schema::{Commitment, Stock};
+use framework::schema::{Commitment, Party, Stock};
 use supply::stock;
 
 use super::esc;
@@ -27,6 +27,8 @@ pub struct Logistics<'a> {
     pub commitments: &'a [Commitment],
     /// The framework's stock lines: a days-of-supply chart each.
     pub stocks: &'a [Stock],
+    /// The framework's parties: who owns each step of a delivery.
+    pub parties: &'a [Party],
 }
 
 /// Width of the calendar, in pixels.
@@ -83,21 +85,24 @@ fn day_of(at: base::Timestamp, start: base::Timestamp) -> Option<u32> {
     u32::try_from(ms.saturating_add(86_399_999) / 86_400_000).ok()
 }
 
-/// Deliveries confirmed by their recipient, by commitment, in day order.
-fn received(s: &Scenario) -> BTreeMap<&str, Vec<Received>> {
-    let mut out: BTreeMap<&str, Vec<Received>> = BTreeMap::new();
+/// Deliveries confirmed by their recipient, by commitment, in day order:
+/// the scenario's delivery inputs through the same book a node keeps
+/// (`supply::chain`), so a step from a party that does not own it is not
+/// counted and a shipment received twice counts once.
+fn received(s: &Scenario, l: &Logistics) -> BTreeMap<String, Vec<Received>> {
+    let mut book = supply::chain::Book::new(l.commitments, l.parties);
     for input in s.injects.iter().flat_map(|i| i.inputs.iter()) {
-        if let model::Input::Delivery(d) = input
-            && d.step == model::DeliveryStep::Received
-            && let Some(day) = day_of(d.at, s.start)
-        {
-            out.entry(d.commitment.as_str())
-                .or_default()
-                .push(Received {
-                    day,
-                    quantity: d.quantity,
-                });
+        if let model::Input::Delivery(d) = input {
+            // A refused step changes nothing, as on a node.
+            let _ = book.apply(d);
         }
+    }
+    let mut out: BTreeMap<String, Vec<Received>> = BTreeMap::new();
+    for d in receipts_in(&book, s) {
+        out.entry(d.commitment).or_default().push(Received {
+            day: d.day,
+            quantity: d.quantity,
+        });
     }
     for list in out.values_mut() {
         list.sort_by_key(|r| r.day);
@@ -105,15 +110,23 @@ fn received(s: &Scenario) -> BTreeMap<&str, Vec<Received>> {
     out
 }
 
+/// The book's confirmed receipts, on their days after the scenario's start.
+fn receipts_in(book: &supply::chain::Book, s: &Scenario) -> Vec<supply::schedule::Delivery> {
+    book.deliveries(s.start)
+        .into_iter()
+        .filter(|d| d.confirmed)
+        .collect()
+}
+
 /// The deliveries received as `supply::stock` counts them: every one
 /// confirmed (the recipient said so), each its own receipt.
-fn receipts(s: &Scenario) -> Vec<supply::schedule::Delivery> {
+fn receipts(s: &Scenario, l: &Logistics) -> Vec<supply::schedule::Delivery> {
     let mut out = Vec::new();
-    for (commitment, list) in received(s) {
+    for (commitment, list) in received(s, l) {
         for (i, r) in list.iter().enumerate() {
             out.push(supply::schedule::Delivery {
                 id: format!("{commitment}#{i}"),
-                commitment: commitment.to_string(),
+                commitment: commitment.clone(),
                 quantity: r.quantity,
                 day: r.day,
                 confirmed: true,
@@ -137,7 +150,7 @@ fn breach_days(r: &Report, s: &Scenario) -> Vec<u32> {
 pub(super) fn wanted(l: &Logistics, s: &Scenario) -> bool {
     l.rotations.is_some()
         || !l.stocks.is_empty()
-        || (!l.commitments.is_empty() && !received(s).is_empty())
+        || (!l.commitments.is_empty() && !received(s, l).is_empty())
 }
 
 /// The section.
@@ -146,7 +159,7 @@ pub(super) fn section(body: &mut String, l: &Logistics, s: &Scenario, r: &Report
     if let Some((plan, report)) = l.rotations {
         calendar(body, plan, report);
     }
-    commitments(body, l.commitments, &received(s));
+    commitments(body, l.commitments, &received(s, l));
     if !l.stocks.is_empty() {
         days_of_supply(body, l, s, r);
     }
@@ -393,7 +406,7 @@ fn steps(
     d
 }
 
-fn commitments(body: &mut String, list: &[Commitment], got: &BTreeMap<&str, Vec<Received>>) {
+fn commitments(body: &mut String, list: &[Commitment], got: &BTreeMap<String, Vec<Received>>) {
     body.push_str("<h3>Commitments against deliveries</h3>\n");
     if list.is_empty() {
         body.push_str("<p class=\"sub\">The framework has no <code>[[commitment]]</code>.</p>\n");
@@ -550,7 +563,7 @@ fn summary(c: &Curves, to: u32) -> String {
 /// A days-of-supply chart per `[[stock]]` line.
 fn days_of_supply(body: &mut String, l: &Logistics, s: &Scenario, r: &Report) {
     let end = day_of(s.end, s.start).unwrap_or(0).min(EXERCISE_DAYS_MAX);
-    let deliveries = receipts(s);
+    let deliveries = receipts(s, l);
     let breaches = breach_days(r, s);
     let ask = |from: u32, horizon_days: u32| {
         stock::project(&stock::Ask {

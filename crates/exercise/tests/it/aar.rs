@@ -380,6 +380,16 @@ input = { type = "delivery", id = { party = "ukraine", source = "logistics", mes
 at = "T+20d"
 input = { type = "delivery", id = { party = "us", source = "dsca", message = "tx-1" }, commitment = "c-patriot-interceptors", shipment = "pac-1", step = "shipped", quantity = 24, at = "2026-03-19T03:00:00Z" }
 
+# The same receipt again (another message), and a donor claiming a
+# receipt: the book counts neither.
+[[inject]]
+at = "T+20d"
+input = { type = "delivery", id = { party = "ukraine", source = "logistics", message = "rx-1-again" }, commitment = "c-patriot-interceptors", shipment = "pac-1", step = "received", quantity = 24, at = "2026-03-20T05:00:00Z" }
+
+[[inject]]
+at = "T+20d"
+input = { type = "delivery", id = { party = "us", source = "dsca", message = "rx-by-donor" }, commitment = "c-patriot-interceptors", shipment = "pac-2", step = "received", quantity = 10, at = "2026-03-20T06:00:00Z" }
+
 [[inject]]
 at = "T+21d"
 input = { type = "delivery", id = { party = "ukraine", source = "logistics", message = "rx-2" }, commitment = "c-iris-t-missiles", shipment = "iris-1", step = "received", quantity = 40, at = "2026-03-21T03:00:00Z" }
@@ -449,6 +459,7 @@ fn the_logistics_section_draws_the_rotation_calendar_and_deliveries_against_sche
         rotations: Some((&p, &checked)),
         commitments: &fw.commitments,
         stocks: &[],
+        parties: &fw.parties,
     };
     let html = exercise::html::report_with(&report, &scenario, &logistics);
     assert_eq!(
@@ -488,6 +499,7 @@ fn the_logistics_section_draws_the_rotation_calendar_and_deliveries_against_sche
         .lines()
         .find(|l| l.contains("<tr data-commitment=\"c-patriot-interceptors\""))
         .unwrap();
+    // 24, not 48 (the repeated receipt) nor 34 (the donor's own "receipt").
     assert!(row.contains("<td class=\"num\">24</td>"), "{row}");
     for bad in ["<script", "https://"] {
         assert!(!html.contains(bad), "{bad}");
@@ -501,6 +513,7 @@ fn the_logistics_section_draws_the_rotation_calendar_and_deliveries_against_sche
             rotations: None,
             commitments: &[],
             stocks: &[],
+            parties: &[],
         },
     );
     assert!(!plain.contains("<h2>Logistics</h2>"));
@@ -512,6 +525,7 @@ fn the_logistics_section_draws_the_rotation_calendar_and_deliveries_against_sche
             rotations: None,
             commitments: &fw.commitments,
             stocks: &[],
+            parties: &fw.parties,
         },
     );
     assert!(supply_only.contains("<h2>Logistics</h2>") && !supply_only.contains("data-site="));
@@ -549,6 +563,7 @@ fn the_days_of_supply_charts_shade_the_surge_from_the_certified_breach_and_mark_
         rotations: None,
         commitments: &fw.commitments,
         stocks: &fw.stocks,
+        parties: &fw.parties,
     };
     let html = exercise::html::report_with(&report, &scenario, &logistics);
     assert_eq!(
@@ -629,6 +644,7 @@ fn the_days_of_supply_charts_shade_the_surge_from_the_certified_breach_and_mark_
             rotations: None,
             commitments: &fw.commitments,
             stocks: &[],
+            parties: &fw.parties,
         },
     );
     assert!(!none.contains("<h3>Days of supply</h3>") && !none.contains("<polyline class=\"dos-"));
