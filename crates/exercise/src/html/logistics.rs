@@ -85,11 +85,12 @@ fn day_of(at: base::Timestamp, start: base::Timestamp) -> Option<u32> {
     u32::try_from(ms.saturating_add(86_399_999) / 86_400_000).ok()
 }
 
-/// Deliveries confirmed by their recipient, by commitment, in day order:
-/// the scenario's delivery inputs through the same book a node keeps
-/// (`supply::chain`), so a step from a party that does not own it is not
-/// counted and a shipment received twice counts once.
-fn received(s: &Scenario, l: &Logistics) -> BTreeMap<String, Vec<Received>> {
+/// The receipts confirmed by their recipient, on their days after the
+/// scenario's start, as `supply::stock` counts them: the scenario's delivery
+/// inputs through the same book a node keeps (`supply::chain`), so a step
+/// from a party that does not own it is not counted and a shipment
+/// received twice counts once.
+fn receipts(s: &Scenario, l: &Logistics) -> Vec<supply::schedule::Delivery> {
     let mut book = supply::chain::Book::new(l.commitments, l.parties);
     for input in s.injects.iter().flat_map(|i| i.inputs.iter()) {
         if let model::Input::Delivery(d) = input {
@@ -97,8 +98,16 @@ fn received(s: &Scenario, l: &Logistics) -> BTreeMap<String, Vec<Received>> {
             let _ = book.apply(d);
         }
     }
+    book.deliveries(s.start)
+        .into_iter()
+        .filter(|d| d.confirmed)
+        .collect()
+}
+
+/// The confirmed receipts by commitment, in day order.
+fn received(s: &Scenario, l: &Logistics) -> BTreeMap<String, Vec<Received>> {
     let mut out: BTreeMap<String, Vec<Received>> = BTreeMap::new();
-    for d in receipts_in(&book, s) {
+    for d in receipts(s, l) {
         out.entry(d.commitment).or_default().push(Received {
             day: d.day,
             quantity: d.quantity,
@@ -106,33 +115,6 @@ fn received(s: &Scenario, l: &Logistics) -> BTreeMap<String, Vec<Received>> {
     }
     for list in out.values_mut() {
         list.sort_by_key(|r| r.day);
-    }
-    out
-}
-
-/// The book's confirmed receipts, on their days after the scenario's start.
-fn receipts_in(book: &supply::chain::Book, s: &Scenario) -> Vec<supply::schedule::Delivery> {
-    book.deliveries(s.start)
-        .into_iter()
-        .filter(|d| d.confirmed)
-        .collect()
-}
-
-/// The deliveries received as `supply::stock` counts them: every one
-/// confirmed (the recipient said so), each its own receipt.
-fn receipts(s: &Scenario, l: &Logistics) -> Vec<supply::schedule::Delivery> {
-    let mut out = Vec::new();
-    for (commitment, list) in received(s, l) {
-        for (i, r) in list.iter().enumerate() {
-            out.push(supply::schedule::Delivery {
-                id: format!("{commitment}#{i}"),
-                commitment: commitment.clone(),
-                quantity: r.quantity,
-                day: r.day,
-                confirmed: true,
-                line: 0,
-            });
-        }
     }
     out
 }
